@@ -1,0 +1,48 @@
+"""Errors in the API are JSON with a stable code and a clear message, never an HTML page."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc, Http404):
+        code = "not_found"
+    data = response.data
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        body = {"error": code, "message": str(data["detail"])}
+    else:
+        body = {"error": code, "message": _summary(data), "fields": data}
+    return Response(body, status=response.status_code, headers=_headers(response))
+
+
+def _summary(data) -> str:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            text = value[0] if isinstance(value, list) and value else value
+            return f"{key}: {text}"
+    if isinstance(data, list) and data:
+        return str(data[0])
+    return "Invalid request."
+
+
+def _headers(response: Response) -> dict:
+    return {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After")}
+
+
+def not_found(request, exception=None):
+    """JSON 404 for unknown API paths (handler404 delegates here for /api/)."""
+    return JsonResponse(
+        {"error": "not_found", "message": "No such endpoint."}, status=status.HTTP_404_NOT_FOUND
+    )

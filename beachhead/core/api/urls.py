@@ -1,0 +1,10 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from beachhead.core.api import views
+
+router = SimpleRouter()
+router.register("users", views.UserViewSet)
+router.register("teams", views.TeamViewSet)
+
+urlpatterns = [path("me/", views.me, name="api-me"), *router.urls]

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "beachhead.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from beachhead.core import audit, demo, navigation, schedule, tasks
+        from beachhead.core.roles import Operation
+
+        audit.register_core_models()
+        navigation.register(navigation.NavItem("home", _("Home"), "core:home", "home", order=0))
+        navigation.register(
+            navigation.NavItem("people", _("People"), "core:people", "users", order=900)
+        )
+        navigation.register(
+            navigation.NavItem("teams", _("Teams"), "core:teams", "users-group", order=910)
+        )
+        navigation.register(
+            navigation.NavItem(
+                "audit",
+                _("Audit log"),
+                "core:audit_log",
+                "history",
+                order=950,
+                operation=Operation.VIEW_AUDIT_LOG,
+            )
+        )
+        schedule.register("heartbeat", tasks.heartbeat, every_seconds=None)
+        demo.register("people", demo.create_people, order=10)

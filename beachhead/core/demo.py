@@ -1,0 +1,159 @@
+"""Demo data: each pillar registers a generator; ``beachhead demo`` runs them in order inside
+one transaction. Generators take a ``DemoContext`` whose random sources all derive from one seed,
+so the same seed gives the same data on every machine."""
+
+from __future__ import annotations
+
+import random
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from faker import Faker
+
+DEMO_PASSWORD = "beachhead-demo"  # noqa: S105 - documented demo login, printed by `make run`
+
+#: Faker locales that give realistic names for people of each market (in their own script).
+MARKET_LOCALES = {
+    "US": "en_US", "CA": "en_CA", "MX": "es_MX", "BR": "pt_BR", "GB": "en_GB", "DE": "de_DE",
+    "FR": "fr_FR", "NL": "nl_NL", "ES": "es_ES", "IT": "it_IT", "TR": "tr_TR", "AE": "ar_AE",
+    "SA": "ar_SA", "EG": "ar_EG", "NG": "en_US", "ZA": "zu_ZA",
+    "IN": "en_IN", "SG": "en_US", "TH": "th_TH", "ID": "id_ID", "VN": "vi_VN", "MY": "en_US",
+    "JP": "ja_JP", "KR": "ko_KR", "CN": "zh_CN", "AU": "en_AU",
+}  # fmt: skip
+
+
+@dataclass
+class DemoContext:
+    seed: int
+    accounts: int
+    progress: Callable[[Iterable, str, int | None], Iterable] = lambda it, desc, total=None: it
+    created: dict[str, int] = field(default_factory=dict)
+    _fakers: dict[str, Faker] = field(default_factory=dict)
+
+    def rng(self, purpose: str) -> random.Random:
+        """A random source for one purpose, stable for a seed whatever runs before it."""
+        return random.Random(self.seed * 1_000_003 + zlib.crc32(purpose.encode()))
+
+    def faker(self, locale: str, purpose: str = "") -> Faker:
+        key = f"{locale}:{purpose}"
+        if key not in self._fakers:
+            fake = Faker(locale)
+            fake.seed_instance(self.seed * 7919 + zlib.crc32(key.encode()))
+            self._fakers[key] = fake
+        return self._fakers[key]
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+@dataclass(frozen=True)
+class Generator:
+    name: str
+    func: Callable[[DemoContext], None]
+    order: int
+
+
+_generators: dict[str, Generator] = {}
+
+
+def register(name: str, func: Callable[[DemoContext], None], order: int = 100) -> None:
+    _generators[name] = Generator(name, func, order)
+
+
+def generators() -> list[Generator]:
+    return sorted(_generators.values(), key=lambda g: (g.order, g.name))
+
+
+#: The demo logins printed by `make run`: (username, role, markets, name, language, time zone).
+DEMO_PEOPLE = [
+    ("admin", "admin", [], "Alex Admin", "en", "UTC"),
+    ("founder", "executive", [], "Chen Wei", "zh-hans", "Asia/Shanghai"),
+    ("rm.apac", "regional_manager", ["JP", "KR", "CN", "SG", "TH", "ID", "VN", "MY", "AU", "IN"],
+     "Sato Haruka", "ja", "Asia/Tokyo"),
+    ("rm.emea", "regional_manager", ["DE", "FR", "NL", "GB", "ES", "IT", "TR", "AE", "SA", "EG",
+     "NG", "ZA"], "Lena Hoffmann", "en", "Europe/Berlin"),
+    ("rm.americas", "regional_manager", ["US", "CA", "MX", "BR"], "Maria Oliveira", "en",
+     "America/New_York"),
+    ("ae.tokyo", "account_executive", ["JP"], "Takahashi Ren", "ja", "Asia/Tokyo"),
+    ("ae.berlin", "account_executive", ["DE"], "Jonas Weber", "en", "Europe/Berlin"),
+    ("ae.newyork", "account_executive", ["US"], "Emily Carter", "en", "America/New_York"),
+    ("agent.tokyo", "support_agent", ["JP", "KR"], "Yamamoto Aoi", "ja", "Asia/Tokyo"),
+    ("agent.berlin", "support_agent", ["DE", "FR", "NL", "GB"], "Sofia Rossi", "en",
+     "Europe/Berlin"),
+    ("agent.newyork", "support_agent", ["US", "CA", "MX", "BR"], "Daniel Kim", "en",
+     "America/New_York"),
+    ("agent.shanghai", "support_agent", ["CN", "SG", "MY"], "Liu Yang", "zh-hans",
+     "Asia/Shanghai"),
+    ("cs.singapore", "customer_success", ["SG", "MY", "TH", "ID", "VN"], "Priya Nair", "en",
+     "Asia/Singapore"),
+    ("finance", "finance", ["US", "DE", "JP", "CN"], "Olivia Brown", "en", "Europe/London"),
+    ("compliance", "compliance", ["US", "DE", "JP", "CN", "GB"], "Grace Okafor", "en",
+     "Europe/London"),
+    ("community", "community", ["CN", "JP", "US"], "Zhang Min", "zh-hans", "Asia/Shanghai"),
+]  # fmt: skip
+
+DEMO_TEAMS = [
+    # name, market, kind, time zone, manager, members
+    ("Tokyo Support", "JP", "in_house", "Asia/Tokyo", "rm.apac", ["agent.tokyo"]),
+    ("Berlin Support", "DE", "in_house", "Europe/Berlin", "rm.emea", ["agent.berlin"]),
+    ("New York Support", "US", "in_house", "America/New_York", "rm.americas", ["agent.newyork"]),
+    ("Shanghai Support", "CN", "in_house", "Asia/Shanghai", "rm.apac", ["agent.shanghai"]),
+    ("Manila Partner Desk", "SG", "outsourced", "Asia/Manila", "rm.apac", []),
+    ("Follow-the-sun Incident Desk", "", "in_house", "UTC", "founder",
+     ["agent.tokyo", "agent.berlin", "agent.newyork"]),
+]  # fmt: skip
+
+
+def create_people(ctx: DemoContext) -> None:
+    """The demo logins, a few more people per region with realistic names, and the teams."""
+    from beachhead.core.models import User
+    from beachhead.core.services import do_create_team, do_create_user
+
+    for username, role, markets, name, language, tz in DEMO_PEOPLE:
+        first, _, last = name.partition(" ")
+        do_create_user(
+            username=username,
+            role=role,
+            markets=markets,
+            password=DEMO_PASSWORD,
+            email=f"{username}@beachhead.example",
+            first_name=first,
+            last_name=last,
+            language=language,
+            timezone_name=tz,
+            validate=False,
+        )
+        ctx.count("people")
+    extra = {"JP": "Asia/Tokyo", "DE": "Europe/Berlin", "US": "America/Chicago",
+             "CN": "Asia/Shanghai", "BR": "America/Sao_Paulo", "SG": "Asia/Singapore"}  # fmt: skip
+    partner = []
+    for code, tz in extra.items():
+        fake = ctx.faker(MARKET_LOCALES[code], "people")
+        for i in range(2):
+            user, _pw = do_create_user(
+                username=f"agent.{code.lower()}{i + 1}",
+                role="support_agent",
+                markets=[code],
+                password=DEMO_PASSWORD,
+                email=f"agent.{code.lower()}{i + 1}@beachhead.example",
+                first_name=fake.first_name(),
+                last_name=fake.last_name(),
+                language={"JP": "ja", "CN": "zh-hans"}.get(code, "en"),
+                timezone_name=tz,
+                validate=False,
+            )
+            ctx.count("people")
+            if code == "SG":
+                partner.append(user)
+    for name, market, kind, tz, manager, members in DEMO_TEAMS:
+        team_members = list(User.objects.filter(username__in=members)) or partner
+        do_create_team(
+            name=name,
+            market_code=market,
+            kind=kind,
+            timezone_name=tz,
+            manager=User.objects.get(username=manager),
+            members=team_members,
+        )
+        ctx.count("teams")

@@ -1,0 +1,47 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from beachhead.core import demo
+from beachhead.core.models import User
+
+
+class Command(BaseCommand):
+    help = "Load deterministic demo data (the same seed gives the same data)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--accounts", type=int, default=200, help="Accounts to create.")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when the database has users."
+        )
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, **options):
+        if options["accounts"] < 0:
+            raise CommandError("--accounts must be zero or more.")
+        if User.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Demo data already loaded; nothing to do.")
+                return
+            raise CommandError(
+                "The database already has data. Demo data goes into an empty database "
+                "(use --if-empty to skip quietly)."
+            )
+        show = not options["no_progress"] and sys.stderr.isatty()
+
+        def progress(iterable, desc, total=None):
+            if not show:
+                return iterable
+            return tqdm(iterable, desc=desc, total=total, unit="", leave=False)
+
+        ctx = demo.DemoContext(
+            seed=options["seed"], accounts=options["accounts"], progress=progress
+        )
+        with transaction.atomic():
+            for generator in progress(demo.generators(), "Demo data", None):
+                generator.func(ctx)
+        summary = ", ".join(f"{n} {what}" for what, n in ctx.created.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded (seed {ctx.seed}): {summary}."))

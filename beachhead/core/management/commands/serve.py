@@ -1,0 +1,72 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Beachhead with gunicorn (a production WSGI server) and run the worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2))
+        )
+        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--no-worker", action="store_true", help="Serve only; no worker.")
+
+    def handle(self, *args, **options):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "beachhead.settings"}
+        web = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "beachhead.wsgi:application",
+                "--bind", f"{options['host']}:{options['port']}",
+                "--workers", str(options["workers"]),
+                "--threads", str(options["threads"]),
+                "--worker-class", "gthread",
+                "--access-logfile", "-",
+                "--graceful-timeout", "10",
+                "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            ],
+            env=env,
+        )  # fmt: skip
+        children = [web]
+        if not options["no_worker"]:
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "beachhead", "worker"], env=env)
+            )
+        url = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(
+            f"Beachhead on {url} (database: {settings.DATABASES['default']['ENGINE']})"
+        )
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        code = 0
+        while not stopping:
+            for child in children:
+                if child.poll() is not None:
+                    self.stderr.write(f"Process {child.args[2]} exited ({child.returncode}).")
+                    code = child.returncode or 1
+                    stopping = True
+            time.sleep(0.5)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        sys.exit(code)

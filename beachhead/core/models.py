@@ -1,0 +1,126 @@
+"""People, teams and the worker heartbeat."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.roles import GLOBAL_ROLES, Role
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+def validate_market_codes(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(code, str) and len(code) == 2 and code.isupper() for code in value
+    ):
+        raise ValidationError(_("Markets must be a list of two-letter codes such as JP."))
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who works in Beachhead: a role, the markets they cover, language and time zone."""
+
+    role = models.CharField(
+        _("role"), max_length=32, choices=Role.choices, default=Role.SUPPORT_AGENT
+    )
+    market_codes = models.JSONField(
+        _("markets"),
+        default=list,
+        blank=True,
+        validators=[validate_market_codes],
+        help_text=_("ISO codes of the markets this person covers; empty for global roles."),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
+
+    objects = ScopedUserManager()
+    # People administration is for admins; everyone may see colleagues in their markets.
+    access = AccessPolicy(market_path=None, owner_paths=("id",), editor_roles=frozenset())
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_global(self) -> bool:
+        """True for roles that see every market."""
+        return self.is_superuser or self.role in GLOBAL_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Team(models.Model):
+    """A group of people who share work and a manager; in-house or outsourced."""
+
+    class Kind(models.TextChoices):
+        IN_HOUSE = "in_house", _("In-house")
+        OUTSOURCED = "outsourced", _("Outsourced")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    market_code = models.CharField(
+        _("market"), max_length=2, blank=True, db_index=True, help_text=_("Empty for global teams.")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.IN_HOUSE)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
+    # PROTECT: a team must not silently lose its escalation target.
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_teams",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="teams", blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    access = AccessPolicy(
+        market_path="market_code", owner_paths=("manager",), editor_roles=frozenset()
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each background worker proved it runs jobs (read by /healthz)."""
+
+    worker = models.CharField(max_length=120, unique=True)
+    beat_at = models.DateTimeField(db_index=True)
+    backend = models.CharField(max_length=60, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

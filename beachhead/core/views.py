@@ -1,0 +1,129 @@
+"""Pages of the core: home, preferences, people, teams, the audit log and /healthz."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from beachhead.core import audit, services
+from beachhead.core.access import scoped
+from beachhead.core.dashboard import panels_for
+from beachhead.core.forms import PreferencesForm
+from beachhead.core.models import Team, User
+from beachhead.core.roles import Operation, Role, can
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"panels": panels_for(request.user)})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        translation.activate(form.instance.language)
+        messages.success(request, _("Your preferences are saved."))
+        response = redirect("core:preferences")
+        response.set_cookie("django_language", form.instance.language, samesite="Lax")
+        return response
+    return render(request, "core/preferences.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in user's choice is kept on their profile."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response = redirect(next_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=31536000)
+    return response
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    qs = scoped(User, request.user).filter(is_active=True).prefetch_related("teams")
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        qs = qs.filter(role=role)
+    page = Paginator(qs.order_by("username"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/people.html",
+        {"page": page, "roles": Role.choices, "role": role},
+    )
+
+
+@login_required
+def teams(request: HttpRequest) -> HttpResponse:
+    qs = (
+        scoped(Team, request.user)
+        .select_related("manager")
+        .prefetch_related("members")
+        .order_by("name")
+    )
+    return render(request, "core/teams.html", {"teams": qs})
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(
+        scoped(Team, request.user).select_related("manager").prefetch_related("members"), pk=pk
+    )
+    return render(request, "core/team_detail.html", {"team": team})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Operation.VIEW_AUDIT_LOG):
+        raise PermissionDenied
+    model = request.GET.get("model", "")
+    actor = request.GET.get("actor", "")
+    action = request.GET.get("action", "")
+    if action and action not in {str(a) for a, _label in LogEntry.Action.choices}:
+        action = ""
+    qs = audit.entries(model=model or None, actor=actor or None, action=action or None)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    types = ContentType.objects.filter(
+        pk__in=LogEntry.objects.values("content_type").distinct()
+    ).order_by("app_label", "model")
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "model": model,
+            "actor": actor,
+            "action": action,
+            "actions": LogEntry.Action.choices,
+            "types": types,
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    result = services.health()
+    return JsonResponse(result, status=200 if result["status"] == "ok" else 503)

@@ -1,0 +1,291 @@
+"""Django settings for Beachhead.
+
+Every setting that differs between machines is read from the environment here, in one place
+(never at import time inside the apps):
+
+- ``DATABASE_URL``: ``sqlite:///path``, ``postgres://user@host:5432/db``, ``mysql://root@host/db``
+  (MariaDB, MySQL) or ``tidb://root@host:4000/db``. Default: SQLite under ``var/``.
+- ``SECRET_KEY``: required in production; locally a random key is kept in ``var/secret_key``.
+- ``ALLOWED_HOSTS``: comma-separated. Default: ``127.0.0.1,localhost``.
+- ``EMAIL_URL``: ``smtp://user:pass@host:587/?tls=True``, ``consolemail://`` …
+  Default: mail is written to files under ``var/mail``.
+- ``REDIS_URL``: when set, background jobs run through Redis (RQ) instead of the database queue.
+- ``BEACHHEAD_DEBUG``: ``1`` turns on Django's debug pages (never in production).
+- ``BEACHHEAD_ENV``: ``production`` turns on HTTPS-only cookies, HSTS and the HTTPS redirect
+  and refuses to start without ``SECRET_KEY``; anything else is the local mode.
+- ``BEACHHEAD_VAR``: where local state lives (database, mail, screenshots). Default ``./var``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+
+env = environ.Env()
+
+VAR_DIR = Path(env.str("BEACHHEAD_VAR", default=str(REPO_DIR / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+PRODUCTION = env.str("BEACHHEAD_ENV", default="local").lower() == "production"
+DEBUG = env.bool("BEACHHEAD_DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    key = env.str("SECRET_KEY", default="")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set when BEACHHEAD_ENV=production.")
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "beachhead.core",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.humanize",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "auditlog",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "beachhead.markets",
+    "beachhead.commitments",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "beachhead.core.middleware.UserPreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "beachhead.urls"
+WSGI_APPLICATION = "beachhead.wsgi.application"
+ASGI_APPLICATION = "beachhead.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "beachhead.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+
+# --- Databases -------------------------------------------------------------------------------
+
+
+def _database() -> dict:
+    url = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'beachhead.sqlite3'}")
+    if url.startswith("tidb://"):
+        db = environ.Env.db_url_config(url.replace("tidb://", "mysql://", 1))
+        db["ENGINE"] = "django_tidb"
+    else:
+        db = environ.Env.db_url_config(url)
+    engine = db["ENGINE"]
+    if engine.endswith("mysql") or engine == "django_tidb":
+        # PyMySQL is pure Python: no C headers needed on a fresh machine.
+        import pymysql
+
+        pymysql.install_as_MySQLdb()
+        db.setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
+        db.setdefault("TEST", {}).update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
+    if engine.endswith("sqlite3"):
+        # WAL lets the worker and the web processes read while one of them writes.
+        db.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    db.setdefault("CONN_MAX_AGE", 0 if engine.endswith("sqlite3") else 60)
+    db.setdefault("CONN_HEALTH_CHECKS", True)
+    return db
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth ------------------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Brute-force protection: five failures for a username from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("BEACHHEAD_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# --- Internationalisation --------------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("ja", "日本語")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ----------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+_NODE = REPO_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/tabler", _NODE / "@tabler/core/dist"),
+    ("vendor/tabler-icons", _NODE / "@tabler/icons-webfont/dist"),
+    ("vendor/htmx", _NODE / "htmx.org/dist"),
+    ("vendor/echarts", _NODE / "echarts/dist"),
+]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
+# --- E-mail ----------------------------------------------------------------------------------
+
+if "EMAIL_URL" in os.environ:
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Beachhead <beachhead@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background jobs -------------------------------------------------------------------------
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    INSTALLED_APPS.append("django_rq")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Seconds between two heartbeats of the worker; /healthz calls the worker dead after 4 missed.
+BEACHHEAD_HEARTBEAT_SECONDS = env.int("BEACHHEAD_HEARTBEAT_SECONDS", default=15)
+BEACHHEAD_SWEEP_SECONDS = env.int("BEACHHEAD_SWEEP_SECONDS", default=30)
+
+# --- API -------------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "beachhead.core.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "beachhead.core.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Beachhead API",
+    "DESCRIPTION": "The REST API of Beachhead. Authenticate with `Authorization: Token <key>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Audit log -------------------------------------------------------------------------------
+
+AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# --- Security --------------------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 12
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if DEBUG:
+        raise ImproperlyConfigured("BEACHHEAD_DEBUG must be off when BEACHHEAD_ENV=production.")
+
+# --- Product defaults (PRODUCT.md figures) ---------------------------------------------------
+
+BEACHHEAD_COMPANY_NAME = env.str("BEACHHEAD_COMPANY_NAME", default="Beachhead")
+BEACHHEAD_REPORTING_CURRENCY = env.str("BEACHHEAD_REPORTING_CURRENCY", default="USD")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("BEACHHEAD_LOG_LEVEL", default="WARNING")},
+    "loggers": {"beachhead": {"level": env.str("BEACHHEAD_LOG_LEVEL", default="INFO")}},
+}

@@ -1,0 +1,46 @@
+"""Root URLs: pages of each pillar, accounts (login), the API under /api/v1/ and /healthz."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from beachhead.core import views as core_views
+from beachhead.core.api.errors import not_found
+
+api_v1 = [
+    path("", include("beachhead.core.api.urls")),
+    path("", include("beachhead.markets.api.urls")),
+    path("", include("beachhead.commitments.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login", auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", include(api_v1)),
+    path("api/", not_found),
+    path("admin/", admin.site.urls),
+    path("markets/", include("beachhead.markets.urls")),
+    path("commitments/", include("beachhead.commitments.urls")),
+    path("", include("beachhead.core.urls")),
+]

@@ -280,6 +280,7 @@ if PRODUCTION:
 # --- Product defaults (PRODUCT.md figures) ---------------------------------------------------
 
 BEACHHEAD_COMPANY_NAME = env.str("BEACHHEAD_COMPANY_NAME", default="Beachhead")
+BEACHHEAD_BASE_URL = env.str("BEACHHEAD_BASE_URL", default="http://127.0.0.1:8000")
 BEACHHEAD_REPORTING_CURRENCY = env.str("BEACHHEAD_REPORTING_CURRENCY", default="USD")
 
 LOGGING = {

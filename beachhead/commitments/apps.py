@@ -6,3 +6,48 @@ class CommitmentsConfig(AppConfig):
     name = "beachhead.commitments"
     label = "commitments"
     verbose_name = _("Commitments")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+        from django.conf import settings
+
+        from beachhead.commitments import panels, tasks
+        from beachhead.commitments.models import Commitment
+        from beachhead.core import dashboard, demo, navigation, schedule
+        from beachhead.core.roles import Operation
+
+        auditlog.register(Commitment, exclude_fields=["updated_at", "warned_at", "escalated_at"])
+        navigation.register(
+            navigation.NavItem(
+                "commitments", _("Commitments"), "commitments:list", "checklist", order=10
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "trust",
+                _("Trust"),
+                "commitments:trust",
+                "shield-check",
+                order=12,
+                operation=Operation.VIEW_TRUST,
+            )
+        )
+        schedule.register("commitments.sweep", tasks.sweep, settings.BEACHHEAD_SWEEP_SECONDS)
+        dashboard.register(
+            dashboard.Panel(
+                "my_commitments", "commitments/panels/mine.html", panels.mine, order=10, width=7
+            )
+        )
+        dashboard.register(
+            dashboard.Panel(
+                "trust_summary",
+                "commitments/panels/trust.html",
+                panels.trust,
+                order=20,
+                width=5,
+                operation=Operation.VIEW_TRUST,
+            )
+        )
+        from beachhead.commitments.demo import create_commitments
+
+        demo.register("commitments", create_commitments, order=80)

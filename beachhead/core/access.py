@@ -11,6 +11,7 @@ exist. Each model states its policy once, as a class attribute ``access = Access
 - ``editor_roles``: roles that may change any record in their markets (a regional manager);
   other roles may change only what they own.
 - ``viewer_roles``: roles that may see records of their markets; ``None`` means every role.
+- ``owner_only``: private records (an inbox) that only their owners see, admins included.
 
 Rules: inactive and anonymous users see nothing; admins (and superusers) and executives see and
 change everything; every other role sees the records of the markets assigned to them plus the
@@ -41,6 +42,7 @@ class AccessPolicy:
     editor_roles: frozenset[str] = field(default_factory=lambda: frozenset({"regional_manager"}))
     viewer_roles: frozenset[str] | None = None
     owners_may_change: bool = True
+    owner_only: bool = False  # private records (an inbox): only owners, whatever the role
 
 
 def policy_for(model: type[models.Model]) -> AccessPolicy:
@@ -71,9 +73,11 @@ def access_filter(model: type[models.Model], user, action: str = Action.VIEW) ->
     policy = policy_for(model)
     if user is None or not user.is_authenticated or not user.is_active:
         return None
+    owner_q = _owner_q(policy, user)
+    if policy.owner_only:
+        return owner_q
     if _is_global(user):
         return Q()
-    owner_q = _owner_q(policy, user)
     if action == Action.VIEW:
         if policy.viewer_roles is not None and user.role not in policy.viewer_roles:
             return owner_q

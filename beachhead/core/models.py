@@ -124,3 +124,40 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Notification(models.Model):
+    """An entry in a user's in-app inbox (also sent by e-mail when it matters)."""
+
+    class Level(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        DANGER = "danger", _("Breach")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
+    title = models.CharField(max_length=240)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=400, blank=True)
+    # Deduplication: one notification per (recipient, key); a repeated sweep cannot send twice.
+    key = models.CharField(max_length=120, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # An inbox is private: only its owner sees it, whatever the role.
+    access = AccessPolicy(market_path=None, owner_paths=("recipient",), owner_only=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        constraints = [
+            # NULL keys never collide (on every database), so only keyed notices are deduplicated.
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -21,3 +21,9 @@ def heartbeat() -> str:
     backend = settings.TASKS["default"]["BACKEND"].rsplit(".", 1)[-1]
     services.do_record_heartbeat(worker_name(), backend=backend)
     return worker_name()
+
+
+@task()
+def send_notification_emails(ids: list[int]) -> int:
+    """E-mail in-app notices (idempotent: each notice is e-mailed once)."""
+    return services.do_send_notification_emails(ids)

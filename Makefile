@@ -1,0 +1,62 @@
+# Beachhead: `make run` serves the product with demo data, `make test` runs the whole suite.
+# Needs only python3 (and npm, which ships with Node.js, for the front-end assets).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BH := $(VENV)/bin/beachhead
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast lint format messages bench browser clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Translation catalogues are compiled in the build (pure Python: no gettext needed).
+messages: $(VENV)/.installed
+	$(PY) -m beachhead.core.i18n compile
+
+install: $(VENV)/.installed node_modules/.installed messages
+
+run: install
+	$(BH) migrate --no-input -v0
+	$(BH) markets sync
+	$(BH) demo --if-empty
+	$(BH) demo_logins
+	$(BH) serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium and CJK fonts for the browser tests (installed when we may, i.e. as root).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(BH) bench --scale small
+
+clean:
+	rm -rf $(VENV) node_modules var

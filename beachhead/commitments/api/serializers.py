@@ -1,0 +1,68 @@
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from beachhead.commitments import kinds
+from beachhead.commitments.models import Commitment, CommitmentEvent
+
+
+class CommitmentEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommitmentEvent
+        fields = ["kind", "at", "actor", "data"]
+        read_only_fields = fields
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    market = serializers.CharField(
+        source="market.code", read_only=True, allow_null=True, default=None
+    )
+    health = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id", "kind", "title", "state", "health", "market", "owner", "team", "calendar",
+            "started_at", "target_seconds", "due_at", "warn_at", "escalate_at", "paused_at",
+            "broken_at", "resolved_at", "subject_label", "customer_label", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_health(self, obj) -> str:
+        return obj.health(timezone.now())
+
+
+class CommitmentDetailSerializer(CommitmentSerializer):
+    events = CommitmentEventSerializer(many=True, read_only=True)
+
+    class Meta(CommitmentSerializer.Meta):
+        fields = [*CommitmentSerializer.Meta.fields, "events"]
+        read_only_fields = fields
+
+
+class CommitmentCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[])
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    market = serializers.CharField(max_length=2, help_text="ISO code of the customer's market")
+    calendar = serializers.CharField(
+        max_length=120,
+        required=False,
+        help_text="“business” (the market's hours, default), “24x7”, or “coverage:JP,DE,US”.",
+    )
+    minutes = serializers.IntegerField(min_value=1, max_value=5_256_000)
+    start = serializers.DateTimeField(required=False)
+    owner = serializers.IntegerField(required=False, help_text="User id; default: you.")
+    customer_label = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    subject_label = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [code for code, _label in kinds.choices()]
+
+    def validate_minutes(self, value):
+        return timedelta(minutes=value)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)

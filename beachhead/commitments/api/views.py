@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from beachhead.commitments import filters, services
+from beachhead.commitments.api.serializers import (
+    CancelSerializer,
+    CommitmentCreateSerializer,
+    CommitmentDetailSerializer,
+    CommitmentSerializer,
+)
+from beachhead.commitments.models import Commitment
+from beachhead.core.access import Action, scoped
+from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.models import User
+from beachhead.core.roles import Operation, can
+from beachhead.markets.models import Market
+
+LIST_PARAMS = [
+    OpenApiParameter("state", str, enum=["open", "kept", "kept_late", "broken", "cancelled"]),
+    OpenApiParameter("kind", str),
+    OpenApiParameter("market", str, description="ISO code, e.g. JP"),
+    OpenApiParameter("owner", str, description="A user id, or “me”"),
+    OpenApiParameter("health", str, enum=["at_risk", "overdue", "paused"]),
+    OpenApiParameter("q", str, description="Text in the description, subject or customer"),
+]
+
+
+class CommitmentViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The commitment ledger: promises with owners, due times and outcomes."""
+
+    queryset = Commitment.objects.all()
+    serializer_class = CommitmentSerializer
+
+    def get_queryset(self):
+        if self.action in ("keep", "pause", "resume", "cancel"):
+            return scoped(Commitment, self.request.user, Action.CHANGE)
+        return super().get_queryset()
+
+    def scope_queryset(self, queryset):
+        queryset = queryset.select_related("market")
+        if self.action == "list":
+            queryset = filters.apply(queryset, self.request.query_params, self.request.user)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("events")
+        return queryset.order_by("due_at", "pk")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return CommitmentDetailSerializer
+        if self.action == "create":
+            return CommitmentCreateSerializer
+        return CommitmentSerializer
+
+    @extend_schema(parameters=LIST_PARAMS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=CommitmentCreateSerializer, responses={201: CommitmentSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        if not can(request.user, Operation.MANAGE_COMMITMENTS):
+            raise exceptions.PermissionDenied()
+        data = CommitmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        market = scoped(Market, request.user).filter(code=v["market"].upper()).first()
+        if market is None:
+            raise exceptions.ValidationError({"market": ["No such market, or not one of yours."]})
+        owner = request.user
+        if "owner" in v:
+            owner = scoped(User, request.user).filter(pk=v["owner"], is_active=True).first()
+            if owner is None:
+                raise exceptions.ValidationError({"owner": ["No such user."]})
+        calendar = v.get("calendar") or "business"
+        if calendar == "business":
+            calendar = f"market:{market.code}"
+        commitment = services.do_create_commitment(
+            kind=v["kind"],
+            title=v.get("title", ""),
+            calendar=calendar,
+            target=v["minutes"],
+            start=v.get("start"),
+            owner=owner,
+            market=market,
+            customer_label=v.get("customer_label", ""),
+            subject_label=v.get("subject_label", ""),
+            actor=request.user,
+        )
+        return Response(CommitmentSerializer(commitment).data, status=status.HTTP_201_CREATED)
+
+    def _act(self, request, func, **kwargs) -> Response:
+        commitment = self.get_object()
+        try:
+            commitment = func(commitment, actor=request.user, **kwargs)
+        except ValidationError as exc:
+            raise exceptions.ValidationError({"detail": exc.messages}) from exc
+        return Response(CommitmentSerializer(commitment).data)
+
+    @extend_schema(request=None, responses=CommitmentSerializer)
+    @action(detail=True, methods=["post"])
+    def keep(self, request, pk=None):
+        """The promise was fulfilled now: kept on time, or kept late."""
+        return self._act(request, services.do_keep)
+
+    @extend_schema(request=None, responses=CommitmentSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        """Stop the clock (waiting on the customer)."""
+        return self._act(request, services.do_pause)
+
+    @extend_schema(request=None, responses=CommitmentSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        """Start the clock again; the due time moves by the paused business time."""
+        return self._act(request, services.do_resume)
+
+    @extend_schema(request=CancelSerializer, responses=CommitmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        data = CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(request, services.do_cancel, reason=data.validated_data.get("reason", ""))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "days", int, description="Period length in days (default 90, at most 730)"
+        ),
+        OpenApiParameter("group", str, enum=list(services.GROUPS)),
+    ],
+    responses=OpenApiTypes.OBJECT,
+)
+@api_view(["GET"])
+def trust(request: Request) -> Response:
+    """Share of promises kept on time over a period, by market, team, owner, kind or customer."""
+    if not can(request.user, Operation.VIEW_TRUST):
+        raise exceptions.PermissionDenied()
+    try:
+        days = int(request.query_params.get("days", 90))
+    except ValueError:
+        raise exceptions.ValidationError({"days": ["A whole number of days."]}) from None
+    if not 1 <= days <= 730:
+        raise exceptions.ValidationError({"days": ["Between 1 and 730."]})
+    group = request.query_params.get("group", "market")
+    period = services.Period.last_days(days)
+    try:
+        groups = services.trust_by(request.user, period, group)
+    except ValidationError as exc:
+        raise exceptions.ValidationError({"group": exc.messages}) from exc
+    return Response(
+        {
+            "summary": services.trust_summary(request.user, period),
+            "group": group,
+            "groups": groups,
+            "weekly": services.trust_weekly(request.user, period),
+        }
+    )

@@ -1,0 +1,76 @@
+"""Fixtures every pillar's tests share: people with roles, API clients, mail and time."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from rest_framework.test import APIClient
+
+from beachhead.core import i18n
+
+_counter = itertools.count(1)
+
+
+def pytest_sessionstart(session) -> None:
+    # The build compiles the catalogues; a direct `pytest` run gets the same, fresh.
+    i18n.compile_all()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AXES_ENABLED = True
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("account_executive", ["JP"]) → a saved user with that role and markets."""
+    from beachhead.core.services import do_create_user
+
+    def make(role: str = "admin", markets: list[str] | None = None, **fields):
+        username = fields.pop("username", f"{role}{next(_counter)}")
+        user, _password = do_create_user(
+            username=username,
+            role=role,
+            markets=markets
+            if markets is not None
+            else ([] if role in ("admin", "executive") else ["JP"]),
+            password="A-long-test-passphrase-42",
+            email=fields.pop("email", f"{username}@example.com"),
+            validate=False,
+            **fields,
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def api(make_user):
+    """api(user) → an APIClient that sends that user's token."""
+    from beachhead.core.services import do_issue_token
+
+    def client_for(user=None):
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {do_issue_token(user)}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def markets(db):
+    """All market playbooks, loaded as `make run` loads them."""
+    from beachhead.markets.models import Market
+    from beachhead.markets.services import do_sync_markets
+
+    if not Market.objects.exists():
+        do_sync_markets()
+    return {m.code: m for m in Market.objects.all()}

@@ -1,0 +1,88 @@
+"""Template helpers shared by every pillar: unambiguous times and state badges."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+register = template.Library()
+
+
+def _city(tz_name: str) -> str:
+    return tz_name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@register.simple_tag
+def when(value: datetime | None, customer_tz: str = "", relative: bool = True):
+    """A time in the viewer's zone; the customer's local time on hover (and beside it when the
+    zones differ), plus a relative hint ("in 12 minutes")."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    shown = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    title = shown
+    if customer_tz:
+        try:
+            there = value.astimezone(zoneinfo.ZoneInfo(customer_tz))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            there = None
+        if there is not None and there.utcoffset() != local.utcoffset():
+            title = _("%(there)s in %(city)s · %(here)s your time") % {
+                "there": formats.date_format(there, "D H:i"),
+                "city": _city(customer_tz),
+                "here": formats.date_format(local, "D H:i"),
+            }
+    hint = naturaltime(value) if relative else ""
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>{}',
+        value.isoformat(),
+        title,
+        shown,
+        format_html(' <span class="text-secondary small">{}</span>', hint) if hint else "",
+    )
+
+
+_BADGES = {
+    "on_track": ("bg-green-lt", "circle-check", lambda: pgettext("commitment health", "On track")),
+    "at_risk": ("bg-yellow-lt", "alert-triangle", lambda: pgettext("commitment health", "At risk")),
+    "paused": ("bg-secondary-lt", "player-pause", lambda: pgettext("commitment health", "Paused")),
+    "broken": ("bg-red-lt", "circle-x", lambda: pgettext("commitment health", "Broken")),
+    "kept": ("bg-green-lt", "circle-check", lambda: pgettext("commitment health", "Kept on time")),
+    "kept_late": (
+        "bg-orange-lt",
+        "clock-exclamation",
+        lambda: pgettext("commitment health", "Kept late"),
+    ),
+    "cancelled": (
+        "bg-secondary-lt",
+        "circle-minus",
+        lambda: pgettext("commitment health", "Cancelled"),
+    ),
+}
+
+
+@register.simple_tag
+def health_badge(health: str):
+    """A badge with an icon and a word: colour never carries the meaning alone."""
+    css, icon, label = _BADGES.get(health, ("bg-secondary-lt", "point", lambda: health))
+    return format_html(
+        '<span class="badge {} state-{}"><i class="ti ti-{} me-1"></i>{}</span>',
+        css,
+        health,
+        icon,
+        label(),
+    )
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "—"
+    return formats.number_format(round(float(value) * 100, 1), decimal_pos=1) + "%"

@@ -14,6 +14,31 @@ from django.utils.translation import gettext_lazy as _
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
 
+#: The fields a playbook file sets; all of them but ``code`` and ``countries`` are editable.
+PLAYBOOK_FIELDS: tuple[str, ...] = (
+    "name_en",
+    "name_zh_hans",
+    "name_ja",
+    "countries",
+    "currency",
+    "timezones",
+    "languages",
+    "data_residency",
+    "data_residency_by_industry",
+    "data_residency_note",
+    "holiday_country",
+    "holiday_subdiv",
+    "holiday_categories",
+    "weekly_hours",
+    "hours_note",
+    "support_channels",
+    "tone",
+    "payment_methods",
+    "contract_practice",
+    "compliance",
+)
+EDITABLE_FIELDS: tuple[str, ...] = tuple(f for f in PLAYBOOK_FIELDS if f != "countries")
+
 
 class Market(models.Model):
     """One market's playbook: calendar, channels, tone, payments, contracts, compliance."""
@@ -27,14 +52,22 @@ class Market(models.Model):
     timezones = models.JSONField(_("time zones"), default=list)
     languages = models.JSONField(_("languages"), default=list)
     data_residency = models.CharField(_("data residency"), max_length=20, blank=True)
+    data_residency_by_industry = models.JSONField(
+        _("data residency by industry"), default=dict, blank=True
+    )
+    data_residency_note = models.JSONField(_("data residency note"), default=dict, blank=True)
     holiday_country = models.CharField(_("holiday country"), max_length=3)
     holiday_subdiv = models.CharField(_("holiday subdivision"), max_length=10, blank=True)
+    # Extra categories of the `holidays` library, e.g. Japan's "bank" (31 Dec–3 Jan closures).
+    holiday_categories = models.JSONField(_("holiday categories"), default=list, blank=True)
     weekly_hours = models.JSONField(_("weekly hours"), default=dict)
+    hours_note = models.JSONField(_("hours note"), default=dict, blank=True)
     support_channels = models.JSONField(_("support channels"), default=list)
     tone = models.JSONField(_("tone guidance"), default=dict)
     payment_methods = models.JSONField(_("payment methods"), default=list)
     contract_practice = models.JSONField(_("contract practice"), default=dict)
     compliance = models.JSONField(_("compliance requirements"), default=dict)
+    # Fields a person changed since the last load from the files: a sync leaves them alone.
     edited_fields = models.JSONField(default=list, blank=True)
     source_hash = models.CharField(max_length=64, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
@@ -76,4 +109,9 @@ class Market(models.Model):
             if language.startswith("zh")
             else ("ja" if language.startswith("ja") else "en")
         )
-        return mapping.get(key) or mapping.get("en", "")
+        return (mapping or {}).get(key) or (mapping or {}).get("en", "")
+
+    @property
+    def is_edited(self) -> bool:
+        """True when a person changed the playbook since it was loaded from its file."""
+        return bool(self.edited_fields)

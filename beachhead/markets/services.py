@@ -1,0 +1,621 @@
+"""Services of the markets pillar: load and edit playbooks, resolve business calendars.
+
+- ``load_playbook_files`` / ``do_sync_markets``: the files in ``playbooks/`` into the database.
+- ``check_market_changes`` / ``do_edit_market``: a person changes a playbook; the fields they
+  change are remembered so that a later sync does not overwrite them.
+- ``calendar_for``: the business calendar a key names ("24x7", "market:JP",
+  "coverage:JP,DE,US"), cached in the process.
+- ``market_status``, ``market_holidays``, ``compute_due``, ``compute_elapsed``: what pages, the
+  API and the commands show about a market's time.
+"""
+
+from __future__ import annotations
+
+import threading
+import time as monotonic
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beachhead.core.access import Action, may
+from beachhead.markets import validators
+from beachhead.markets.calendar import (
+    AlwaysOpen,
+    BusinessCalendar,
+    CoverageCalendar,
+    MarketCalendar,
+    NoOpenTimeError,
+    holiday_names,
+    parse_weekly_hours,
+)
+from beachhead.markets.loader import (
+    Playbook,
+    PlaybookError,
+    SyncReport,
+    apply_playbooks,
+    read_playbooks,
+)
+from beachhead.markets.models import EDITABLE_FIELDS, Market
+
+__all__ = [
+    "CALENDAR_CHOICES",
+    "HOLIDAY_LANGUAGES",
+    "MarketStatus",
+    "PlaybookError",
+    "SyncReport",
+    "UnknownCalendar",
+    "calendar_for",
+    "calendar_for_market",
+    "check_market_changes",
+    "clear_calendar_cache",
+    "compute_due",
+    "compute_elapsed",
+    "do_edit_market",
+    "do_sync_markets",
+    "load_playbook_files",
+    "market_document",
+    "market_holidays",
+    "market_status",
+    "parse_instant",
+]
+
+#: The interface language → the language the ``holidays`` library names holidays in.
+HOLIDAY_LANGUAGES = {"en": "en_US", "zh-hans": "zh_CN", "ja": "ja"}
+
+#: Calendars a due time or an elapsed time can be computed on for one market.
+CALENDAR_CHOICES = ("business", "24x7")
+
+
+# --- Playbook files --------------------------------------------------------------------------
+
+
+def load_playbook_files() -> list[Playbook]:
+    """Parse and validate every playbook file.
+
+    Raises:
+        PlaybookError: naming each file and key that is wrong (all problems, not the first).
+    """
+    playbooks, errors = read_playbooks()
+    if errors:
+        raise PlaybookError(errors)
+    return playbooks
+
+
+def do_sync_markets(force: bool = False) -> SyncReport:
+    """Create or update the markets from the playbook files, in one transaction.
+
+    Fields a person edited are left alone unless ``force``, which also forgets the edits.
+    Every change goes through ``save()``, so the audit log records it.
+    """
+    playbooks = load_playbook_files()
+    with transaction.atomic():
+        report = apply_playbooks(Market, playbooks, now=timezone.now(), force=force)
+        transaction.on_commit(clear_calendar_cache)
+    clear_calendar_cache()
+    return report
+
+
+# --- Editing ---------------------------------------------------------------------------------
+
+_FIELD_CHECKS = {
+    "name_en": validators.check_name,
+    "name_zh_hans": validators.check_name,
+    "name_ja": validators.check_name,
+    "currency": validators.check_currency,
+    "timezones": validators.check_timezones,
+    "languages": validators.check_languages,
+    "data_residency": validators.check_region,
+    "data_residency_note": validators.check_localised,
+    "weekly_hours": validators.check_weekly_hours,
+    "hours_note": lambda value: validators.check_localised(value, required=()),
+    "support_channels": validators.check_channels,
+    "tone": validators.check_localised,
+    "payment_methods": validators.check_payment_methods,
+    "contract_practice": validators.check_localised,
+    "compliance": validators.check_compliance,
+}
+
+
+def check_market_changes(market: Market, changes: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise proposed changes to a market's playbook.
+
+    Returns only the fields whose value really changes. Raises ``ValidationError`` keyed by
+    field name.
+    """
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(
+            {
+                name: _("This field cannot be edited; it comes from the playbook file only.")
+                for name in unknown
+            }
+        )
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in changes.items():
+        check = _FIELD_CHECKS.get(name)
+        if check is None:
+            continue  # validated together below
+        try:
+            cleaned[name] = check(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    residency = cleaned.get("data_residency", market.data_residency)
+    if "data_residency_by_industry" in changes or "data_residency" in cleaned:
+        try:
+            cleaned["data_residency_by_industry"] = validators.check_residency_by_industry(
+                changes.get("data_residency_by_industry", market.data_residency_by_industry),
+                residency,
+            )
+        except ValidationError as exc:
+            errors["data_residency_by_industry"] = exc.messages
+    if {"holiday_country", "holiday_subdiv", "holiday_categories"} & set(changes):
+        try:
+            country, subdiv, categories = validators.check_holiday_calendar(
+                changes.get("holiday_country", market.holiday_country),
+                changes.get("holiday_subdiv", market.holiday_subdiv),
+                changes.get("holiday_categories", market.holiday_categories),
+            )
+            cleaned["holiday_country"] = country
+            cleaned["holiday_subdiv"] = subdiv
+            cleaned["holiday_categories"] = [c for c in categories if c != "public"]
+        except ValidationError as exc:
+            errors["holiday_country"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return {name: value for name, value in cleaned.items() if getattr(market, name) != value}
+
+
+def do_edit_market(market: Market, user, changes: dict[str, Any]) -> list[str]:
+    """Change a market's playbook on behalf of ``user``; returns the names of changed fields.
+
+    The changed fields are added to ``edited_fields`` so a later sync keeps them. The audit log
+    records the change with ``user`` as the actor. Raises ``PermissionDenied`` when the user
+    may not change this market (the access layer decides) and ``ValidationError`` for bad
+    values.
+    """
+    if not may(user, market, Action.CHANGE):
+        raise PermissionDenied(_("You may not change this market."))
+    cleaned = check_market_changes(market, changes)
+    if not cleaned:
+        return []
+    with transaction.atomic(), _audit_actor(user):
+        locked = Market.objects.select_for_update().get(pk=market.pk)
+        for name, value in cleaned.items():
+            setattr(locked, name, value)
+        locked.edited_fields = sorted(set(locked.edited_fields or []) | set(cleaned))
+        locked.save(update_fields=[*cleaned, "edited_fields", "updated_at"])
+        transaction.on_commit(clear_calendar_cache)
+    for name in [*cleaned, "edited_fields", "updated_at"]:
+        setattr(market, name, getattr(locked, name))
+    clear_calendar_cache()
+    return sorted(cleaned)
+
+
+@contextmanager
+def _audit_actor(user) -> Iterator[None]:
+    """Name ``user`` as the actor of the audit entries written inside the block.
+
+    A page request already names its user (auditlog's middleware); an API call with a token,
+    a command or a task does not, so the service does.
+    """
+    from auditlog.context import auditlog_value, set_actor
+
+    previous = auditlog_value.get(None)
+    if previous and previous.get("actor") is not None:
+        yield
+        return
+    remote = previous or {}
+    with set_actor(user, remote.get("remote_addr"), remote.get("remote_port")):
+        yield
+    # set_actor leaves its context behind; hand the request's context back to it.
+    auditlog_value.set(previous if previous is not None else {"signal_duid": None})
+
+
+# --- Business calendars ----------------------------------------------------------------------
+
+
+class UnknownCalendar(ValueError):
+    """A calendar key that names no calendar (a typo, or a market that does not exist)."""
+
+
+class _CategorisedMarketCalendar(MarketCalendar):
+    """A market calendar that also closes on the holidays of extra ``holidays`` categories,
+    such as Japan's "bank" days (31 Dec–3 Jan), when companies close. Looked up lazily per
+    year, like the public holidays."""
+
+    def __init__(self, *args: Any, categories: tuple[str, ...], **kwargs: Any) -> None:
+        import holidays as holidays_lib
+
+        super().__init__(*args, **kwargs)
+        self.categories = categories
+        self._extra = holidays_lib.country_holidays(
+            self.country, subdiv=self.subdiv, categories=categories, expand=True
+        )
+        self._extra_years: dict[int, tuple[frozenset[date], frozenset[date]]] = {}
+
+    def _day_sets(self, year: int) -> tuple[frozenset[date], frozenset[date]]:
+        cached = self._extra_years.get(year)
+        if cached is None:
+            closed, extra = super()._day_sets(year)
+            _ = date(year, 6, 1) in self._extra  # populate the year
+            more = frozenset(d for d in dict.keys(self._extra) if d.year == year)
+            cached = (frozenset(closed) | more, frozenset(extra))
+            self._extra_years[year] = cached
+        return cached
+
+
+def _build_market_calendar(market: Market) -> BusinessCalendar:
+    weekly = parse_weekly_hours(market.weekly_hours)
+    args = (market.timezone, weekly, market.holiday_country, market.holiday_subdiv or None)
+    categories = tuple(c for c in market.holiday_categories or () if c != "public")
+    if categories:
+        return _CategorisedMarketCalendar(*args, categories=categories)
+    return MarketCalendar(*args)
+
+
+#: How long a cached market calendar is trusted before its row is looked at again; another
+#: process (a web worker, the sweep) may have edited the market meanwhile.
+CALENDAR_RECHECK_SECONDS = 10.0
+
+_ALWAYS_OPEN = AlwaysOpen()
+_lock = threading.RLock()
+# code → (calendar, the row's updated_at, when it was last checked against the database)
+_market_cache: dict[str, tuple[BusinessCalendar, datetime, float]] = {}
+_coverage_cache: dict[tuple[str, ...], tuple[CoverageCalendar, tuple[datetime, ...]]] = {}
+# The outermost atomic block of a transaction that wrote a market: nothing read inside it is
+# cached, since a rollback would leave the cache describing rows that never existed.
+_dirty_transaction: object | None = None
+
+
+def clear_calendar_cache() -> None:
+    """Forget every cached calendar (called when markets are edited or synced)."""
+    with _lock:
+        _market_cache.clear()
+        _coverage_cache.clear()
+
+
+def _may_cache() -> bool:
+    global _dirty_transaction
+    if _dirty_transaction is None:
+        return True
+    blocks = getattr(connections[DEFAULT_DB_ALIAS], "atomic_blocks", [])
+    if blocks and blocks[0] is _dirty_transaction:
+        return False
+    _dirty_transaction = None  # that transaction has ended, committed or rolled back
+    clear_calendar_cache()
+    return True
+
+
+@receiver([post_save, post_delete], sender=Market, dispatch_uid="markets_calendar_cache")
+def _market_written(sender, instance: Market, **kwargs: Any) -> None:
+    global _dirty_transaction
+    clear_calendar_cache()
+    connection = connections[kwargs.get("using") or DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block and connection.atomic_blocks:
+        _dirty_transaction = connection.atomic_blocks[0]
+        transaction.on_commit(clear_calendar_cache, using=connection.alias)
+
+
+def calendar_for_market(market: Market) -> BusinessCalendar:
+    """The business calendar of ``market`` (first time zone, weekly hours, holidays), built
+    from the row in hand: no query. Cached until the row changes."""
+    with _lock:
+        cached = _market_cache.get(market.code)
+        if cached and cached[1] == market.updated_at:
+            return cached[0]
+        calendar = _build_market_calendar(market)
+        if _may_cache():
+            _market_cache[market.code] = (calendar, market.updated_at, monotonic.monotonic())
+        return calendar
+
+
+def _market_calendar_by_code(codes: list[str]) -> dict[str, BusinessCalendar]:
+    """Calendars of the markets ``codes``, reading the rows only when the cache is stale."""
+    now = monotonic.monotonic()
+    result: dict[str, BusinessCalendar] = {}
+    stale = []
+    with _lock:
+        for code in codes:
+            cached = _market_cache.get(code)
+            if cached and now - cached[2] < CALENDAR_RECHECK_SECONDS:
+                result[code] = cached[0]
+            else:
+                stale.append(code)
+    if stale:
+        rows = {m.code: m for m in Market.objects.filter(code__in=stale)}
+        missing = [code for code in stale if code not in rows]
+        if missing:
+            raise UnknownCalendar(
+                _("No market with the code %(codes)s.") % {"codes": ", ".join(missing)}
+            )
+        for code in stale:
+            result[code] = calendar_for_market(rows[code])
+            with _lock:
+                entry = _market_cache.get(code)
+                if entry is not None:
+                    _market_cache[code] = (entry[0], entry[1], now)
+    return result
+
+
+def _codes(text: str, key: str) -> list[str]:
+    codes = []
+    for part in text.split(","):
+        code = part.strip().upper()
+        if len(code) != 2 or not code.isalpha():
+            raise UnknownCalendar(
+                _("“%(key)s” is not a calendar key: “%(part)s” is not a market code such as JP.")
+                % {"key": key, "part": part.strip()}
+            )
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def calendar_for(key: str) -> BusinessCalendar:
+    """The business calendar a key names.
+
+    - ``"24x7"``: always open.
+    - ``"market:JP"``: the market's business calendar (its first time zone, weekly hours and
+      public holidays, plus any extra holiday categories of its playbook).
+    - ``"coverage:JP,DE,US"``: the union of those markets' calendars (follow the sun).
+
+    Calendars are cached in the process and rebuilt when a market is edited or synced (here
+    at once; in other processes within ``CALENDAR_RECHECK_SECONDS``). This is a system
+    service: it reads markets without a user's scope.
+
+    Raises:
+        UnknownCalendar (a ``ValueError``): a malformed key or an unknown market.
+    """
+    if not isinstance(key, str):
+        raise UnknownCalendar(_("A calendar key is a text such as market:JP."))
+    text = key.strip()
+    kind, sep, rest = text.partition(":")
+    kind = kind.lower()
+    if not sep and kind in ("24x7", "24/7"):
+        return _ALWAYS_OPEN
+    if sep and kind == "market" and rest.strip():
+        codes = _codes(rest, key)
+        if len(codes) == 1:
+            return _market_calendar_by_code(codes)[codes[0]]
+    elif sep and kind == "coverage" and rest.strip():
+        codes = sorted(_codes(rest, key))
+        calendars = _market_calendar_by_code(codes)
+        fingerprint = tuple(id(calendars[code]) for code in codes)
+        with _lock:
+            cached = _coverage_cache.get(tuple(codes))
+            if cached and cached[1] == fingerprint:
+                return cached[0]
+            coverage = CoverageCalendar(calendars[code] for code in codes)
+            if _may_cache():
+                _coverage_cache[tuple(codes)] = (coverage, fingerprint)
+            return coverage
+    raise UnknownCalendar(
+        _("“%(key)s” is not a calendar key; use 24x7, market:JP or coverage:JP,DE,US.")
+        % {"key": key}
+    )
+
+
+# --- Time in a market ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarketStatus:
+    """Whether a market is at work now, in its own time."""
+
+    timezone: str
+    #: the moment asked about, in the market's time zone
+    local_time: datetime
+    is_open: bool
+    #: when closed: the next opening, in the market's time zone (None if it never opens)
+    next_open: datetime | None
+    #: when open: when the current stretch of working time ends, in the market's time zone
+    closes_at: datetime | None
+    #: today's public holiday in the market, named in the active language ("" if none)
+    holiday: str
+
+    @property
+    def utc_offset(self) -> str:
+        """The market's UTC offset now, e.g. ``+09:00``."""
+        text = self.local_time.strftime("%z")
+        return f"{text[:3]}:{text[3:]}"
+
+
+def market_status(market: Market, now: datetime | None = None) -> MarketStatus:
+    """Local time in ``market`` at ``now``, whether it is open, and its next opening."""
+    now = now or timezone.now()
+    zone = ZoneInfo(market.timezone)
+    calendar = calendar_for_market(market)
+    is_open = calendar.is_open(now)
+    next_open = closes_at = None
+    try:
+        if is_open:
+            for _start, end in calendar.open_intervals(now, now + timedelta(days=8)):
+                if end < now + timedelta(days=8):
+                    closes_at = end.astimezone(zone)
+                break
+        else:
+            next_open = calendar.next_open(now).astimezone(zone)
+    except NoOpenTimeError:
+        pass
+    local = now.astimezone(zone)
+    names = dict(_holiday_names_cached(market, local.year, _active_holiday_language()))
+    return MarketStatus(
+        timezone=market.timezone,
+        local_time=local,
+        is_open=is_open,
+        next_open=next_open,
+        closes_at=closes_at,
+        holiday=names.get(local.date(), ""),
+    )
+
+
+def _active_holiday_language() -> str:
+    from django.utils import translation
+
+    language = translation.get_language() or "en"
+    if language.startswith("zh"):
+        return HOLIDAY_LANGUAGES["zh-hans"]
+    if language.startswith("ja"):
+        return HOLIDAY_LANGUAGES["ja"]
+    return HOLIDAY_LANGUAGES["en"]
+
+
+@lru_cache(maxsize=1024)
+def _holidays(
+    country: str, subdiv: str, categories: tuple[str, ...], year: int, language: str
+) -> tuple[tuple[date, str], ...]:
+    names = dict(holiday_names(country, subdiv or None, year, language))
+    if categories:
+        import holidays as holidays_lib
+
+        probe = holidays_lib.country_holidays(country, subdiv=subdiv or None, years=())
+        supported = tuple(probe.supported_languages)
+        wanted = language if language in supported else None
+        if wanted is None:
+            primary = language.split("_")[0].lower()
+            wanted = next((s for s in supported if s.split("_")[0].lower() == primary), None)
+        extra = holidays_lib.country_holidays(
+            country, subdiv=subdiv or None, years=year, categories=categories, language=wanted
+        )
+        for day, name in extra.items():
+            if day.year == year:
+                names.setdefault(day, name)
+    return tuple(sorted(names.items()))
+
+
+def _holiday_names_cached(market: Market, year: int, language: str) -> tuple[tuple[date, str], ...]:
+    categories = tuple(c for c in market.holiday_categories or () if c != "public")
+    return _holidays(market.holiday_country, market.holiday_subdiv, categories, year, language)
+
+
+def market_holidays(
+    market: Market, year: int, language: str | None = None
+) -> list[tuple[date, str]]:
+    """The days ``market`` closes for in ``year``: public holidays (and the extra categories of
+    its playbook), sorted, named in ``language`` (an interface language such as ``"ja"``; the
+    active one by default) where the library has names in it."""
+    if not 1900 <= year <= 2200:
+        raise ValidationError(_("Choose a year between 1900 and 2200."))
+    if language is None:
+        holiday_language = _active_holiday_language()
+    else:
+        holiday_language = HOLIDAY_LANGUAGES.get(language)
+        if holiday_language is None:
+            raise ValidationError(
+                _("Unknown language “%(language)s”; use %(known)s.")
+                % {"language": language, "known": ", ".join(HOLIDAY_LANGUAGES)}
+            )
+    return list(_holiday_names_cached(market, year, holiday_language))
+
+
+def parse_instant(text: str, market: Market, *, what: str = "start") -> datetime:
+    """Read an ISO 8601 date-time; one without an offset is read in the market's time zone.
+
+    Raises ``ValidationError`` with a message that names ``what`` and shows an example.
+    """
+    value = (text or "").strip()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            _(
+                "%(what)s: “%(value)s” is not an ISO 8601 date and time such as 2027-01-08T17:55:00+09:00."
+            )
+            % {"what": what, "value": value}
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(market.timezone))
+    return parsed
+
+
+def _calendar(market: Market, calendar: str) -> BusinessCalendar:
+    if calendar == "business":
+        return calendar_for_market(market)
+    if calendar == "24x7":
+        return _ALWAYS_OPEN
+    raise ValidationError(
+        _("Unknown calendar “%(calendar)s”; use %(known)s.")
+        % {"calendar": calendar, "known": " or ".join(CALENDAR_CHOICES)}
+    )
+
+
+#: Ten years of minutes: a longer target is a typo, and would make the engine search far.
+MAX_MINUTES = 10 * 366 * 24 * 60
+
+
+def compute_due(
+    market: Market, start: datetime, minutes: int, calendar: str = "business"
+) -> datetime:
+    """When ``minutes`` of working time after ``start`` have passed on the market's
+    ``calendar`` ("business" or "24x7"); returned in the market's time zone."""
+    if not 0 <= minutes <= MAX_MINUTES:
+        raise ValidationError(
+            _("minutes: give a whole number between 0 and %(max)s.") % {"max": MAX_MINUTES}
+        )
+    try:
+        due = _calendar(market, calendar).add(start, timedelta(minutes=minutes))
+    except NoOpenTimeError:
+        raise ValidationError(_("This market's calendar has no working time.")) from None
+    return due.astimezone(ZoneInfo(market.timezone))
+
+
+def compute_elapsed(
+    market: Market, start: datetime, end: datetime, calendar: str = "business"
+) -> int:
+    """Whole minutes of working time between ``start`` and ``end`` on the market's calendar."""
+    if end < start:
+        raise ValidationError(_("end: the end is before the start."))
+    elapsed = _calendar(market, calendar).elapsed(start, end)
+    return int(elapsed // timedelta(minutes=1))
+
+
+# --- The playbook as a document --------------------------------------------------------------
+
+
+def market_document(market: Market) -> dict[str, Any]:
+    """The playbook of ``market`` as plain JSON data (what ``markets show --json`` prints)."""
+    return {
+        "code": market.code,
+        "name": {"en": market.name_en, "zh-hans": market.name_zh_hans, "ja": market.name_ja},
+        "countries": list(market.countries),
+        "currency": market.currency,
+        "timezone": market.timezone,
+        "timezones": list(market.timezones),
+        "languages": list(market.languages),
+        "weekly_hours": {day: market.weekly_hours.get(day, []) for day in _WEEKDAYS},
+        "hours_note": market.hours_note or {},
+        "holidays": {
+            "country": market.holiday_country,
+            "subdiv": market.holiday_subdiv or None,
+        },
+        "holiday_categories": ["public", *market.holiday_categories],
+        "support_channels": list(market.support_channels),
+        "tone": market.tone,
+        "payment_methods": list(market.payment_methods),
+        "contract_practice": market.contract_practice,
+        "compliance": market.compliance,
+        "data_residency": market.data_residency,
+        "data_residency_by_industry": market.data_residency_by_industry or {},
+        "data_residency_note": market.data_residency_note or {},
+        "edited_fields": list(market.edited_fields or []),
+    }
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def utc(value: datetime) -> datetime:
+    """``value`` in UTC."""
+    return value.astimezone(UTC)

@@ -189,6 +189,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 _NODE = REPO_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/tabler", _NODE / "@tabler/core/dist"),

@@ -14,7 +14,13 @@ def shell(request) -> dict:
     for item in nav:
         if (item["url"] != "/" and path.startswith(item["url"])) or item["url"] == path:
             active = item["key"]
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from beachhead.core.inbox import unread_count
+
+        unread = unread_count(user)
     return {
+        "inbox_unread": unread,
         "nav_items": nav,
         "nav_active": active,
         "company_name": settings.BEACHHEAD_COMPANY_NAME,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beachhead.core import views
+from beachhead.core import inbox, views
 
 app_name = "core"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("teams/", views.teams, name="teams"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read-all/", inbox.mark_all_read, name="inbox_read_all"),
+    path("inbox/<int:pk>/open/", inbox.open_notice, name="inbox_open"),
 ]

@@ -135,6 +135,9 @@ def _database() -> dict:
         db.setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
         db.setdefault("TEST", {}).update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
     if engine.endswith("sqlite3"):
+        # A file, not memory, for tests too: shared-cache memory databases fail concurrent
+        # writers with "table is locked" instead of waiting, unlike the real thing.
+        db.setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test-beachhead.sqlite3"))
         # WAL lets the worker and the web processes read while one of them writes.
         db.setdefault("OPTIONS", {}).update(
             {

@@ -101,6 +101,8 @@ class NoOpenTimeError(Exception):
 
 def _to_us(value: datetime, name: str = "datetime") -> int:
     """Epoch microseconds of an aware datetime; reject naive ones."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"{name} must be a datetime, got {type(value).__name__}")
     if value.tzinfo is None:
         raise ValueError(f"{name} must be timezone-aware, got naive {value!r}")
     try:
@@ -110,7 +112,7 @@ def _to_us(value: datetime, name: str = "datetime") -> int:
 
 
 def _from_us(us: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=us)
+    return _EPOCH + timedelta(0, 0, us)
 
 
 def _duration_us(duration: timedelta) -> int:
@@ -223,12 +225,26 @@ class BusinessCalendar:
             ValueError: naive ``start`` or negative ``duration``.
             NoOpenTimeError: no open time within the search horizon.
         """
-        t = _to_us(start, "start")
-        d = _duration_us(duration)
-        if d == 0:
-            return _from_us(t)
-        block = self._block_at(t)
-        target = block.open_before(t) + d
+        # Hot path (see bench/calendar_add.py): helpers inlined.
+        try:
+            t = (start - _EPOCH) // _US
+        except TypeError:
+            t = _to_us(start, "start")  # raises the right error for naive/non-datetimes
+        d = duration // _US if type(duration) is timedelta else -1
+        if d <= 0:
+            d = _duration_us(duration)  # raises for bad types / negative durations
+            if d == 0:
+                return _EPOCH + timedelta(0, 0, t)
+        block = self._last
+        if block is None or not block.lo <= t < block.hi:
+            block = self._block_at(t)
+        starts = block.starts
+        i = bisect_right(starts, t) - 1
+        if i < 0:
+            target = d
+        else:
+            end = block.ends[i]
+            target = block.cum[i] + (t if t < end else end) - starts[i] + d
         empty_years = 0
         while target > block.total:
             target -= block.total
@@ -244,7 +260,7 @@ class BusinessCalendar:
                     )
         cum = block.cum
         j = bisect_left(cum, target, 1) - 1
-        return _from_us(block.starts[j] + target - cum[j])
+        return _EPOCH + timedelta(0, 0, block.starts[j] + target - cum[j])
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
         """Return the open time in ``[start, end)``.

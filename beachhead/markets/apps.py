@@ -10,10 +10,17 @@ class MarketsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from beachhead.core import navigation
+        from beachhead.core import dashboard, navigation
+        from beachhead.markets import panels, services  # noqa: F401  (services: cache signals)
         from beachhead.markets.models import Market
 
-        auditlog.register(Market, exclude_fields=["synced_at", "source_hash"])
+        # updated_at changes on every save; the audit entry already carries the time.
+        auditlog.register(Market, exclude_fields=["synced_at", "source_hash", "updated_at"])
         navigation.register(
             navigation.NavItem("markets", _("Markets"), "markets:list", "world", order=20)
+        )
+        dashboard.register(
+            dashboard.Panel(
+                "my_markets", "markets/panels/mine.html", panels.my_markets, order=30, width=5
+            )
         )

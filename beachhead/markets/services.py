@@ -62,6 +62,7 @@ __all__ = [
     "compute_due",
     "compute_elapsed",
     "do_edit_market",
+    "do_reset_market",
     "do_sync_markets",
     "load_playbook_files",
     "market_document",
@@ -116,7 +117,7 @@ _FIELD_CHECKS = {
     "timezones": validators.check_timezones,
     "languages": validators.check_languages,
     "data_residency": validators.check_region,
-    "data_residency_note": validators.check_localised,
+    "data_residency_note": lambda value: validators.check_localised(value, required=()),
     "weekly_hours": validators.check_weekly_hours,
     "hours_note": lambda value: validators.check_localised(value, required=()),
     "support_channels": validators.check_channels,
@@ -201,6 +202,30 @@ def do_edit_market(market: Market, user, changes: dict[str, Any]) -> list[str]:
         setattr(market, name, getattr(locked, name))
     clear_calendar_cache()
     return sorted(cleaned)
+
+
+def do_reset_market(market: Market, user) -> list[str]:
+    """Discard the local edits of ``market`` and apply its playbook file again.
+
+    Returns the fields that changed. Raises ``ValidationError`` when the market has no valid
+    file, ``PermissionDenied`` when ``user`` may not change it.
+    """
+    if not may(user, market, Action.CHANGE):
+        raise PermissionDenied(_("You may not change this market."))
+    playbooks, errors = read_playbooks()
+    playbook = next((p for p in playbooks if p.code == market.code), None)
+    if playbook is None:
+        problems = [e for e in errors if e.startswith(f"{market.code.lower()}.toml")]
+        raise ValidationError(
+            _("There is no valid playbook file for %(code)s. %(problems)s")
+            % {"code": market.code, "problems": " ".join(problems)}
+        )
+    with transaction.atomic(), _audit_actor(user):
+        report = apply_playbooks(Market, [playbook], now=timezone.now(), force=True)
+        transaction.on_commit(clear_calendar_cache)
+    clear_calendar_cache()
+    market.refresh_from_db()
+    return report.updated.get(market.code, [])
 
 
 @contextmanager
@@ -562,7 +587,7 @@ def compute_due(
     ``calendar`` ("business" or "24x7"); returned in the market's time zone."""
     if not 0 <= minutes <= MAX_MINUTES:
         raise ValidationError(
-            _("minutes: give a whole number between 0 and %(max)s.") % {"max": MAX_MINUTES}
+            _("Give a whole number of minutes between 0 and %(max)s.") % {"max": MAX_MINUTES}
         )
     try:
         due = _calendar(market, calendar).add(start, timedelta(minutes=minutes))
@@ -576,7 +601,7 @@ def compute_elapsed(
 ) -> int:
     """Whole minutes of working time between ``start`` and ``end`` on the market's calendar."""
     if end < start:
-        raise ValidationError(_("end: the end is before the start."))
+        raise ValidationError(_("The end is before the start."))
     elapsed = _calendar(market, calendar).elapsed(start, end)
     return int(elapsed // timedelta(minutes=1))
 

@@ -1,0 +1,179 @@
+"""Markets in the API: list, detail, PATCH, and the market's calendar (due, elapsed, holidays).
+
+Rows come through the access layer (``ScopedViewSetMixin``): a market the caller may not see,
+or may not change for a PATCH, answers 404 like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.markets import services
+from beachhead.markets.api import serializers as s
+from beachhead.markets.models import Market
+
+
+def _field_errors(exc: DjangoValidationError, field: str | None = None) -> ValidationError:
+    """A Django validation error as a DRF one, keyed by API field names."""
+    if hasattr(exc, "error_dict"):
+        errors: dict[str, list[str]] = {}
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(s.API_FIELD.get(name, name), []).extend(messages)
+        return ValidationError(errors)
+    return ValidationError({field: exc.messages} if field else exc.messages)
+
+
+class MarketViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Market playbooks. Regional managers of a market and admins may PATCH it."""
+
+    queryset = Market.objects.all()
+    serializer_class = s.MarketSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z]{2}"
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def scope_queryset(self, queryset):
+        return queryset.order_by("code")
+
+    def get_object(self) -> Market:
+        market = get_object_or_404(self.get_queryset(), code=self.kwargs["code"].upper())
+        self.check_object_permissions(self.request, market)
+        return market
+
+    @extend_schema(summary="List the markets you may see")
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="A market's playbook and whether it is open now")
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Edit a market's playbook",
+        description="Send only the fields to change. Each changed field is marked as edited "
+        "locally, so the next `markets sync` from the files keeps it.",
+        request=s.MarketSerializer,
+        responses=s.MarketSerializer,
+    )
+    def partial_update(self, request: Request, code: str | None = None) -> Response:
+        market = self.get_object()
+        serializer = self.get_serializer(market, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.do_edit_market(market, request.user, serializer.model_changes())
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from None
+        return Response(self.get_serializer(market).data)
+
+    @extend_schema(
+        summary="Due time: N working minutes after a start",
+        parameters=[s.DueQuerySerializer],
+        responses=s.DueSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="calendar/due", url_name="due")
+    def due(self, request: Request, code: str | None = None) -> Response:
+        market = self.get_object()
+        query = s.DueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        v = query.validated_data
+        try:
+            start = services.parse_instant(v["start"], market, what="start")
+        except DjangoValidationError as exc:
+            raise _field_errors(exc, "start") from None
+        try:
+            due = services.compute_due(market, start, v["minutes"], v["calendar"])
+        except DjangoValidationError as exc:
+            raise _field_errors(exc, "minutes") from None
+        return Response(
+            {
+                "market": market.code,
+                "start": start.isoformat(),
+                "minutes": v["minutes"],
+                "calendar": v["calendar"],
+                "due": due.isoformat(),
+                "due_utc": services.utc(due).isoformat().replace("+00:00", "Z"),
+            }
+        )
+
+    @extend_schema(
+        summary="Working minutes between two instants",
+        parameters=[s.ElapsedQuerySerializer],
+        responses=s.ElapsedSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="calendar/elapsed", url_name="elapsed")
+    def elapsed(self, request: Request, code: str | None = None) -> Response:
+        market = self.get_object()
+        query = s.ElapsedQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        v = query.validated_data
+        instants = {}
+        for name in ("start", "end"):
+            try:
+                instants[name] = services.parse_instant(v[name], market, what=name)
+            except DjangoValidationError as exc:
+                raise _field_errors(exc, name) from None
+        try:
+            minutes = services.compute_elapsed(
+                market, instants["start"], instants["end"], v["calendar"]
+            )
+        except DjangoValidationError as exc:
+            raise _field_errors(exc, "end") from None
+        return Response(
+            {
+                "market": market.code,
+                "start": instants["start"].isoformat(),
+                "end": instants["end"].isoformat(),
+                "calendar": v["calendar"],
+                "minutes": minutes,
+            }
+        )
+
+    @extend_schema(
+        summary="Public holidays of a market in a year",
+        parameters=[s.HolidaysQuerySerializer],
+        responses=s.HolidaysSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="holidays", url_name="holidays")
+    def holidays(self, request: Request, code: str | None = None) -> Response:
+        market = self.get_object()
+        query = s.HolidaysQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year") or services.market_status(market).local_time.year
+        language = query.validated_data.get("language") or _interface_language(request)
+        try:
+            days = services.market_holidays(market, year, language)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc, "year") from None
+        return Response(
+            {
+                "market": market.code,
+                "year": year,
+                "language": language,
+                "holidays": [{"date": day.isoformat(), "name": name} for day, name in days],
+            }
+        )
+
+
+def _interface_language(request: Request) -> str:
+    """The caller's interface language: their profile's, else the request's."""
+    language = getattr(request.user, "language", "") or translation.get_language() or "en"
+    if language.startswith("zh"):
+        return "zh-hans"
+    if language.startswith("ja"):
+        return "ja"
+    return "en"
+

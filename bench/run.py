@@ -1,0 +1,202 @@
+"""The benchmark harness: builds a dataset at a scale, times each target operation several
+times and prints a table (operation, scale, database, median, p95, runs, target, verdict). The
+same table is written to ``bench/results/<date>-<db>.md``.
+
+Run it through ``beachhead bench [--scale small|full] [--db sqlite|postgresql|mysql]`` or
+``make bench``. It works in its own database (``var/bench/`` for SQLite, ``beachhead_bench``
+on the servers), never in the one ``make run`` uses.
+
+Operations so far (each issue adds its own; see ``OPERATIONS``):
+- ``calendar.add``: 100,000 business-calendar additions of about a week (target 2 s).
+- ``commitments.sweep``: one sweep with 1,000 due among 1,000,000 open commitments (full
+  scale; small: 10 due among 10,000) — target 1 s, and work proportional to what is due.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # `bench` is a folder of the repository, not an installed package
+SCALES = {"small": 0.01, "full": 1.0}
+DATABASES = {
+    "sqlite": lambda var: f"sqlite:///{var / 'bench.sqlite3'}",
+    "postgresql": lambda var: "postgres://postgres@127.0.0.1:5432/beachhead_bench",
+    "mysql": lambda var: "mysql://root@127.0.0.1:3306/beachhead_bench",
+}
+
+
+@dataclass
+class Result:
+    operation: str
+    scale: str
+    database: str
+    timings: list[float]
+    target: float  # seconds
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.timings)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.timings)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def verdict(self, slack: float = 1.0) -> str:
+        return "ok" if self.median <= self.target * slack else "MISS"
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def table(results: list[Result]) -> str:
+    head = "| operation | scale | database | median | p95 | runs | target | verdict | note |"
+    rows = [head, "|---|---|---|---:|---:|---:|---:|---|---|"]
+    for r in results:
+        rows.append(
+            f"| {r.operation} | {r.scale} | {r.database} | {_fmt(r.median)} | {_fmt(r.p95)} | "
+            f"{len(r.timings)} | {_fmt(r.target)} | {r.verdict()} | {r.note} |"
+        )
+    return "\n".join(rows)
+
+
+def _timed(func: Callable[[], object], runs: int, before: Callable[[], None] | None = None):
+    timings = []
+    for _ in range(runs):
+        if before:
+            before()
+        t0 = time.perf_counter()
+        func()
+        timings.append(time.perf_counter() - t0)
+    return timings
+
+
+# --- Operations ------------------------------------------------------------------------------
+
+
+def bench_calendar(scale: str, database: str) -> list[Result]:
+    from bench.calendar_add import run
+
+    calls = 100_000
+    timings = []
+    for _ in range(3):
+        timings.append(run(calls=calls)["add"]["seconds"])
+    return [Result("calendar.add ×100k", scale, "—", timings, 2.0, "1-week spans, JP and CN")]
+
+
+def bench_sweep(scale: str, database: str) -> list[Result]:
+    from bench.datasets import reset_sweep, seed_commitments
+
+    factor = SCALES[scale]
+    open_count = int(1_000_000 * factor)
+    due = max(10, int(1000 * factor))
+    now = seed_commitments(open_count, due)
+    from beachhead.commitments import services
+
+    queries = []
+
+    def sweep():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            report = services.sweep(now=now)
+        assert report.broken == due, report
+        queries.append(len(ctx.captured_queries))
+
+    timings = _timed(sweep, 5, before=lambda: reset_sweep(now))
+    return [
+        Result(
+            f"commitments.sweep ({due:,} due of {open_count:,} open)",
+            scale,
+            database,
+            timings,
+            1.0,
+            f"{queries[-1]} SQL queries",
+        )
+    ]
+
+
+OPERATIONS: dict[str, Callable[[str, str], list[Result]]] = {
+    "calendar": bench_calendar,
+    "sweep": bench_sweep,
+}
+
+
+# --- Driver ----------------------------------------------------------------------------------
+
+
+def _setup_django(database: str) -> None:
+    var = REPO / "var" / "bench"
+    var.mkdir(parents=True, exist_ok=True)
+    os.environ["BEACHHEAD_VAR"] = str(var)
+    os.environ["DATABASE_URL"] = DATABASES[database](var)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beachhead.settings")
+    if database == "postgresql":
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE beachhead_bench"],
+            capture_output=True,
+            check=False,
+        )
+    elif database == "mysql":
+        subprocess.run(
+            ["mysql", "-h", "127.0.0.1", "-uroot", "-e",
+             "CREATE DATABASE IF NOT EXISTS beachhead_bench CHARACTER SET utf8mb4"],
+            capture_output=True,
+            check=False,
+        )  # fmt: skip
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="small")
+    parser.add_argument("--db", choices=DATABASES, default="sqlite")
+    parser.add_argument("--only", action="append", choices=OPERATIONS, help="Run only these.")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="Exit 1 when an operation is more than 3× over its target (for CI).",
+    )
+    args = parser.parse_args(argv)
+    _setup_django(args.db)
+    results: list[Result] = []
+    for name, func in OPERATIONS.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"… {name}", file=sys.stderr, flush=True)
+        results.extend(func(args.scale, args.db))
+    text = table(results)
+    print(text)
+    out = REPO / "bench" / "results" / f"{dt.date.today().isoformat()}-{args.db}-{args.scale}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        f"# Benchmarks — {args.scale} scale on {args.db}, {dt.date.today().isoformat()}\n\n"
+        f"Machine: {os.cpu_count()} cores. Python {sys.version.split()[0]}.\n\n{text}\n"
+    )
+    print(f"\nWritten to {out.relative_to(REPO)}", file=sys.stderr)
+    if args.check and any(r.verdict(slack=3.0) != "ok" for r in results):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

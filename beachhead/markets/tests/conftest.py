@@ -1,0 +1,77 @@
+"""Fixtures of the markets tests: people with roles, API clients, markets with known hours."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+PASSWORD = "x-Very-long-pass-1"
+STANDARD_WEEK = {
+    **{day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
+    "sat": [],
+    "sun": [],
+}
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendars():
+    """Each test starts with an empty calendar cache (tests roll back their market edits)."""
+    from beachhead.markets.services import clear_calendar_cache
+
+    clear_calendar_cache()
+    yield
+    clear_calendar_cache()
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(role, markets=[...], language="en")`` → a saved user."""
+    from beachhead.core.services import do_create_user
+
+    def make(role: str = "admin", markets: list[str] | None = None, language: str = "en"):
+        user, _password = do_create_user(
+            username=f"{role}-{next(_numbers)}",
+            role=role,
+            markets=markets or [],
+            password=PASSWORD,
+            language=language,
+            validate=False,
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin")
+
+
+@pytest.fixture
+def api(db):
+    """``api(user)`` → a DRF client authenticated with the user's token (None: anonymous)."""
+    from rest_framework.test import APIClient
+
+    from beachhead.core.services import do_issue_token
+
+    def client(user=None) -> APIClient:
+        c = APIClient()
+        if user is not None:
+            c.credentials(HTTP_AUTHORIZATION=f"Token {do_issue_token(user)}")
+        return c
+
+    return client
+
+
+@pytest.fixture
+def jp(db):
+    """Japan as its playbook ships it (09:00–18:00 Monday to Friday), whatever a test did."""
+    from beachhead.markets.models import Market
+
+    market = Market.objects.get(code="JP")
+    if market.weekly_hours != STANDARD_WEEK:
+        market.weekly_hours = STANDARD_WEEK
+        market.save()
+    return market

@@ -15,20 +15,13 @@ STANDARD_WEEK = {
 _numbers = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_calendars():
-    """Each test starts with an empty calendar cache (tests roll back their market edits)."""
-    from beachhead.markets.services import clear_calendar_cache
-
-    clear_calendar_cache()
-    yield
-    clear_calendar_cache()
-
-
 @pytest.fixture
-def make_user(db):
+def make_user(db, settings):
     """``make_user(role, markets=[...], language="en")`` → a saved user."""
     from beachhead.core.services import do_create_user
+
+    # Hashing a password properly takes most of a second; these tests never log in with one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     def make(role: str = "admin", markets: list[str] | None = None, language: str = "en"):
         user, _password = do_create_user(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from beachhead.markets import services
@@ -313,3 +314,13 @@ def test_market_document_shape(jp):
     assert document["holidays"] == {"country": "JP", "subdiv": None}
     assert document["weekly_hours"]["mon"] == [["09:00", "18:00"]]
     assert document["weekly_hours"]["sun"] == []
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_edit_leaves_no_stale_calendar(admin, jp):
+    saturday = tokyo(2027, 1, 9, 11, 0)
+    with suppress(RuntimeError), transaction.atomic():
+        services.do_edit_market(jp, admin, {"weekly_hours": {"sat": [["10:00", "12:00"]]}})
+        assert services.calendar_for("market:JP").is_open(saturday)
+        raise RuntimeError("roll back")
+    assert not services.calendar_for("market:JP").is_open(saturday)

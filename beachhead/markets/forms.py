@@ -139,7 +139,7 @@ class MarketForm(forms.Form):
                 self.fields[f"{prefix}_{suffix}"] = forms.CharField(
                     label=LANGUAGE_LABEL[language],
                     required=required,
-                    widget=_textarea(3),
+                    widget=_textarea(4),
                 )
         for field in self.fields.values():
             widget = field.widget
@@ -190,11 +190,23 @@ class MarketForm(forms.Form):
                 initial[f"{prefix}_{suffix}"] = texts.get(language, "")
         return initial
 
-    def fieldsets(self) -> list[tuple[str, str, list]]:
-        """The form in cards: (title, icon, bound fields)."""
+    def fieldsets(self) -> list[tuple[str, str, list[tuple[Any, list]]]]:
+        """The form in cards: (title, icon, [(bound field, code lists to show beside it)])."""
+        codes = {
+            "support_channels": [(_("Channels"), vocabulary.SUPPORT_CHANNELS)],
+            "payment_methods": [
+                (_("Timings"), vocabulary.PAYMENT_TIMINGS),
+                (_("Methods"), vocabulary.PAYMENT_METHODS),
+            ],
+            "compliance": [
+                (_("Industries"), vocabulary.INDUSTRIES),
+                (_("Requirements"), vocabulary.COMPLIANCE),
+            ],
+            "data_residency_by_industry": [(_("Industries"), vocabulary.INDUSTRIES)],
+        }
 
         def bound(*names: str) -> list:
-            return [self[name] for name in names]
+            return [(self[name], codes.get(name, [])) for name in names]
 
         def localised(prefix: str) -> list:
             return bound(*(f"{prefix}_{suffix}" for suffix in LANGUAGE_SUFFIX.values()))

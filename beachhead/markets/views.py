@@ -74,6 +74,8 @@ def market_list(request: HttpRequest) -> HttpResponse:
     if state not in ("open", "closed"):
         state = ""
     all_rows = [_market_row(market, now) for market in markets]
+    # By name in the viewer's language: people look for "Japan", not for "JP".
+    all_rows.sort(key=lambda row: row.market.name.casefold())
     rows = [
         row
         for row in all_rows
@@ -139,14 +141,18 @@ def week_grid(market: Market, today_key: str) -> list[WeekDay]:
 
 
 def _holiday_context(market: Market, year: int, today: date) -> dict:
+    """The holidays of ``year``; in the current year the coming ones come first."""
     days = services.market_holidays(market, year)
-    upcoming = next((day for day, _name in days if day >= today), None)
+    coming = [(day, name) for day, name in days if day >= today]
+    past = [(day, name) for day, name in days if day < today]
     return {
         "market": market,
         "year": year,
         "holidays": days,
+        "coming_holidays": coming,
+        "past_holidays": past,
         "today": today,
-        "upcoming": upcoming,
+        "upcoming": coming[0][0] if coming else None,
         "previous_year": year - 1,
         "next_year": year + 1,
     }

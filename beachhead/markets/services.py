@@ -299,9 +299,10 @@ _lock = threading.RLock()
 # code → (calendar, the row's updated_at, when it was last checked against the database)
 _market_cache: dict[str, tuple[BusinessCalendar, datetime, float]] = {}
 _coverage_cache: dict[tuple[str, ...], tuple[CoverageCalendar, tuple[datetime, ...]]] = {}
-# The outermost atomic block of a transaction that wrote a market: nothing read inside it is
-# cached, since a rollback would leave the cache describing rows that never existed.
-_dirty_transaction: object | None = None
+# Per thread: the outermost atomic block of a transaction that wrote a market. Nothing that
+# thread reads inside it is cached: a rollback would leave the cache describing rows that never
+# existed (other threads only see committed rows, which are safe to cache).
+_writes = threading.local()
 
 
 def clear_calendar_cache() -> None:
@@ -312,24 +313,23 @@ def clear_calendar_cache() -> None:
 
 
 def _may_cache() -> bool:
-    global _dirty_transaction
-    if _dirty_transaction is None:
+    dirty = getattr(_writes, "transaction", None)
+    if dirty is None:
         return True
     blocks = getattr(connections[DEFAULT_DB_ALIAS], "atomic_blocks", [])
-    if blocks and blocks[0] is _dirty_transaction:
+    if blocks and blocks[0] is dirty:
         return False
-    _dirty_transaction = None  # that transaction has ended, committed or rolled back
+    _writes.transaction = None  # that transaction has ended, committed or rolled back
     clear_calendar_cache()
     return True
 
 
 @receiver([post_save, post_delete], sender=Market, dispatch_uid="markets_calendar_cache")
 def _market_written(sender, instance: Market, **kwargs: Any) -> None:
-    global _dirty_transaction
     clear_calendar_cache()
     connection = connections[kwargs.get("using") or DEFAULT_DB_ALIAS]
     if connection.in_atomic_block and connection.atomic_blocks:
-        _dirty_transaction = connection.atomic_blocks[0]
+        _writes.transaction = connection.atomic_blocks[0]
         transaction.on_commit(clear_calendar_cache, using=connection.alias)
 
 
@@ -341,7 +341,8 @@ def calendar_for_market(market: Market) -> BusinessCalendar:
         if cached and cached[1] == market.updated_at:
             return cached[0]
         calendar = _build_market_calendar(market)
-        if _may_cache():
+        # Never replace a newer row's calendar with the one of a stale instance.
+        if _may_cache() and (cached is None or market.updated_at > cached[1]):
             _market_cache[market.code] = (calendar, market.updated_at, monotonic.monotonic())
         return calendar
 

@@ -176,4 +176,3 @@ def _interface_language(request: Request) -> str:
     if language.startswith("ja"):
         return "ja"
     return "en"
-

@@ -1,0 +1,59 @@
+"""The customer timeline: one stream of everything that happened with a customer.
+
+The customer-360 page (accounts) and later the ticket side panel read it; each pillar that has
+something to say about a customer registers a source from its ``AppConfig.ready``
+(commitments, contacts, opportunities, deployments, audit events; later tickets, contracts,
+invoices, payments, community activity). Adding a pillar never edits the timeline's code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    source: str  # the registering source's key
+    icon: str  # Tabler icon name
+    title: str
+    detail: str = ""
+    url: str = ""
+    state: str = ""  # optional health/state for the colour legend (kept, broken, at_risk …)
+
+
+@dataclass(frozen=True)
+class Source:
+    """``entries(customer, user, limit)`` returns at most ``limit`` entries, newest first,
+    reading only rows ``user`` may see (through the access layer), in a bounded number of
+    queries."""
+
+    key: str
+    label: Any
+    entries: Callable[[Any, Any, int], list[Entry]]
+    order: int = 100
+
+
+_sources: dict[str, Source] = {}
+
+
+def register(source: Source) -> None:
+    _sources[source.key] = source
+
+
+def sources() -> list[Source]:
+    return sorted(_sources.values(), key=lambda s: (s.order, s.key))
+
+
+def timeline(customer, user, limit: int = 50, only: set[str] | None = None) -> list[Entry]:
+    """The newest ``limit`` entries about ``customer`` from every source, merged."""
+    merged: list[Entry] = []
+    for source in sources():
+        if only and source.key not in only:
+            continue
+        merged.extend(source.entries(customer, user, limit))
+    merged.sort(key=lambda e: e.at, reverse=True)
+    return merged[:limit]

@@ -1,0 +1,80 @@
+"""What a list offers to saved views: a pillar registers a ``ListSource`` for each of its list
+pages (accounts, contacts, opportunities, deployments; later tickets …), and the saved-views
+machinery (columns, filters, sort, group-by, table or kanban, export, inline edit) serves them
+all. The machinery never imports a pillar; pillars call ``register`` from ``AppConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field a list can show, filter, sort or group by.
+
+    ``path`` is an ORM path from the source's model (``"name"``, ``"market__code"``,
+    ``"owner__username"``). ``kind`` decides the filter operators and the rendering:
+    text, number, money (path to the amount; ``currency_path`` names the currency column),
+    date, datetime, choice (``choices``), bool, user.
+    """
+
+    path: str
+    label: Any  # a lazy translation
+    kind: str = "text"
+    choices: Sequence[tuple[str, Any]] | None = None
+    currency_path: str | None = None
+    sortable: bool = True
+    filterable: bool = True
+    groupable: bool = False
+    editable: bool = False  # inline edit through ListSource.update
+    width: str = ""  # optional CSS width hint, e.g. "8rem"
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """A list page's data: the model, the scoped base queryset and its columns.
+
+    ``queryset(user)`` must return rows through the access layer (``scoped``) with the
+    ``select_related`` the columns need, so a page costs a constant number of queries.
+    ``update(obj, path, value, user)`` is the service that performs an inline edit (it must
+    validate and raise ``ValidationError``); None when the list has no inline edit.
+    """
+
+    key: str  # URL-safe, e.g. "accounts"
+    label: Any
+    model: type[models.Model]
+    queryset: Callable[[Any], models.QuerySet]
+    columns: Sequence[Column]
+    default_columns: Sequence[str]
+    default_sort: str = "pk"
+    kanban_path: str | None = None  # a choice column to lay cards out by (stage, lifecycle)
+    title_path: str = "pk"  # what a kanban card shows as its title
+    detail_url: Callable[[Any], str] | None = None
+    update: Callable[[Any, str, Any, Any], Any] | None = None
+    search_paths: Sequence[str] = field(default_factory=tuple)
+
+    def column(self, path: str) -> Column | None:
+        for column in self.columns:
+            if column.path == path:
+                return column
+        return None
+
+
+_sources: dict[str, ListSource] = {}
+
+
+def register(source: ListSource) -> None:
+    _sources[source.key] = source
+
+
+def get(key: str) -> ListSource:
+    return _sources[key]
+
+
+def all_sources() -> list[ListSource]:
+    return list(_sources.values())

@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",  # self-hosted: no request to a CDN, not even the icon
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

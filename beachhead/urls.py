@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from beachhead.core import views as core_views
 from beachhead.core.api.errors import not_found
 
+handler404 = "beachhead.core.views.page_not_found"
+
 api_v1 = [
     path("", include("beachhead.core.api.urls")),
     path("", include("beachhead.markets.api.urls")),

@@ -68,6 +68,15 @@ def _market_q(policy: AccessPolicy, user) -> Q:
     return Q(**{f"{policy.market_path}__in": list(user.market_codes or [])})
 
 
+def _market_or_owner_q(policy: AccessPolicy, user, owner_q: Q) -> Q:
+    market_q = _market_q(policy, user)
+    if not market_q:
+        # An empty Q matches every row, but ``Q() | other`` is ``other``: return it alone, or
+        # records that belong to no market would shrink to the user's own.
+        return market_q
+    return market_q | owner_q
+
+
 def access_filter(model: type[models.Model], user, action: str = Action.VIEW) -> Q | None:
     """The condition a record must meet for ``user`` to do ``action``; None means "nothing"."""
     policy = policy_for(model)
@@ -81,9 +90,9 @@ def access_filter(model: type[models.Model], user, action: str = Action.VIEW) ->
     if action == Action.VIEW:
         if policy.viewer_roles is not None and user.role not in policy.viewer_roles:
             return owner_q
-        return _market_q(policy, user) | owner_q
+        return _market_or_owner_q(policy, user, owner_q)
     if user.role in policy.editor_roles:
-        return _market_q(policy, user) | owner_q
+        return _market_or_owner_q(policy, user, owner_q)
     if policy.owners_may_change:
         return owner_q
     return None

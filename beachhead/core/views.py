@@ -12,11 +12,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from beachhead.core import audit, services
 from beachhead.core.access import scoped
+from beachhead.core.api.errors import not_found as api_not_found
 from beachhead.core.dashboard import panels_for
 from beachhead.core.forms import PreferencesForm
 from beachhead.core.models import Team, User
@@ -127,3 +129,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     result = services.health()
     return JsonResponse(result, status=200 if result["status"] == "ok" else 503)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: JSON under /api/ (API clients parse errors), the 404 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return defaults.page_not_found(request, exception)

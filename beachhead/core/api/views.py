@@ -27,6 +27,8 @@ class ScopedViewSetMixin:
 
 
 class UserViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Active colleagues: role, markets, language and time zone."""
+
     queryset = User.objects.all()
     serializer_class = UserSerializer
 
@@ -35,6 +37,8 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class TeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Teams of your markets (and those you manage), with their members."""
+
     queryset = Team.objects.all()
     serializer_class = TeamSerializer
 

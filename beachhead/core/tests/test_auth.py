@@ -1,0 +1,321 @@
+"""Signing in and out, brute-force protection, password reset, language and preferences."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from beachhead.core.models import User
+
+PASSWORD = "A-long-test-passphrase-42"  # the password conftest's make_user gives everyone
+
+
+@pytest.fixture
+def agent(make_user) -> User:
+    return make_user("support_agent", ["JP"], username="aoi", email="aoi@example.com")
+
+
+def _login(client, username, password, address="127.0.0.1", **extra):
+    return client.post(
+        "/login/", {"username": username, "password": password}, REMOTE_ADDR=address, **extra
+    )
+
+
+def _signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+# --- Login and logout ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_login_page_renders_a_form(client):
+    # when
+    response = client.get("/login/")
+
+    # then
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="username"' in html
+    assert 'name="password"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_login_with_the_right_password_signs_in(client, agent):
+    # when
+    response = _login(client, "aoi", PASSWORD)
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert _signed_in(client)
+    assert client.session["_auth_user_id"] == str(agent.pk)
+
+
+def test_login_follows_a_safe_next_url(client, agent):
+    # when
+    response = client.post("/login/", {"username": "aoi", "password": PASSWORD, "next": "/teams/"})
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/teams/"
+
+
+def test_login_with_a_wrong_password_is_refused(client, agent):
+    # when
+    response = _login(client, "aoi", "not-the-password")
+
+    # then
+    assert response.status_code == 200
+    assert not _signed_in(client)
+    assert "do not match" in response.content.decode()
+
+
+def test_an_inactive_user_cannot_sign_in(client, agent):
+    # given
+    agent.is_active = False
+    agent.save()
+
+    # when
+    _login(client, "aoi", PASSWORD)
+
+    # then
+    assert not _signed_in(client)
+
+
+def test_logout_is_a_post(client, agent):
+    # given
+    client.force_login(agent)
+
+    # when: a GET (a link, an <img>) must not sign anyone out
+    response = client.get("/logout/")
+
+    # then
+    assert response.status_code == 405
+    assert _signed_in(client)
+
+    # when
+    response = client.post("/logout/")
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert not _signed_in(client)
+    assert client.get("/").status_code == 302
+
+
+# --- Brute force (django-axes) ---------------------------------------------------------------
+
+LOCKED = 429  # axes answers a lockout with AXES_HTTP_RESPONSE_CODE, 429 by default
+
+
+def test_five_failed_logins_lock_the_username_from_that_address(client, agent):
+    # given: four failures are still answered with the form
+    for _ in range(4):
+        assert _login(client, "aoi", "wrong").status_code == 200
+
+    # when: the fifth failure
+    response = _login(client, "aoi", "wrong")
+
+    # then
+    assert response.status_code == LOCKED
+    assert "Too many failed sign-in attempts" in response.content.decode()
+
+    # when: now even the right password is refused
+    response = _login(client, "aoi", PASSWORD)
+
+    # then
+    assert response.status_code == LOCKED
+    assert not _signed_in(client)
+
+
+def test_a_lockout_is_per_username_and_address(client, agent, make_user):
+    # given
+    make_user("support_agent", ["JP"], username="ren")
+    for _ in range(5):
+        _login(client, "aoi", "wrong")
+
+    # when / then: the same person from another address, and another person, still get in
+    assert _login(client, "ren", PASSWORD).status_code == 302
+    client.post("/logout/")
+    assert _login(client, "aoi", PASSWORD, address="10.1.2.3").status_code == 302
+    client.post("/logout/")
+    assert _login(client, "aoi", PASSWORD).status_code == LOCKED
+
+
+def test_a_successful_login_resets_the_failure_count(client, agent):
+    # given: four failures, then a success
+    for _ in range(4):
+        _login(client, "aoi", "wrong")
+    assert _login(client, "aoi", PASSWORD).status_code == 302
+    client.post("/logout/")
+
+    # when: four more failures (eight in all, but only four since the success)
+    for _ in range(4):
+        response = _login(client, "aoi", "wrong")
+
+    # then
+    assert response.status_code == 200
+    assert _login(client, "aoi", PASSWORD).status_code == 302
+
+
+# --- Password reset --------------------------------------------------------------------------
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, agent):
+    # when: asking for a reset
+    response = client.post("/password/reset/", {"email": "aoi@example.com"})
+
+    # then: one e-mail with a link
+    assert response.status_code == 302
+    assert response["Location"] == "/password/reset/sent/"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["aoi@example.com"]
+    match = re.search(r"https?://[^/\s]+(/password/reset/[^/\s]+/[^/\s]+/)", message.body)
+    assert match, message.body
+
+    # when: following the link and choosing a new password
+    response = client.get(match.group(1), follow=True)
+    assert response.status_code == 200
+    form_url = response.redirect_chain[-1][0]
+    new = "Another-long-passphrase-77"
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/password/reset/done/"
+    agent.refresh_from_db()
+    assert agent.check_password(new)
+    assert _login(client, "aoi", new).status_code == 302
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, agent):
+    # when
+    response = client.post("/password/reset/", {"email": "nobody@example.com"})
+
+    # then: the same answer, so the form cannot be used to probe for addresses
+    assert response.status_code == 302
+    assert response["Location"] == "/password/reset/sent/"
+    assert mail.outbox == []
+
+
+def test_a_used_reset_link_does_not_work_twice(client, agent):
+    # given
+    client.post("/password/reset/", {"email": "aoi@example.com"})
+    link = re.search(r"(/password/reset/[^/\s]+/[^/\s]+/)", mail.outbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    new = "Another-long-passphrase-77"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
+
+    # when
+    response = client.get(link, follow=True)
+
+    # then
+    assert response.context["validlink"] is False
+
+
+# --- Preferences and language ----------------------------------------------------------------
+
+
+def test_preferences_save_language_and_time_zone(client, agent):
+    # given
+    client.force_login(agent)
+
+    # when
+    response = client.post(
+        "/preferences/",
+        {
+            "first_name": "Aoi",
+            "last_name": "Yamamoto",
+            "email": "aoi@example.com",
+            "language": "ja",
+            "timezone": "Asia/Tokyo",
+        },
+    )
+
+    # then
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert (agent.language, agent.timezone, agent.first_name) == ("ja", "Asia/Tokyo", "Aoi")
+    assert response.cookies["django_language"].value == "ja"
+    page = client.get("/preferences/")
+    assert '<html lang="ja"' in page.content.decode()
+
+
+def test_preferences_refuse_an_unknown_time_zone(client, agent):
+    # given
+    client.force_login(agent)
+
+    # when
+    response = client.post(
+        "/preferences/",
+        {"email": "aoi@example.com", "language": "en", "timezone": "Mars/Olympus_Mons"},
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors["timezone"]
+    agent.refresh_from_db()
+    assert agent.timezone == "UTC"
+
+
+def test_set_language_keeps_the_choice_in_a_cookie_and_the_profile(client, agent):
+    # given
+    client.force_login(agent)
+
+    # when
+    response = client.post("/language/", {"language": "zh-hans", "next": "/teams/"})
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/teams/"
+    assert response.cookies["django_language"].value == "zh-hans"
+    agent.refresh_from_db()
+    assert agent.language == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_set_language_works_before_signing_in(client):
+    # when
+    response = client.post("/language/", {"language": "ja", "next": "/login/"})
+
+    # then
+    assert response["Location"] == "/login/"
+    assert response.cookies["django_language"].value == "ja"
+    assert '<html lang="ja"' in client.get("/login/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/", "//evil.example/path", "http://evil.example", "javascript:alert(1)"],
+)
+@pytest.mark.django_db
+def test_set_language_refuses_off_site_next_urls(client, next_url):
+    # when
+    response = client.post("/language/", {"language": "ja", "next": next_url})
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_set_language_ignores_an_unknown_language(client):
+    # when
+    response = client.post("/language/", {"language": "xx", "next": "/login/"})
+
+    # then
+    assert response.cookies["django_language"].value == "en"
+
+
+@pytest.mark.django_db
+def test_set_language_is_post_only(client):
+    # when
+    response = client.get("/language/", {"language": "ja"})
+
+    # then
+    assert response.status_code == 405

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "beachhead.markets",
     "beachhead.commitments",
+    "beachhead.savedviews",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 _NODE = REPO_DIR / "node_modules"
 STATICFILES_DIRS = [
+    BASE_DIR / "static",
     ("vendor/tabler", _NODE / "@tabler/core/dist"),
     ("vendor/tabler-icons", _NODE / "@tabler/icons-webfont/dist"),
     ("vendor/htmx", _NODE / "htmx.org/dist"),

@@ -1,0 +1,48 @@
+"""Small database adapter: the few places where the ORM's generality costs too much.
+
+``insert_rows`` writes many rows with one ``executemany`` and no model instances. The sweep uses
+it to record a thousand breaches in milliseconds where ``bulk_create`` spends most of a second
+preparing values on a loaded machine. Values are adapted by their field exactly as the ORM
+would (``get_db_prep_save``), once per distinct value for date-times, so it stays portable
+across SQLite, PostgreSQL and MySQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connections, models, router
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence], batch: int = 1000
+) -> int:
+    """INSERT ``rows`` (tuples in the order of ``fields``, attnames) into ``model``'s table."""
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    # Identifiers come from model metadata (quoted), never from input; values are parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(meta.db_table),
+        ", ".join(quote(f.column) for f in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    cache: list[dict] = [{} for _ in columns]
+    prepared = []
+    for row in rows:
+        values = []
+        for i, (field, value) in enumerate(zip(columns, row, strict=True)):
+            if isinstance(field, models.DateTimeField):
+                seen = cache[i]
+                if value not in seen:
+                    seen[value] = field.get_db_prep_save(value, connection)
+                values.append(seen[value])
+            else:
+                values.append(field.get_db_prep_save(value, connection))
+        prepared.append(values)
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), batch):
+            cursor.executemany(sql, prepared[start : start + batch])
+    return len(prepared)

@@ -1,0 +1,123 @@
+"""Browser smoke test: a real Chromium signs in, visits every page in the navigation, switches to
+Chinese and Japanese, and saves full-page screenshots under var/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(settings.REPO_DIR) / "var" / "screenshots"
+LANGUAGES = {"en": "Sign in", "zh-hans": "登录", "ja": "ログイン"}
+WIDTHS = {"desktop": 1440, "narrow": 390}
+
+
+def _browser_or_skip():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: `make browser` installs it.")
+        pytest.skip("Debian's chromium is not installed here (run `make browser` as root).")
+    from playwright.sync_api import sync_playwright
+
+    return sync_playwright
+
+
+@pytest.fixture
+def browser():
+    sync_playwright = _browser_or_skip()
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "beachhead-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def _shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_every_page_in_three_languages(live_server, browser, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from beachhead.markets.services import do_sync_markets
+
+    do_sync_markets()
+    call_command("demo", seed=7, accounts=40, no_progress=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    base = live_server.url
+    errors: list[str] = []
+
+    for language, login_word in LANGUAGES.items():
+        for label, width in WIDTHS.items():
+            context = browser.new_context(
+                viewport={"width": width, "height": 900},
+                locale={"en": "en-US", "zh-hans": "zh-CN", "ja": "ja-JP"}[language],
+                extra_http_headers={"Accept-Language": language},
+            )
+            page = context.new_page()
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{base}/login/")
+            assert page.locator("html").get_attribute("lang") == language
+            assert login_word in page.content()
+            _shoot(page, f"login-{language}-{label}")
+            _sign_in(page, base, "admin")
+            # The signed-in user's own language wins over the browser's: switch it.
+            page.goto(f"{base}/")
+            page.click(f".language-switcher button[value='{language}']")
+            page.wait_for_load_state("networkidle")
+            assert page.locator("html").get_attribute("lang") == language
+            links = page.eval_on_selector_all(
+                "#sidebar-menu a.nav-link", "els => els.map(e => e.getAttribute('href'))"
+            )
+            assert len(links) >= 6, links
+            for href in links:
+                response = page.goto(f"{base}{href}")
+                assert response is not None and response.status == 200, href
+                page.wait_for_load_state("networkidle")
+                name = href.strip("/").replace("/", "-") or "home"
+                _shoot(page, f"{name}-{language}-{label}")
+                # follow the first detail link of list pages, so detail pages are seen too
+                if width == 1440 and href in ("/commitments/", "/markets/", "/teams/"):
+                    first = page.locator("main a[href^='%s'], .page-body a[href^='%s']" % (href, href))
+                    detail = next(
+                        (
+                            h
+                            for h in first.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+                            if h and h.rstrip("/") != href.rstrip("/") and h.count("/") >= 3
+                        ),
+                        None,
+                    )
+                    if detail:
+                        response = page.goto(f"{base}{detail}")
+                        assert response is not None and response.status == 200, detail
+                        _shoot(page, f"{name}-detail-{language}-{label}")
+            context.close()
+    assert not errors, errors

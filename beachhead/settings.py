@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "beachhead.markets",
     "beachhead.commitments",
+    "beachhead.accounts",
     "beachhead.savedviews",
 ]
 
@@ -289,6 +290,14 @@ if PRODUCTION:
 BEACHHEAD_COMPANY_NAME = env.str("BEACHHEAD_COMPANY_NAME", default="Beachhead")
 BEACHHEAD_BASE_URL = env.str("BEACHHEAD_BASE_URL", default="http://127.0.0.1:8000")
 BEACHHEAD_REPORTING_CURRENCY = env.str("BEACHHEAD_REPORTING_CURRENCY", default="USD")
+# A strategic account is worth at least this much a year (USD); a deep user runs at least this
+# many nodes in production; the compliance proofs the company holds (until the compliance
+# pillar keeps them as records).
+BEACHHEAD_STRATEGIC_ANNUAL_USD = env.int("BEACHHEAD_STRATEGIC_ANNUAL_USD", default=1_000_000)
+BEACHHEAD_DEEP_USER_NODES = env.int("BEACHHEAD_DEEP_USER_NODES", default=50)
+BEACHHEAD_CERTIFICATES_HELD = env.list(
+    "BEACHHEAD_CERTIFICATES_HELD", default=["soc2_type2", "iso27001", "gdpr", "appi"]
+)
 
 LOGGING = {
     "version": 1,

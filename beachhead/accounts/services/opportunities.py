@@ -1,0 +1,211 @@
+"""Deals and the stage pipeline.
+
+Stages are rows (``Stage``), seeded with qualification → discovery → pilot → proposal →
+negotiation → won / lost and editable in the admin. A deal's stage moves the account along
+its lifecycle, explicitly here and nowhere else: a deal on a target makes it a prospect, a deal
+in pilot makes a target or prospect a pilot, a won deal makes it a customer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from beachhead.accounts.models import Account, Lifecycle, Opportunity, Stage
+from beachhead.accounts.services._common import audit_actor, covers_market, parse_money, parse_user
+from beachhead.core.access import Action, may
+from beachhead.core.models import User
+
+#: The seeded stages' names, translated (a stage someone adds keeps the name they typed).
+SEEDED_STAGES = {
+    "qualification": gettext_lazy("Qualification"),
+    "discovery": gettext_lazy("Discovery"),
+    "pilot": gettext_lazy("Pilot"),
+    "proposal": gettext_lazy("Proposal"),
+    "negotiation": gettext_lazy("Negotiation"),
+    "won": gettext_lazy("Won"),
+    "lost": gettext_lazy("Lost"),
+}
+#: Where the account's lifecycle goes when a deal enters a stage (only ever forward).
+LIFECYCLE_BY_STAGE = {"pilot": Lifecycle.PILOT}
+_LIFECYCLE_ORDER = list(Lifecycle.values)
+EDITABLE_FIELDS = ("name", "stage", "amount", "close_date", "owner")
+
+
+def stage_label(key: str, name: str) -> str:
+    label = SEEDED_STAGES.get(key)
+    return str(label) if label is not None else name
+
+
+class StageChoices(Sequence):
+    """``(key, label)`` of every stage in order, read when iterated (stages are data, so the
+    saved-views registry cannot be given a fixed list at start-up)."""
+
+    def _rows(self) -> list[tuple[str, str]]:
+        return [(s.key, s.label) for s in Stage.objects.order_by("order", "pk")]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return Stage.objects.count()
+
+    def __getitem__(self, index):
+        return self._rows()[index]
+
+
+def default_stage() -> Stage:
+    return Stage.objects.filter(is_won=False, is_lost=False).order_by("order", "pk").first()
+
+
+def _stage(value: Any) -> Stage:
+    if isinstance(value, Stage):
+        return value
+    text = str(value or "").strip()
+    stage = Stage.objects.filter(key=text.lower()).first()
+    if stage is None and text.isdigit():
+        stage = Stage.objects.filter(pk=int(text)).first()
+    if stage is None:
+        keys = ", ".join(Stage.objects.order_by("order").values_list("key", flat=True))
+        raise ValidationError(
+            _("“%(stage)s” is not a stage; use one of: %(stages)s.")
+            % {"stage": value, "stages": keys}
+        )
+    return stage
+
+
+def _close_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    parsed = parse_date(str(value))
+    if parsed is None:
+        raise ValidationError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value})
+    return parsed
+
+
+def check_opportunity_changes(
+    changes: dict[str, Any], account: Account, opportunity: Opportunity | None = None
+) -> dict[str, Any]:
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, _("This field cannot be set.")))
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+
+    def check(name, func):
+        if name in changes:
+            try:
+                cleaned[name] = func(changes[name])
+            except ValidationError as exc:
+                errors[name] = exc.messages
+
+    def name(value):
+        text = " ".join(str(value or "").split())
+        if not text:
+            raise ValidationError(_("A name is required."))
+        if len(text) > 200:
+            raise ValidationError(_("At most 200 characters."))
+        return text
+
+    check("name", name)
+    check("stage", _stage)
+    check("amount", lambda v: parse_money(v, account.market.currency))
+    check("close_date", _close_date)
+    check("owner", lambda v: parse_user(v, _("owner")))
+    if opportunity is None and "name" not in changes:
+        errors["name"] = [_("This field is required.")]
+    owner = cleaned.get("owner")
+    if owner is not None and not covers_market(owner, account.market.code):
+        errors["owner"] = [
+            _("%(person)s does not work in %(market)s.")
+            % {"person": owner, "market": account.market.code}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if opportunity is not None:
+        cleaned = {k: v for k, v in cleaned.items() if getattr(opportunity, k) != v}
+    return cleaned
+
+
+def _advance_account(account: Account, stage: Stage, user: User) -> None:
+    """Move the account's lifecycle forward as its deal moves (never backward)."""
+    if stage.is_lost:
+        return
+    target = (
+        Lifecycle.CUSTOMER
+        if stage.is_won
+        else LIFECYCLE_BY_STAGE.get(stage.key, Lifecycle.PROSPECT)
+    )
+    current = account.lifecycle
+    if current == Lifecycle.CHURNED and not stage.is_won:
+        return
+    if current != Lifecycle.CHURNED and _LIFECYCLE_ORDER.index(target) <= _LIFECYCLE_ORDER.index(
+        current
+    ):
+        return
+    account.lifecycle = target
+    account.save(update_fields=["lifecycle", "updated_at"])
+
+
+def do_create_opportunity(account: Account, user: User, **fields: Any) -> Opportunity:
+    """A new deal on ``account`` (whoever may change the account may add deals)."""
+    if not may(user, account, Action.CHANGE):
+        raise PermissionDenied(_("You may not change this account."))
+    cleaned = check_opportunity_changes(fields, account)
+    cleaned.setdefault("stage", default_stage())
+    if "owner" not in cleaned:
+        cleaned["owner"] = account.owner or user
+    opportunity = Opportunity(account=account, **cleaned)
+    if opportunity.stage.is_closed:
+        opportunity.closed_at = timezone.now()
+    with transaction.atomic(), audit_actor(user):
+        opportunity.save()
+        _advance_account(account, opportunity.stage, user)
+    return opportunity
+
+
+def do_update_opportunity(
+    opportunity: Opportunity, user: User, changes: dict[str, Any]
+) -> list[str]:
+    """Change a deal; a stage change may move its account along the lifecycle."""
+    if not may(user, opportunity, Action.CHANGE):
+        raise PermissionDenied(_("You may not change this deal."))
+    account = opportunity.account
+    cleaned = check_opportunity_changes(changes, account, opportunity)
+    if not cleaned:
+        return []
+    update = list(cleaned)
+    if "amount" in cleaned:
+        update.append("amount_currency")
+    with transaction.atomic(), audit_actor(user):
+        for name, value in cleaned.items():
+            setattr(opportunity, name, value)
+        if "stage" in cleaned:
+            was_closed = opportunity.closed_at is not None
+            if opportunity.stage.is_closed and not was_closed:
+                opportunity.closed_at = timezone.now()
+                update.append("closed_at")
+            elif not opportunity.stage.is_closed and was_closed:
+                opportunity.closed_at = None
+                update.append("closed_at")
+        opportunity.save(update_fields=[*update, "updated_at"])
+        if "stage" in cleaned:
+            _advance_account(account, opportunity.stage, user)
+    return sorted(cleaned)
+
+
+def do_delete_opportunity(opportunity: Opportunity, user: User) -> None:
+    if not may(user, opportunity, Action.DELETE):
+        raise PermissionDenied(_("You may not change this deal."))
+    with transaction.atomic(), audit_actor(user):
+        opportunity.delete()

@@ -57,6 +57,13 @@ class ListSource:
     detail_url: Callable[[Any], str] | None = None
     update: Callable[[Any, str, Any, Any], Any] | None = None
     search_paths: Sequence[str] = field(default_factory=tuple)
+    # Optional, for the list page (all have defaults, so existing registrations keep working):
+    empty_text: Any = ""  # what belongs in this list, shown when it has no rows at all
+    create_url: Callable[[], str] | None = (
+        None  # the page that adds a row (the empty state's action)
+    )
+    icon: str = "table"  # a Tabler icon name for the Lists index
+    card_columns: Sequence[str] = field(default_factory=tuple)  # kanban card lines by default
 
     def column(self, path: str) -> Column | None:
         for column in self.columns:
@@ -72,7 +79,13 @@ def register(source: ListSource) -> None:
     _sources[source.key] = source
 
 
+def unregister(key: str) -> None:
+    """Forget a source (tests register a throw-away source and remove it afterwards)."""
+    _sources.pop(key, None)
+
+
 def get(key: str) -> ListSource:
+    """The source registered under ``key``; ``KeyError`` when there is none."""
     return _sources[key]
 
 

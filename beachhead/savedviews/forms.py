@@ -1,0 +1,34 @@
+"""Forms of saved views: save the current state under a name, rename or re-share a view."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beachhead.savedviews.services import NAME_MAX, teams_of
+
+
+class _TeamField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class SaveViewForm(forms.Form):
+    """Name and sharing of a view; ``state`` carries the page's query string."""
+
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    shared_with_team = _TeamField(
+        label=_("Visible to"),
+        queryset=None,
+        required=False,
+        empty_label=_("Only me"),
+    )
+    state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=8000)
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with_team"].queryset = teams_of(user).order_by("name")
+
+
+class RenameViewForm(SaveViewForm):
+    """Rename or re-share a view (its configuration stays)."""

@@ -1,0 +1,425 @@
+"""Services of saved views: who sees which view, saving, renaming, deleting; running a view
+over its source (a page of rows with group counts, a kanban board); inline edits.
+
+Only these functions write ``SavedView`` rows. Every query on a source's rows starts from
+``source.queryset(user)``, which the registering pillar builds on the access layer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
+
+from beachhead.core.access import Action, access_filter, scoped
+from beachhead.core.models import Team
+from beachhead.savedviews import filters, registry
+from beachhead.savedviews.models import SavedView
+from beachhead.savedviews.registry import Column, ListSource
+from beachhead.savedviews.state import ViewState, from_config
+
+#: Cards a kanban lane shows before its "n more" link.
+LANE_CAP = 50
+NAME_MAX = 120
+
+
+# --- Who sees which view ---------------------------------------------------------------------
+
+
+def _is_admin(user) -> bool:
+    return bool(user.is_superuser or user.role == "admin")
+
+
+def teams_of(user) -> models.QuerySet:
+    """Teams ``user`` belongs to (as a member or their manager): those they may share with."""
+    return Team.objects.filter(Q(members=user) | Q(manager=user)).distinct()
+
+
+def visible_views(
+    queryset: models.QuerySet | None, user, action: str = Action.VIEW
+) -> models.QuerySet:
+    """The saved views ``user`` may ``action``.
+
+    - view: their own views and views shared with a team they belong to (member or manager);
+      an admin sees every view (to tidy up after people who left).
+    - change, delete: only the owner, or an admin.
+
+    Sharing follows team *membership*, which ``AccessPolicy`` cannot express (it knows market
+    and owner paths), so ``SavedView.objects.visible_to`` delegates here and pages and the API
+    use it rather than ``scoped``.
+    """
+    qs = SavedView.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if _is_admin(user):
+        return qs
+    if action == Action.VIEW:
+        # A subquery, not a join over the members table: one row per view, no duplicates.
+        team_ids = Team.objects.filter(Q(members=user) | Q(manager=user)).values("pk")
+        return qs.filter(Q(owner=user) | Q(shared_with_team__in=team_ids))
+    return qs.filter(owner=user)
+
+
+def may_change_view(user, view: SavedView) -> bool:
+    return bool(user.is_authenticated and (view.owner_id == user.pk or _is_admin(user)))
+
+
+def views_for_picker(user, source_key: str) -> tuple[list[SavedView], list[SavedView]]:
+    """(my views, team views) of a list, in one query."""
+    rows = list(
+        SavedView.objects.visible_to(user)
+        .filter(source=source_key)
+        .filter(Q(owner=user) | Q(shared_with_team__isnull=False))
+        .select_related("shared_with_team", "owner")
+        .order_by("name", "pk")
+    )
+    mine = [v for v in rows if v.owner_id == user.pk]
+    shared = [v for v in rows if v.owner_id != user.pk]
+    return mine, shared
+
+
+# --- Writing views ---------------------------------------------------------------------------
+
+
+def check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the view a name.")]})
+    if len(name) > NAME_MAX:
+        raise ValidationError(
+            {"name": [_("A name has at most %(max)d characters.") % {"max": NAME_MAX}]}
+        )
+    return name
+
+
+def check_team(user, team: Team | None) -> Team | None:
+    """A team ``user`` may share with: one they belong to (an admin: any)."""
+    if team is None:
+        return None
+    if _is_admin(user) or teams_of(user).filter(pk=team.pk).exists():
+        return team
+    raise ValidationError({"shared_with_team": [_("You can share only with your own teams.")]})
+
+
+def check_source(key: str) -> ListSource:
+    try:
+        return registry.get(key)
+    except KeyError:
+        raise ValidationError({"source": [_("“%(key)s” is not a list.") % {"key": key}]}) from None
+
+
+@transaction.atomic
+def do_create_view(
+    *, source: str, name: str, config: dict, owner, shared_with_team: Team | None = None
+) -> SavedView:
+    """Save a list's state under a name, personal or shared with one of the owner's teams."""
+    list_source = check_source(source)
+    state = from_config(list_source, config, owner)
+    return SavedView.objects.create(
+        source=source,
+        name=check_name(name),
+        owner=owner,
+        shared_with_team=check_team(owner, shared_with_team),
+        config=state.config(),
+    )
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def do_update_view(
+    view: SavedView,
+    *,
+    actor,
+    name: str | None = None,
+    config: dict | None = None,
+    shared_with_team: Any = _UNSET,
+) -> SavedView:
+    """Rename, re-share or overwrite the configuration of a view (owner or admin only)."""
+    if not may_change_view(actor, view):
+        raise ValidationError(_("Only the owner of a view, or an administrator, changes it."))
+    if name is not None:
+        view.name = check_name(name)
+    if config is not None:
+        view.config = from_config(check_source(view.source), config, actor).config()
+    if shared_with_team is not _UNSET:
+        # Sharing is checked against the owner's teams: an admin cannot leak someone's view.
+        if shared_with_team is not None and not (
+            _is_admin(actor) or teams_of(view.owner).filter(pk=shared_with_team.pk).exists()
+        ):
+            raise ValidationError(
+                {"shared_with_team": [_("You can share only with your own teams.")]}
+            )
+        view.shared_with_team = shared_with_team
+    view.save()
+    return view
+
+
+@transaction.atomic
+def do_delete_view(view: SavedView, *, actor) -> None:
+    if not may_change_view(actor, view):
+        raise ValidationError(_("Only the owner of a view, or an administrator, deletes it."))
+    view.delete()
+
+
+# --- Running a view --------------------------------------------------------------------------
+
+
+def base_queryset(source: ListSource, state: ViewState, user) -> models.QuerySet:
+    """The source's rows for ``user``, narrowed by the state's filters and search."""
+    qs = source.queryset(user)
+    condition = filters.conditions_q(source, state.filters, user)
+    if condition:
+        qs = qs.filter(condition)
+    text = filters.search_q(source, state.q)
+    if text:
+        qs = qs.filter(text)
+    return qs
+
+
+def order_expressions(source: ListSource, state: ViewState, group_first: str | None = None):
+    """ORDER BY: the group path first (so a page's rows stay in groups), then the sort keys,
+    then the primary key so pages never overlap."""
+    exprs = []
+    if group_first:
+        if f"-{group_first}" in state.sort:
+            exprs.append(F(group_first).desc(nulls_last=True))
+        else:
+            exprs.append(F(group_first).asc(nulls_first=True))
+    for key in state.sort:
+        path = key.removeprefix("-")
+        if path == group_first:
+            continue
+        expr = F(path)
+        exprs.append(expr.desc(nulls_last=True) if key.startswith("-") else expr.asc())
+    if not any(key.removeprefix("-") in ("pk", "id") for key in state.sort):
+        exprs.append(F("pk").asc())
+    return exprs
+
+
+def with_change_flag(qs: models.QuerySet, source: ListSource, user) -> models.QuerySet:
+    """Annotate ``_may_change``: whether the user may edit the row, in the same query."""
+    if source.update is None or not any(c.editable for c in source.columns):
+        return qs.annotate(_may_change=Value(False, output_field=models.BooleanField()))
+    condition = access_filter(source.model, user, Action.CHANGE)
+    if condition is None:
+        flag = Value(False, output_field=models.BooleanField())
+    elif not condition:
+        flag = Value(True, output_field=models.BooleanField())
+    else:
+        flag = Case(
+            When(condition, then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        )
+    return qs.annotate(_may_change=flag)
+
+
+@dataclass
+class Group:
+    value: Any
+    label: str
+    count: int
+
+
+@dataclass
+class Page:
+    rows: list
+    count: int
+    number: int
+    num_pages: int
+    page_size: int
+    groups: list[Group] = field(default_factory=list)
+    total_unfiltered: int | None = None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def start_index(self) -> int:
+        return 0 if not self.count else (self.number - 1) * self.page_size + 1
+
+    @property
+    def end_index(self) -> int:
+        return min(self.number * self.page_size, self.count)
+
+
+def value_label(source: ListSource, column: Column, value: Any) -> str:
+    """How a grouped or lane value reads (a choice's label, "—" for nothing)."""
+    if value is None or value == "":
+        return "—"
+    if column.kind in ("choice",) or column.choices:
+        labels = dict(filters.choices_of(source, column))
+        return str(labels.get(str(value), value))
+    if column.kind == "bool":
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def _group_counts(qs: models.QuerySet, source: ListSource, path: str) -> list[tuple[Any, int]]:
+    """One aggregate query: (value, rows) for each value of ``path`` among the rows."""
+    if qs.query.annotations:
+        # Aggregates in the source's queryset would change the GROUP BY: count over its keys.
+        qs = source.model._default_manager.filter(pk__in=qs.values("pk"))
+    rows = qs.order_by().values_list(path).annotate(n=Count("pk")).order_by()
+    return [(value, n) for value, n in rows]
+
+
+def _sort_groups(groups: list[Group], descending: bool = False) -> list[Group]:
+    """Groups in the order the rows come in (empty values first, or last when descending)."""
+    known = [g for g in groups if g.value is not None]
+    empty = [g for g in groups if g.value is None]
+    try:
+        known.sort(key=lambda g: g.value, reverse=descending)
+    except TypeError:
+        known.sort(key=lambda g: str(g.value), reverse=descending)
+    return known + empty if descending else empty + known
+
+
+def list_page(source: ListSource, state: ViewState, user, page: Any = 1) -> Page:
+    """One page of the view's rows: at most one COUNT or group-count query plus the rows."""
+    qs = base_queryset(source, state, user)
+    groups: list[Group] = []
+    if state.group_by:
+        column = source.column(state.group_by)
+        counts = _group_counts(qs, source, state.group_by)
+        groups = _sort_groups(
+            [Group(value, value_label(source, column, value), n) for value, n in counts],
+            descending=f"-{state.group_by}" in state.sort,
+        )
+        total = sum(g.count for g in groups)
+    else:
+        total = qs.count()
+    size = state.page_size
+    num_pages = max(1, math.ceil(total / size))
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1
+    number = min(max(1, number), num_pages)
+    offset = (number - 1) * size
+    ordered = with_change_flag(qs, source, user).order_by(
+        *order_expressions(source, state, state.group_by)
+    )
+    rows = list(ordered[offset : offset + size]) if total else []
+    return Page(rows, total, number, num_pages, size, groups)
+
+
+@dataclass
+class Lane:
+    value: Any
+    label: str
+    count: int
+    cards: list = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.cards))
+
+
+def kanban_lanes(source: ListSource, state: ViewState, user, cap: int = LANE_CAP) -> list[Lane]:
+    """Every choice of the source's ``kanban_path`` as a lane (empty ones too) with its count
+    and at most ``cap`` cards: one group-count query and one windowed query for the cards."""
+    path = source.kanban_path
+    if not path:
+        raise ValidationError(_("This list has no board layout."))
+    column = source.column(path)
+    qs = base_queryset(source, state, user)
+    counts = {_lane_key(value): (value, n) for value, n in _group_counts(qs, source, path)}
+    lanes = [
+        Lane(key, str(label), counts.pop(_lane_key(key), (key, 0))[1])
+        for key, label in filters.choices_of(source, column)
+    ]
+    # Values outside the declared choices (or empty) still get a lane, after the known ones.
+    for value, n in counts.values():
+        lanes.append(Lane(value, value_label(source, column, value), n))
+    if not any(lane.count for lane in lanes):
+        return lanes
+    ordering = order_expressions(source, state)
+    ranked = (
+        with_change_flag(qs, source, user)
+        .annotate(_lane_rank=models.Window(RowNumber(), partition_by=[F(path)], order_by=ordering))
+        .filter(_lane_rank__lte=cap)
+        .order_by(*ordering)
+    )
+    by_value = {_lane_key(lane.value): lane for lane in lanes}
+    for row in ranked:
+        lane = by_value.get(_lane_key(cell_value(row, path)))
+        if lane is not None:
+            lane.cards.append(row)
+    return lanes
+
+
+def _lane_key(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def cell_value(obj: Any, path: str) -> Any:
+    """The value at an ORM path on a fetched row (``market__code`` → ``obj.market.code``)."""
+    value = obj
+    for name in path.split("__"):
+        if value is None:
+            return None
+        value = getattr(value, name, None)
+    return value
+
+
+# --- Inline edits ----------------------------------------------------------------------------
+
+
+def editable_column(source: ListSource, path: str) -> Column:
+    column = source.column(path)
+    if column is None or not column.editable or source.update is None:
+        raise ValidationError(_("“%(field)s” cannot be edited here.") % {"field": path})
+    return column
+
+
+def changeable_row(source: ListSource, user, pk: Any):
+    """The row ``pk`` if ``user`` may both see it in this list and change it (else None)."""
+    may_change = scoped(source.model, user, Action.CHANGE).filter(pk=pk).values("pk")
+    return source.queryset(user).filter(pk=pk).filter(pk__in=may_change).first()
+
+
+def parse_edit(source: ListSource, column: Column, raw: str, user) -> Any:
+    """The typed value of an edit: text as typed; other kinds parsed as in filters; an empty
+    input clears a non-text value (None)."""
+    if column.kind == "text":
+        return raw if raw is not None else ""
+    if raw is None or not str(raw).strip():
+        return None
+    return filters.parse_value(source, column, str(raw), user)
+
+
+def do_inline_update(source: ListSource, obj: Any, path: str, raw: Any, user) -> Any:
+    """Edit one cell through the source's own service (which validates and saves)."""
+    column = editable_column(source, path)
+    value = parse_edit(source, column, raw, user)
+    with transaction.atomic():
+        result = source.update(obj, path, value, user)
+    return result if result is not None else obj
+
+
+def refetch(source: ListSource, user, pk: Any):
+    """The row again, as the list shows it (with its select_related and change flag)."""
+    return with_change_flag(source.queryset(user), source, user).filter(pk=pk).first() or None
+
+
+def iter_values(
+    source: ListSource, state: ViewState, user, paths: Iterable[str], chunk_size: int = 2000
+):
+    """Every row of the view as tuples of ``paths`` (exports): one streamed query."""
+    qs = base_queryset(source, state, user).order_by(*order_expressions(source, state))
+    return qs.values_list(*paths).iterator(chunk_size=chunk_size)

@@ -57,7 +57,7 @@ def _sign_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "beachhead-demo")
-    page.click("button[type=submit]")
+    page.click("#sign-in")
     page.wait_for_url(f"{base}/")
 
 

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("beachhead.core.api.urls")),
     path("", include("beachhead.markets.api.urls")),
     path("", include("beachhead.commitments.api.urls")),
+    path("", include("beachhead.accounts.api.urls")),
     path("", include("beachhead.savedviews.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -45,6 +46,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("markets/", include("beachhead.markets.urls")),
     path("commitments/", include("beachhead.commitments.urls")),
+    path("accounts/", include("beachhead.accounts.urls")),
     path("lists/", include("beachhead.savedviews.urls")),
     path("", include("beachhead.core.urls")),
 ]

@@ -10,6 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from beachhead.accounts import lists, panels
+        from beachhead.accounts import timeline as sources
         from beachhead.accounts.models import (
             Account,
             Contact,
@@ -17,6 +19,8 @@ class AccountsConfig(AppConfig):
             Opportunity,
             Stage,
         )
+        from beachhead.core import dashboard, navigation, timeline
+        from beachhead.savedviews import registry
 
         # Outputs the services recompute are noise in the audit log; inputs are what matter.
         auditlog.register(
@@ -27,3 +31,33 @@ class AccountsConfig(AppConfig):
         auditlog.register(Opportunity, exclude_fields=["updated_at"])
         auditlog.register(Deployment, exclude_fields=["updated_at"])
         auditlog.register(Stage)
+
+        for item in (
+            navigation.NavItem("accounts", _("Accounts"), "accounts:list", "building", order=20),
+            navigation.NavItem(
+                "opportunities", _("Deals"), "accounts:opportunities", "briefcase", order=21
+            ),
+            navigation.NavItem(
+                "contacts", _("Contacts"), "accounts:contacts", "address-book", order=22
+            ),
+            navigation.NavItem(
+                "deployments", _("Deployments"), "accounts:deployments", "server", order=23
+            ),
+            navigation.NavItem(
+                "plan", _("Named-account plan"), "accounts:plan", "target-arrow", order=24
+            ),
+        ):
+            navigation.register(item)
+        dashboard.register(
+            dashboard.Panel(
+                "strategic_accounts",
+                "accounts/panels/strategic.html",
+                panels.strategic_and_deep,
+                order=30,
+                width=5,
+            )
+        )
+        for source in lists.SOURCES:
+            registry.register(source)
+        for source in sources.SOURCES:
+            timeline.register(source)

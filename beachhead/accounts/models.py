@@ -310,6 +310,11 @@ class Contact(models.Model):
         labels = dict(ContactRole.choices)
         return [str(labels.get(code, code)) for code in self.roles or []]
 
+    @property
+    def roles_text(self) -> str:
+        """The roles as a reader sees them ("Procurement, Finance")."""
+        return ", ".join(self.role_labels)
+
 
 class Stage(models.Model):
     """A step of the deal pipeline. Seeded by a data migration; editable in the admin."""

@@ -1,0 +1,449 @@
+"""The pillar's lists, as saved-views sources: accounts, contacts, deals and deployments.
+
+Each source gives its rows through the access layer with the joins its columns need (one
+query per page), the columns people can show, filter, sort and group by, the kanban lane
+(lifecycle for accounts, stage for deals, environment for deployments) and the inline edits,
+each done by the pillar's own service.
+
+Money columns read an annotated amount (``…_amount``): a money field reads back as a
+``Money`` object, while a list cell wants the number beside its currency column.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from beachhead.accounts.models import (
+    Account,
+    Contact,
+    Deployment,
+    Environment,
+    Health,
+    Industry,
+    Lifecycle,
+    Opportunity,
+    Size,
+    Stage,
+    Tier,
+)
+from beachhead.accounts.services import accounts as account_services
+from beachhead.accounts.services import contacts as contact_services
+from beachhead.accounts.services import deployments as deployment_services
+from beachhead.accounts.services import opportunities as opportunity_services
+from beachhead.core.access import scoped
+from beachhead.core.money import Money
+from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
+from beachhead.savedviews.registry import Column, ListSource
+
+
+class CachedChoices(Sequence):
+    """Choices read from the database when used, kept for ``ttl`` seconds (a list page asks
+    for a column's labels once per cell: this keeps it at one query a minute, not per row)."""
+
+    def __init__(self, load: Callable[[], list[tuple[str, str]]], ttl: float = 60.0) -> None:
+        self._load = load
+        self._ttl = ttl
+        self._rows: list[tuple[str, str]] | None = None
+        self._at = 0.0
+
+    def rows(self) -> list[tuple[str, str]]:
+        now = time.monotonic()
+        if self._rows is None or now - self._at > self._ttl:
+            self._rows = self._load()
+            self._at = now
+        return self._rows
+
+    def clear(self) -> None:
+        self._rows = None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.rows())
+
+    def __len__(self) -> int:
+        return len(self.rows())
+
+    def __getitem__(self, index):
+        return self.rows()[index]
+
+
+def _market_choices() -> list[tuple[str, str]]:
+    from beachhead.markets.models import Market
+
+    return [(m.code, m.code) for m in Market.objects.order_by("code")]
+
+
+def _stage_choices() -> list[tuple[str, str]]:
+    return [(s.key, s.label) for s in Stage.objects.order_by("order", "pk")]
+
+
+MARKET_CHOICES = CachedChoices(_market_choices, ttl=300)
+STAGE_CHOICES = CachedChoices(_stage_choices, ttl=30)
+RESIDENCY_CHOICES = list(DATA_RESIDENCY_REGIONS.items())
+
+
+def _as_validation_error(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Inline edits report refusals as messages beside the cell."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc) or _("You may not change this.")) from None
+
+    return wrapper
+
+
+# --- Accounts --------------------------------------------------------------------------------
+
+ACCOUNT_EDITS = {
+    "legal_name": "legal_name",
+    "display_name": "display_name",
+    "industry": "industry",
+    "size": "size",
+    "tier": "tier",
+    "lifecycle": "lifecycle",
+    "health": "health",
+    "named": "named",
+    "owner": "owner",
+    "csm": "csm",
+    "growth_rate": "growth_rate",
+    "expected_lifetime_years": "expected_lifetime_years",
+    "data_volume_tb": "data_volume_tb",
+}
+ACCOUNT_MONEY_EDITS = {"expected_annual_spend_amount": "expected_annual_spend"}
+
+
+def account_rows(user):
+    return (
+        scoped(Account, user)
+        .select_related("market", "owner", "csm")
+        .annotate(
+            expected_annual_spend_amount=F("expected_annual_spend"),
+            annual_value_amount=F("annual_value"),
+            ltv_amount=F("ltv"),
+        )
+    )
+
+
+def _money_change(obj, field: str, value: Any) -> Money | None:
+    if value is None:
+        return Money(Decimal(0), str(getattr(obj, f"{field}_currency")))
+    return Money(Decimal(value), str(getattr(obj, f"{field}_currency")))
+
+
+@_as_validation_error
+def update_account(obj: Account, path: str, value: Any, user) -> Account:
+    if path in ACCOUNT_MONEY_EDITS:
+        field = ACCOUNT_MONEY_EDITS[path]
+        changes = {field: _money_change(obj, field, value)}
+    elif path in ACCOUNT_EDITS:
+        changes = {ACCOUNT_EDITS[path]: value}
+    else:
+        raise ValidationError(_("This field cannot be edited here."))
+    account_services.do_update_account(obj, user, changes)
+    return obj
+
+
+ACCOUNTS = ListSource(
+    key="accounts",
+    label=_("Accounts"),
+    model=Account,
+    queryset=account_rows,
+    columns=(
+        Column("legal_name", _("Legal name"), editable=True, width="16rem"),
+        Column("display_name", _("Name"), editable=True),
+        Column("latin_name", _("Name in Latin script")),
+        Column("market__code", _("Market"), "choice", choices=MARKET_CHOICES, groupable=True),
+        Column("country", _("Country"), groupable=True),
+        Column(
+            "industry", _("Industry"), "choice", Industry.choices, groupable=True, editable=True
+        ),
+        Column("size", _("Size"), "choice", Size.choices, groupable=True, editable=True),
+        Column("tier", _("Tier"), "choice", Tier.choices, groupable=True, editable=True),
+        Column(
+            "lifecycle", _("Lifecycle"), "choice", Lifecycle.choices, groupable=True, editable=True
+        ),
+        Column("health", _("Health"), "choice", Health.choices, groupable=True, editable=True),
+        Column("named", _("Named account"), "bool", groupable=True, editable=True),
+        Column("owner", _("Account executive"), "user", groupable=True, editable=True),
+        Column("csm", _("Customer success"), "user", groupable=True, editable=True),
+        Column(
+            "data_residency",
+            _("Data residency"),
+            "choice",
+            RESIDENCY_CHOICES,
+            groupable=True,
+        ),
+        Column(
+            "expected_annual_spend_amount",
+            _("Expected annual spend"),
+            "money",
+            currency_path="expected_annual_spend_currency",
+            editable=True,
+        ),
+        Column(
+            "annual_value_amount",
+            _("Annual value"),
+            "money",
+            currency_path="annual_value_currency",
+        ),
+        Column("ltv_amount", _("Lifetime value"), "money", currency_path="ltv_currency"),
+        Column("potential_score", _("Potential"), "number"),
+        Column("production_nodes", _("Production nodes"), "number"),
+        Column("data_volume_tb", _("Data (TB)"), "number", editable=True),
+        Column("growth_rate", _("Growth rate"), "number", editable=True),
+        Column("expected_lifetime_years", _("Lifetime (years)"), "number", editable=True),
+        Column("website", _("Website")),
+        Column("created_at", _("Created"), "datetime"),
+        Column("updated_at", _("Updated"), "datetime"),
+    ),
+    default_columns=(
+        "legal_name",
+        "market__code",
+        "industry",
+        "tier",
+        "lifecycle",
+        "owner",
+        "annual_value_amount",
+        "production_nodes",
+    ),
+    default_sort="legal_name",
+    kanban_path="lifecycle",
+    title_path="legal_name",
+    detail_url=lambda obj: obj.get_absolute_url(),
+    update=update_account,
+    search_paths=("legal_name", "display_name", "latin_name"),
+    empty_text=_(
+        "Companies you sell to, with their market, tier and lifecycle. Add the targets of "
+        "your named-account plan, or load them through the API."
+    ),
+    create_url=lambda: reverse("accounts:create"),
+    icon="building",
+    card_columns=("market__code", "owner", "annual_value_amount"),
+)
+
+
+# --- Contacts --------------------------------------------------------------------------------
+
+CONTACT_EDITS = ("full_name", "latin_name", "job_title", "email", "phone", "language", "timezone")
+
+
+def contact_rows(user):
+    return scoped(Contact, user).select_related("account", "account__market")
+
+
+@_as_validation_error
+def update_contact(obj: Contact, path: str, value: Any, user) -> Contact:
+    if path not in CONTACT_EDITS:
+        raise ValidationError(_("This field cannot be edited here."))
+    contact_services.do_update_contact(obj, user, {path: value or ""})
+    return obj
+
+
+CONTACTS = ListSource(
+    key="contacts",
+    label=_("Contacts"),
+    model=Contact,
+    queryset=contact_rows,
+    columns=(
+        Column("full_name", _("Name"), editable=True, width="14rem"),
+        Column("latin_name", _("Name in Latin script"), editable=True),
+        Column("job_title", _("Job title"), editable=True),
+        Column("account__legal_name", _("Account")),
+        Column(
+            "account__market__code",
+            _("Market"),
+            "choice",
+            choices=MARKET_CHOICES,
+            groupable=True,
+        ),
+        Column("account__lifecycle", _("Lifecycle"), "choice", Lifecycle.choices, groupable=True),
+        Column("roles_text", _("Roles"), sortable=False, filterable=False),
+        Column("email", _("E-mail"), editable=True),
+        Column("phone", _("Phone"), editable=True),
+        Column("language", _("Language"), groupable=True, editable=True),
+        Column("timezone", _("Time zone"), groupable=True, editable=True),
+        Column("created_at", _("Created"), "datetime"),
+    ),
+    default_columns=(
+        "full_name",
+        "job_title",
+        "account__legal_name",
+        "account__market__code",
+        "roles_text",
+        "email",
+        "phone",
+    ),
+    default_sort="full_name",
+    title_path="full_name",
+    detail_url=lambda obj: obj.get_absolute_url(),
+    update=update_contact,
+    search_paths=("full_name", "latin_name", "email", "account__legal_name"),
+    empty_text=_(
+        "People at your accounts with their roles: procurement, finance, technical lead, "
+        "executive sponsor, champion. Add them from an account's page."
+    ),
+    icon="address-book",
+)
+
+
+# --- Deals -----------------------------------------------------------------------------------
+
+
+def opportunity_rows(user):
+    return (
+        scoped(Opportunity, user)
+        .select_related("account", "account__market", "stage", "owner")
+        .annotate(amount_value=F("amount"))
+    )
+
+
+@_as_validation_error
+def update_opportunity(obj: Opportunity, path: str, value: Any, user) -> Opportunity:
+    if path == "stage__key":
+        changes = {"stage": value}
+    elif path == "amount_value":
+        changes = {"amount": _money_change(obj, "amount", value)}
+    elif path in ("name", "close_date", "owner"):
+        changes = {path: value}
+    else:
+        raise ValidationError(_("This field cannot be edited here."))
+    opportunity_services.do_update_opportunity(obj, user, changes)
+    return obj
+
+
+OPPORTUNITIES = ListSource(
+    key="opportunities",
+    label=_("Deals"),
+    model=Opportunity,
+    queryset=opportunity_rows,
+    columns=(
+        Column("name", _("Deal"), editable=True, width="16rem"),
+        Column("account__legal_name", _("Account")),
+        Column(
+            "account__market__code",
+            _("Market"),
+            "choice",
+            choices=MARKET_CHOICES,
+            groupable=True,
+        ),
+        Column("account__industry", _("Industry"), "choice", Industry.choices, groupable=True),
+        Column("account__tier", _("Tier"), "choice", Tier.choices, groupable=True),
+        Column(
+            "stage__key",
+            _("Stage"),
+            "choice",
+            choices=STAGE_CHOICES,
+            groupable=True,
+            editable=True,
+        ),
+        Column("stage__probability", _("Probability (%)"), "number"),
+        Column(
+            "amount_value", _("Amount"), "money", currency_path="amount_currency", editable=True
+        ),
+        Column("close_date", _("Close date"), "date", editable=True),
+        Column("owner", _("Owner"), "user", groupable=True, editable=True),
+        Column("created_at", _("Created"), "datetime"),
+        Column("closed_at", _("Closed"), "datetime"),
+    ),
+    default_columns=(
+        "name",
+        "account__legal_name",
+        "account__market__code",
+        "stage__key",
+        "amount_value",
+        "close_date",
+        "owner",
+    ),
+    default_sort="close_date",
+    kanban_path="stage__key",
+    title_path="name",
+    detail_url=lambda obj: obj.get_absolute_url(),
+    update=update_opportunity,
+    search_paths=("name", "account__legal_name"),
+    empty_text=_(
+        "Deals on the pipeline, from qualification to won or lost, with amount, currency and "
+        "close date. Open one from an account's page."
+    ),
+    icon="briefcase",
+    card_columns=("account__legal_name", "amount_value", "close_date"),
+)
+
+
+# --- Deployments -----------------------------------------------------------------------------
+
+
+def deployment_rows(user):
+    return scoped(Deployment, user).select_related("account", "account__market")
+
+
+@_as_validation_error
+def update_deployment(obj: Deployment, path: str, value: Any, user) -> Deployment:
+    if path not in deployment_services.EDITABLE_FIELDS:
+        raise ValidationError(_("This field cannot be edited here."))
+    deployment_services.do_update_deployment(obj, user, {path: value})
+    return obj
+
+
+DEPLOYMENTS = ListSource(
+    key="deployments",
+    label=_("Deployments"),
+    model=Deployment,
+    queryset=deployment_rows,
+    columns=(
+        Column("account__legal_name", _("Account"), width="14rem"),
+        Column(
+            "account__market__code",
+            _("Market"),
+            "choice",
+            choices=MARKET_CHOICES,
+            groupable=True,
+        ),
+        Column("product", _("Product"), groupable=True, editable=True),
+        Column("version", _("Version"), groupable=True, editable=True),
+        Column("node_count", _("Nodes"), "number", editable=True),
+        Column(
+            "environment",
+            _("Environment"),
+            "choice",
+            Environment.choices,
+            groupable=True,
+            editable=True,
+        ),
+        Column("cloud_region", _("Cloud region"), groupable=True, editable=True),
+        Column("account__production_nodes", _("Account's production nodes"), "number"),
+        Column("created_at", _("Created"), "datetime"),
+        Column("updated_at", _("Updated"), "datetime"),
+    ),
+    default_columns=(
+        "account__legal_name",
+        "account__market__code",
+        "product",
+        "version",
+        "node_count",
+        "environment",
+        "cloud_region",
+    ),
+    default_sort="account__legal_name",
+    kanban_path="environment",
+    title_path="account__legal_name",
+    detail_url=lambda obj: obj.get_absolute_url(),
+    update=update_deployment,
+    search_paths=("account__legal_name", "product", "version", "cloud_region"),
+    empty_text=_(
+        "What your customers run: product, version, nodes, cloud region and environment. "
+        "An account with 50 production nodes or more is a deep user."
+    ),
+    icon="server",
+    card_columns=("version", "node_count", "cloud_region"),
+)
+
+SOURCES = (ACCOUNTS, CONTACTS, OPPORTUNITIES, DEPLOYMENTS)

@@ -419,7 +419,7 @@ def sweep(now: datetime | None = None, batch: int = SWEEP_BATCH) -> SweepReport:
 
 DECIDED = (State.KEPT, State.KEPT_LATE, State.BROKEN)
 GROUPS = {
-    "market": ("market__code", "market__name_en"),
+    "market": ("market__code", "market__code"),
     "team": ("team_id", "team__name"),
     "owner": ("owner_id", "owner__username"),
     "kind": ("kind", "kind"),
@@ -475,6 +475,14 @@ def trust_by(user, period: Period, group: str, limit: int = 50) -> list[dict]:
     if group not in GROUPS:
         raise ValidationError(_("Group by one of: %(groups)s.") % {"groups": ", ".join(GROUPS)})
     key, label = GROUPS[group]
+    market_names = {}
+    if group == "market":
+        from beachhead.markets.models import Market
+
+        market_names = {
+            m.code: m.name
+            for m in Market.objects.only("code", "name_en", "name_zh_hans", "name_ja")
+        }
     rows = (
         _decided(user, period)
         .exclude(**{f"{key}__isnull": True})
@@ -492,6 +500,8 @@ def trust_by(user, period: Period, group: str, limit: int = 50) -> list[dict]:
         name = row[label]
         if group == "kind":
             name = kinds.label(row[key])
+        elif group == "market":
+            name = market_names.get(row[key], row[key])
         if name in (None, ""):
             continue
         result.append(

@@ -26,6 +26,16 @@ def validate_market_codes(value) -> None:
         raise ValidationError(_("Markets must be a list of two-letter codes such as JP."))
 
 
+def _is_cjk(text: str) -> bool:
+    return all(
+        "\u3040" <= ch <= "\u30ff"  # kana
+        or "\u3400" <= ch <= "\u9fff"  # CJK ideographs
+        or "\uac00" <= ch <= "\ud7af"  # Hangul
+        or ch in "·・ "
+        for ch in text
+    )
+
+
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
     pass
 
@@ -70,6 +80,14 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """Names in Chinese, Japanese or Korean script read family name first, unspaced
+        (藤井直樹); others read given name first (Lena Hoffmann)."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if first and last and _is_cjk(first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
 
 
 class Team(models.Model):

@@ -20,9 +20,11 @@ def _city(tz_name: str) -> str:
 
 
 @register.simple_tag
-def when(value: datetime | None, customer_tz: str = "", relative: bool = True):
-    """A time in the viewer's zone; the customer's local time on hover (and beside it when the
-    zones differ), plus a relative hint ("in 12 minutes")."""
+def when(
+    value: datetime | None, customer_tz: str = "", relative: bool = True, beside: bool = False
+):
+    """A time in the viewer's zone; the customer's local time on hover (and, with ``beside``,
+    on a second line when the zones differ), plus a relative hint ("in 12 minutes")."""
     if value is None:
         return "—"
     local = timezone.localtime(value)
@@ -40,12 +42,16 @@ def when(value: datetime | None, customer_tz: str = "", relative: bool = True):
                 "here": formats.date_format(local, "D H:i"),
             }
     hint = naturaltime(value) if relative else ""
+    there_line = ""
+    if beside and title != shown:
+        there_line = format_html('<div class="text-secondary small">{}</div>', title)
     return format_html(
-        '<time datetime="{}" title="{}">{}</time>{}',
+        '<time datetime="{}" title="{}">{}</time>{}{}',
         value.isoformat(),
         title,
         shown,
         format_html(' <span class="text-secondary small">{}</span>', hint) if hint else "",
+        there_line,
     )
 
 

@@ -190,7 +190,11 @@ def order_expressions(source: ListSource, state: ViewState, group_first: str | N
     then the primary key so pages never overlap."""
     exprs = []
     if group_first:
-        if f"-{group_first}" in state.sort:
+        descending = f"-{group_first}" in state.sort
+        rank = _choice_rank(source, group_first)
+        if rank is not None:
+            exprs.append(rank.desc() if descending else rank.asc())
+        elif descending:
             exprs.append(F(group_first).desc(nulls_last=True))
         else:
             exprs.append(F(group_first).asc(nulls_first=True))
@@ -203,6 +207,20 @@ def order_expressions(source: ListSource, state: ViewState, group_first: str | N
     if not any(key.removeprefix("-") in ("pk", "id") for key in state.sort):
         exprs.append(F("pk").asc())
     return exprs
+
+
+def _choice_rank(source: ListSource, path: str):
+    """For a column with choices, its choices' order (open, won, lost …) rather than the
+    alphabetical order of their keys; values outside the choices come last."""
+    column = source.column(path)
+    choices = filters.choices_of(source, column) if column else []
+    if not choices:
+        return None
+    return Case(
+        *[When(**{path: key}, then=Value(i)) for i, (key, _label) in enumerate(choices)],
+        default=Value(len(choices)),
+        output_field=models.IntegerField(),
+    )
 
 
 def with_change_flag(qs: models.QuerySet, source: ListSource, user) -> models.QuerySet:
@@ -278,8 +296,18 @@ def _group_counts(qs: models.QuerySet, source: ListSource, path: str) -> list[tu
     return [(value, n) for value, n in rows]
 
 
-def _sort_groups(groups: list[Group], descending: bool = False) -> list[Group]:
-    """Groups in the order the rows come in (empty values first, or last when descending)."""
+def _sort_groups(
+    groups: list[Group], descending: bool = False, choices: list | None = None
+) -> list[Group]:
+    """Groups in the order the rows come in: a choice column's choice order (unknown values
+    last); otherwise by value, empty values first (last when descending)."""
+    if choices:
+        rank = {str(key): i for i, (key, _label) in enumerate(choices)}
+        return sorted(
+            groups,
+            key=lambda g: rank.get("" if g.value is None else str(g.value), len(rank)),
+            reverse=descending,
+        )
     known = [g for g in groups if g.value is not None]
     empty = [g for g in groups if g.value is None]
     try:
@@ -299,6 +327,7 @@ def list_page(source: ListSource, state: ViewState, user, page: Any = 1) -> Page
         groups = _sort_groups(
             [Group(value, value_label(source, column, value), n) for value, n in counts],
             descending=f"-{state.group_by}" in state.sort,
+            choices=filters.choices_of(source, column),
         )
         total = sum(g.count for g in groups)
     else:
@@ -330,12 +359,13 @@ class Lane:
         return max(0, self.count - len(self.cards))
 
 
-def kanban_lanes(source: ListSource, state: ViewState, user, cap: int = LANE_CAP) -> list[Lane]:
+def kanban_lanes(source: ListSource, state: ViewState, user, cap: int | None = None) -> list[Lane]:
     """Every choice of the source's ``kanban_path`` as a lane (empty ones too) with its count
     and at most ``cap`` cards: one group-count query and one windowed query for the cards."""
     path = source.kanban_path
     if not path:
         raise ValidationError(_("This list has no board layout."))
+    cap = LANE_CAP if cap is None else cap
     column = source.column(path)
     qs = base_queryset(source, state, user)
     counts = {_lane_key(value): (value, n) for value, n in _group_counts(qs, source, path)}

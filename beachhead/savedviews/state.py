@@ -233,6 +233,7 @@ def builder_conditions(params) -> list[Condition] | None:
         elif op == "in":
             chosen = params.getlist(f"f{i}_value")
             value = chosen if len(chosen) > 1 else filters.split_list(chosen[0] if chosen else "")
+            value = [item.strip() for item in value if item.strip()]
         else:
             value = params.get(f"f{i}_value", "")
         conditions.append(Condition(path, op, value))

@@ -282,17 +282,12 @@ def _toolbar(request: HttpRequest, resolved: Resolved) -> dict:
         if column.sortable:
             sort_options.append((column.path, column.label, "asc"))
             sort_options.append((f"-{column.path}", column.label, "desc"))
-    save_form = SaveViewForm(user=user, initial={"state": resolved.query()})
-    rename_form = None
-    if resolved.view and services.may_change_view(user, resolved.view):
-        rename_form = RenameViewForm(
-            user=resolved.view.owner,
-            initial={
-                "name": resolved.view.name,
-                "shared_with_team": resolved.view.shared_with_team_id,
-            },
-            auto_id="rename_%s",
-        )
+    teams = list(services.teams_of(user).order_by("name"))
+    may_change = bool(resolved.view and services.may_change_view(user, resolved.view))
+    rename_teams = teams
+    if may_change and resolved.view.owner_id != user.pk:
+        # An admin tidying someone's view re-shares it among the owner's teams only.
+        rename_teams = list(services.teams_of(resolved.view.owner).order_by("name"))
     return {
         "my_views": mine,
         "team_views": shared,
@@ -308,9 +303,9 @@ def _toolbar(request: HttpRequest, resolved: Resolved) -> dict:
         "groupable": [c for c in source.columns if c.groupable],
         "layouts": [lay for lay in LAYOUTS if lay == "table" or source.kanban_path],
         "page_sizes": sorted({*PAGE_SIZES, state.page_size}),
-        "save_form": save_form,
-        "rename_form": rename_form,
-        "may_change_view": bool(resolved.view and services.may_change_view(user, resolved.view)),
+        "teams": teams,
+        "rename_teams": rename_teams,
+        "may_change_view": may_change,
         "export_csv": reverse("savedviews:export_csv", args=[source.key])
         + (f"?{resolved.query()}" if resolved.query() else ""),
         "export_xlsx": reverse("savedviews:export_xlsx", args=[source.key])

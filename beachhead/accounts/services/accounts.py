@@ -33,6 +33,7 @@ from beachhead.accounts.services._common import (
 )
 from beachhead.core.access import Action, may, may_in_market, scoped
 from beachhead.core.models import User
+from beachhead.core.money import Money
 from beachhead.markets.models import Market
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 
@@ -280,6 +281,8 @@ def do_create_account(user: User, **fields: Any) -> Account:
     if "csm" not in cleaned and user.role == "customer_success":
         cleaned["csm"] = user
     cleaned.setdefault("country", (market.countries or [""])[0])
+    for money_field in ("expected_annual_spend", "yearly_data_spend"):
+        cleaned.setdefault(money_field, Money(Decimal(0), market.currency))
     if not cleaned.get("data_residency"):
         by_industry = market.data_residency_by_industry or {}
         cleaned["data_residency"] = by_industry.get(cleaned["industry"], market.data_residency)

@@ -1,0 +1,343 @@
+"""The accounts API: accounts (with their lifetime value), contacts, deals, deployments and the
+stage pipeline. Rows come through the access layer; writes go through the services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from beachhead.accounts import filters
+from beachhead.accounts.api import serializers as s
+from beachhead.accounts.models import Account, Contact, Deployment, Opportunity, Stage
+from beachhead.accounts.services import accounts as account_services
+from beachhead.accounts.services import compliance, ltv
+from beachhead.accounts.services import contacts as contact_services
+from beachhead.accounts.services import deployments as deployment_services
+from beachhead.accounts.services import opportunities as opportunity_services
+from beachhead.accounts.services._common import parse_money
+from beachhead.core.access import Action, scoped
+from beachhead.core.api.views import ScopedViewSetMixin
+
+ACCOUNT_PARAMS = [
+    OpenApiParameter("market", str, description="ISO code(s), e.g. JP or JP,KR"),
+    OpenApiParameter("tier", str, description="strategic, enterprise, growth (comma-separated)"),
+    OpenApiParameter("lifecycle", str, description="target, prospect, pilot, customer, churned"),
+    OpenApiParameter("industry", str, description="A playbook industry code, e.g. finance"),
+    OpenApiParameter("health", str, description="unknown, weak, fair, strong"),
+    OpenApiParameter("owner", str, description="A user id, a username, “me” or “none”"),
+    OpenApiParameter("csm", str, description="A user id, a username, “me” or “none”"),
+    OpenApiParameter("named", bool, description="On the named-account plan"),
+    OpenApiParameter("strategic", bool, description="Worth the strategic bar a year or more"),
+    OpenApiParameter("deep", bool, description="Deep users (production nodes ≥ the threshold)"),
+    OpenApiParameter("q", str, description="Text in the legal, display or Latin name"),
+]
+CHILD_PARAMS = [
+    OpenApiParameter("account", int, description="An account id"),
+    OpenApiParameter("market", str, description="ISO code(s) of the account's market"),
+]
+
+
+def _filtered(apply, queryset: QuerySet, request: Request) -> QuerySet:
+    try:
+        return apply(queryset, request.query_params, request.user)
+    except ValidationError as exc:
+        raise exceptions.ValidationError(exc.message_dict) from exc
+
+
+def _changeable_account(request: Request, value) -> Account:
+    """The account a new contact, deal or deployment goes to: one the user may change."""
+    if value in (None, ""):
+        raise exceptions.ValidationError({"account": ["This field is required."]})
+    account = (
+        scoped(Account, request.user, Action.CHANGE)
+        .select_related("market")
+        .filter(pk=value)
+        .first()
+    )
+    if account is None:
+        raise exceptions.ValidationError(
+            {"account": ["No such account, or not one you may change."]}
+        )
+    return account
+
+
+class _WriteMixin(ScopedViewSetMixin):
+    """PATCH and DELETE reach only rows the user may change (others answer 404)."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    write_serializer = None
+    detail_serializer = None
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update"):
+            return self.write_serializer
+        if self.action == "retrieve" and self.detail_serializer is not None:
+            return self.detail_serializer
+        return self.serializer_class
+
+    def _input(self, request: Request, partial: bool) -> dict:
+        data = self.write_serializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        return data.changes() if hasattr(data, "changes") else dict(data.validated_data)
+
+
+class AccountViewSet(
+    _WriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Accounts: companies you sell to, with market (ISO code), industry, tier, lifecycle,
+    owner and the inputs and outputs of their lifetime value. Account executives change their
+    own accounts and read the others of their markets; regional managers change those of
+    their markets."""
+
+    queryset = Account.objects.all()
+    serializer_class = s.AccountSerializer
+    write_serializer = s.AccountWriteSerializer
+
+    def scope_queryset(self, queryset):
+        queryset = queryset.select_related("market")
+        if self.action == "list":
+            queryset = _filtered(filters.filter_accounts, queryset, self.request)
+        return queryset.order_by("legal_name", "pk")
+
+    @extend_schema(parameters=ACCOUNT_PARAMS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.AccountWriteSerializer, responses={201: s.AccountSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        """Create an account: at least ``name``, ``market`` (ISO code) and ``industry``."""
+        changes = self._input(request, partial=False)
+        account = account_services.do_create_account(request.user, **changes)
+        return Response(s.AccountSerializer(account).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AccountWriteSerializer, responses=s.AccountSerializer)
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        account = self.get_object()
+        account_services.do_update_account(account, request.user, self._input(request, True))
+        return Response(s.AccountSerializer(account).data)
+
+    def update(self, request, *args, **kwargs):  # PUT is not offered; PATCH is
+        raise exceptions.MethodNotAllowed(request.method)
+
+    def perform_destroy(self, instance) -> None:
+        account_services.do_delete_account(instance, self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("amount", str, description="Qualify a deal of this amount"),
+            OpenApiParameter("currency", str, description="Its currency (default: the market's)"),
+        ],
+        responses=s.LtvSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def ltv(self, request: Request, pk=None) -> Response:
+        """The lifetime value of the account with its reasons; with ``amount`` (and
+        ``currency``), the qualification of a deal of that size."""
+        account = self.get_object()
+        qualification = None
+        amount = request.query_params.get("amount")
+        if amount:
+            currency = request.query_params.get("currency") or account.market.currency
+            try:
+                money = parse_money({"amount": amount, "currency": currency}, currency)
+            except ValidationError as exc:
+                raise exceptions.ValidationError({"amount": exc.messages}) from exc
+            qualification = ltv.qualify_deal(account, money)
+        body = {
+            "account": account.pk,
+            "valuation": ltv.value_account(account),
+            "deep_user": deployment_services.is_deep_user(account),
+            "qualification": qualification,
+        }
+        return Response(s.LtvSerializer(body).data)
+
+
+class ContactViewSet(
+    _WriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """People at your accounts, with functional roles (procurement, operations, logistics,
+    finance, technical_lead, executive_sponsor, champion). Phones are validated for the
+    account's country and returned in E.164 and national format."""
+
+    queryset = Contact.objects.all()
+    serializer_class = s.ContactSerializer
+    write_serializer = s.ContactWriteSerializer
+
+    def scope_queryset(self, queryset):
+        if self.action == "list":
+            queryset = _filtered(filters.filter_contacts, queryset, self.request)
+        return queryset.order_by("full_name", "pk")
+
+    @extend_schema(
+        parameters=[*CHILD_PARAMS, OpenApiParameter("role", str), OpenApiParameter("q", str)]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.ContactWriteSerializer, responses={201: s.ContactSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        changes = self._input(request, partial=False)
+        account = _changeable_account(request, changes.pop("account", None))
+        contact = contact_services.do_create_contact(account, request.user, **changes)
+        return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ContactWriteSerializer, responses=s.ContactSerializer)
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        contact = self.get_object()
+        changes = self._input(request, partial=True)
+        changes.pop("account", None)
+        contact_services.do_update_contact(contact, request.user, changes)
+        return Response(s.ContactSerializer(contact).data)
+
+    def update(self, request, *args, **kwargs):
+        raise exceptions.MethodNotAllowed(request.method)
+
+    def perform_destroy(self, instance) -> None:
+        contact_services.do_delete_contact(instance, self.request.user)
+
+
+class OpportunityViewSet(
+    _WriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Deals: stage, amount and currency, close date and owner. The detail adds the
+    qualification against the account's lifetime value and the compliance gap."""
+
+    queryset = Opportunity.objects.all()
+    serializer_class = s.OpportunitySerializer
+    detail_serializer = s.OpportunityDetailSerializer
+    write_serializer = s.OpportunityWriteSerializer
+
+    def scope_queryset(self, queryset):
+        queryset = queryset.select_related("stage", "account", "account__market")
+        if self.action == "list":
+            queryset = _filtered(filters.filter_opportunities, queryset, self.request)
+        return queryset.order_by("close_date", "pk")
+
+    @extend_schema(
+        parameters=[
+            *CHILD_PARAMS,
+            OpenApiParameter("stage", str, description="Stage key(s)"),
+            OpenApiParameter("owner", str, description="A user id, a username or “me”"),
+            OpenApiParameter("open", bool, description="Not won or lost yet"),
+            OpenApiParameter("q", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        """A deal with its qualification (verdict and reasons) and its compliance gap."""
+        deal = self.get_object()
+        deal.qualification = ltv.qualify_deal(deal.account, deal.amount)
+        deal.compliance = compliance.requirements(deal.account)
+        deal.compliance_gaps = [r.code for r in deal.compliance if not r.held]
+        return Response(s.OpportunityDetailSerializer(deal).data)
+
+    @extend_schema(request=s.OpportunityWriteSerializer, responses={201: s.OpportunitySerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        changes = self._input(request, partial=False)
+        account = _changeable_account(request, changes.pop("account", None))
+        deal = opportunity_services.do_create_opportunity(account, request.user, **changes)
+        return Response(s.OpportunitySerializer(deal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.OpportunityWriteSerializer, responses=s.OpportunitySerializer)
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        deal = self.get_object()
+        changes = self._input(request, partial=True)
+        changes.pop("account", None)
+        opportunity_services.do_update_opportunity(deal, request.user, changes)
+        return Response(s.OpportunitySerializer(deal).data)
+
+    def update(self, request, *args, **kwargs):
+        raise exceptions.MethodNotAllowed(request.method)
+
+    def perform_destroy(self, instance) -> None:
+        opportunity_services.do_delete_opportunity(instance, self.request.user)
+
+
+class DeploymentViewSet(
+    _WriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What customers run: product, version, node count, cloud region and environment. An
+    account with enough production nodes is a deep user."""
+
+    queryset = Deployment.objects.all()
+    serializer_class = s.DeploymentSerializer
+    write_serializer = s.DeploymentWriteSerializer
+
+    def scope_queryset(self, queryset):
+        if self.action == "list":
+            queryset = _filtered(filters.filter_deployments, queryset, self.request)
+        return queryset.order_by("account_id", "environment", "pk")
+
+    @extend_schema(
+        parameters=[
+            *CHILD_PARAMS,
+            OpenApiParameter("environment", str),
+            OpenApiParameter("product", str),
+            OpenApiParameter("version", str),
+            OpenApiParameter("cloud_region", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.DeploymentWriteSerializer, responses={201: s.DeploymentSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        changes = self._input(request, partial=False)
+        account = _changeable_account(request, changes.pop("account", None))
+        deployment = deployment_services.do_create_deployment(account, request.user, **changes)
+        return Response(s.DeploymentSerializer(deployment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DeploymentWriteSerializer, responses=s.DeploymentSerializer)
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        deployment = self.get_object()
+        changes = self._input(request, partial=True)
+        changes.pop("account", None)
+        deployment_services.do_update_deployment(deployment, request.user, changes)
+        return Response(s.DeploymentSerializer(deployment).data)
+
+    def update(self, request, *args, **kwargs):
+        raise exceptions.MethodNotAllowed(request.method)
+
+    def perform_destroy(self, instance) -> None:
+        deployment_services.do_delete_deployment(instance, self.request.user)
+
+
+class StageViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The deal pipeline's stages, in order, with their probability."""
+
+    queryset = Stage.objects.all()
+    serializer_class = s.StageSerializer
+
+    def scope_queryset(self, queryset):
+        return queryset.order_by("order", "pk")

@@ -90,8 +90,12 @@ def _safe_text(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def text_value(col: OutColumn, value: Any, labels: dict[str, dict[str, str]]) -> str:
-    """A value as CSV text: ISO dates and times in the viewer's zone, plain decimals."""
+def text_value(
+    col: OutColumn, value: Any, labels: dict[str, dict[str, str]], guard: bool = True
+) -> str:
+    """A value as CSV text: ISO dates and times in the viewer's zone, plain decimals. With
+    ``guard``, text that a spreadsheet would run as a formula is quoted."""
+    safe = _safe_text if guard else str
     if value is None:
         return ""
     if col.currency_of is not None:
@@ -106,8 +110,8 @@ def text_value(col: OutColumn, value: Any, labels: dict[str, dict[str, str]]) ->
     if isinstance(value, float | int | Decimal) and kind in ("number", "money"):
         return str(value)
     if col.column.path in labels:
-        return _safe_text(labels[col.column.path].get(str(value), str(value)))
-    return _safe_text(str(value))
+        return safe(labels[col.column.path].get(str(value), str(value)))
+    return safe(str(value))
 
 
 class _Echo:
@@ -215,7 +219,8 @@ def _write(sheet, r: int, c: int, col: OutColumn, value, currency, labels, style
     if kind == "bool":
         sheet.write_boolean(r, c, bool(value))
         return 5
-    text = text_value(col, value, labels)
+    # A string cell is never a formula (strings_to_formulas is off): no quoting needed.
+    text = text_value(col, value, labels, guard=False)
     sheet.write_string(r, c, text)
     # East Asian characters take about two columns each.
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

@@ -1,6 +1,6 @@
 """Small database adapter: the few places where the ORM's generality costs too much.
 
-``insert_rows`` writes many rows with one ``executemany`` and no model instances. The sweep uses
+``insert_rows`` writes many rows with multi-row INSERTs and no model instances. The sweep uses
 it to record a thousand breaches in milliseconds where ``bulk_create`` spends most of a second
 preparing values on a loaded machine. Values are adapted by their field exactly as the ORM
 would (``get_db_prep_save``), once per distinct value for date-times, so it stays portable
@@ -24,11 +24,10 @@ def insert_rows(
     columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
     # Identifiers come from model metadata (quoted), never from input; values are parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(meta.db_table),
-        ", ".join(quote(f.column) for f in columns),
-        ", ".join(["%s"] * len(columns)),
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
+        quote(meta.db_table), ", ".join(quote(f.column) for f in columns)
     )
+    one = "({})".format(", ".join(["%s"] * len(columns)))
     cache: list[dict] = [{} for _ in columns]
     prepared = []
     for row in rows:
@@ -42,7 +41,10 @@ def insert_rows(
             else:
                 values.append(field.get_db_prep_save(value, connection))
         prepared.append(values)
+    # Multi-row VALUES: one statement per batch, within each database's parameter limit.
+    size = max(1, min(batch, connection.ops.bulk_batch_size(columns, prepared) or batch))
     with connection.cursor() as cursor:
-        for start in range(0, len(prepared), batch):
-            cursor.executemany(sql, prepared[start : start + batch])
+        for start in range(0, len(prepared), size):
+            chunk = prepared[start : start + size]
+            cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
     return len(prepared)

@@ -41,8 +41,20 @@ class ListSource:
 
     ``queryset(user)`` must return rows through the access layer (``scoped``) with the
     ``select_related`` the columns need, so a page costs a constant number of queries.
+    Column paths must be ORM paths of that queryset (fields, related fields or annotations):
+    pages read them as attributes of the rows, exports with ``values_list``.
+
     ``update(obj, path, value, user)`` is the service that performs an inline edit (it must
-    validate and raise ``ValidationError``); None when the list has no inline edit.
+    validate, save and raise ``ValidationError`` with a message for the user); None when the
+    list has no inline edit. It is called only for ``editable`` columns, on rows the user may
+    change (``scoped(model, user, Action.CHANGE)``), inside a transaction, with ``value``
+    already parsed for the column's kind: ``str`` for text, choice (a known choice key) and
+    user (a username, or an ``int`` id when the path is the foreign key); ``Decimal`` for
+    number and money; ``date``; an aware ``datetime``; ``bool``; ``None`` when a non-text
+    input was emptied. Moving a kanban card is an ``update`` of ``kanban_path``.
+
+    ``detail_url(obj)`` links the first column (and kanban card titles) to the row's page.
+    ``search_paths`` are matched with ``icontains`` by the free-text box (``?q=``).
     """
 
     key: str  # URL-safe, e.g. "accounts"

@@ -61,10 +61,14 @@ def visible_views(
     if _is_admin(user):
         return qs
     if action == Action.VIEW:
-        # A subquery, not a join over the members table: one row per view, no duplicates.
-        team_ids = Team.objects.filter(Q(members=user) | Q(manager=user)).values("pk")
-        return qs.filter(Q(owner=user) | Q(shared_with_team__in=team_ids))
+        return qs.filter(_own_or_team_q(user))
     return qs.filter(owner=user)
+
+
+def _own_or_team_q(user) -> Q:
+    # A subquery, not a join over the members table: one row per view, no duplicates.
+    team_ids = Team.objects.filter(Q(members=user) | Q(manager=user)).values("pk")
+    return Q(owner=user) | Q(shared_with_team__in=team_ids)
 
 
 def may_change_view(user, view: SavedView) -> bool:
@@ -72,11 +76,13 @@ def may_change_view(user, view: SavedView) -> bool:
 
 
 def views_for_picker(user, source_key: str) -> tuple[list[SavedView], list[SavedView]]:
-    """(my views, team views) of a list, in one query."""
+    """(my views, team views) of a list, in one query. Admins too see only their own and their
+    teams' views here (they reach others' views by link, to tidy up)."""
+    if not user.is_authenticated:
+        return [], []
     rows = list(
-        SavedView.objects.visible_to(user)
-        .filter(source=source_key)
-        .filter(Q(owner=user) | Q(shared_with_team__isnull=False))
+        SavedView.objects.filter(source=source_key)
+        .filter(_own_or_team_q(user))
         .select_related("shared_with_team", "owner")
         .order_by("name", "pk")
     )
@@ -289,7 +295,7 @@ def value_label(source: ListSource, column: Column, value: Any) -> str:
 
 def _group_counts(qs: models.QuerySet, source: ListSource, path: str) -> list[tuple[Any, int]]:
     """One aggregate query: (value, rows) for each value of ``path`` among the rows."""
-    if qs.query.annotations:
+    if any(getattr(a, "contains_aggregate", False) for a in qs.query.annotations.values()):
         # Aggregates in the source's queryset would change the GROUP BY: count over its keys.
         qs = source.model._default_manager.filter(pk__in=qs.values("pk"))
     rows = qs.order_by().values_list(path).annotate(n=Count("pk")).order_by()
@@ -417,8 +423,19 @@ def editable_column(source: ListSource, path: str) -> Column:
     return column
 
 
+def _pk(source: ListSource, raw: Any) -> Any:
+    """A primary key from a URL, or None when it cannot be one (answered as not found)."""
+    try:
+        return source.model._meta.pk.to_python(raw)
+    except ValidationError:
+        return None
+
+
 def changeable_row(source: ListSource, user, pk: Any):
     """The row ``pk`` if ``user`` may both see it in this list and change it (else None)."""
+    pk = _pk(source, pk)
+    if pk is None:
+        return None
     may_change = scoped(source.model, user, Action.CHANGE).filter(pk=pk).values("pk")
     return source.queryset(user).filter(pk=pk).filter(pk__in=may_change).first()
 
@@ -444,7 +461,10 @@ def do_inline_update(source: ListSource, obj: Any, path: str, raw: Any, user) ->
 
 def refetch(source: ListSource, user, pk: Any):
     """The row again, as the list shows it (with its select_related and change flag)."""
-    return with_change_flag(source.queryset(user), source, user).filter(pk=pk).first() or None
+    pk = _pk(source, pk)
+    if pk is None:
+        return None
+    return with_change_flag(source.queryset(user), source, user).filter(pk=pk).first()
 
 
 def iter_values(

@@ -552,3 +552,26 @@ def test_query_count_does_not_grow_with_the_rows(client, reference, aoi, promise
         promise(aoi, hours=i + 10, title=f"More {i}")
     assert Commitment.objects.count() == 40
     assert count() == small
+
+
+def test_views_are_audit_logged(reference, aoi):
+    from auditlog.models import LogEntry
+
+    view = services.do_create_view(source="reference", name="Audited", config={}, owner=aoi)
+    services.do_update_view(view, actor=aoi, name="Renamed")
+    entries = LogEntry.objects.get_for_object(view)
+    assert entries.count() == 2
+
+
+def test_a_row_id_that_cannot_be_a_key_is_not_found(client, reference, aoi):
+    client = login(client, aoi)
+    assert client.get("/lists/reference/rows/abc/title/").status_code == 404
+    assert client.get("/lists/reference/rows/abc/title/edit/").status_code == 404
+    assert client.post("/lists/reference/rows/abc/title/", {"value": "x"}).status_code == 404
+    assert client.post("/lists/reference/rows/abc/move/", {"value": "kept"}).status_code == 404
+
+
+def test_an_admin_picker_shows_own_and_team_views_only(client, reference, aoi, admin):
+    services.do_create_view(source="reference", name="Aoi private", config={}, owner=aoi)
+    html = login(client, admin).get(URL).content.decode()
+    assert "Aoi private" not in html

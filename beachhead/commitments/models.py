@@ -10,13 +10,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beachhead.commitments import kinds
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
 
 
 class State(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("commitment state", "Open")
     KEPT = "kept", _("Kept on time")
     KEPT_LATE = "kept_late", _("Kept late")
     BROKEN = "broken", _("Broken")

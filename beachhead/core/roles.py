@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -18,7 +19,7 @@ class Role(models.TextChoices):
     ACCOUNT_EXECUTIVE = "account_executive", _("Account executive")
     SUPPORT_AGENT = "support_agent", _("Support agent")
     CUSTOMER_SUCCESS = "customer_success", _("Customer success")
-    FINANCE = "finance", _("Finance")
+    FINANCE = "finance", pgettext_lazy("role", "Finance")
     COMPLIANCE = "compliance", _("Compliance")
     COMMUNITY = "community", _("Community")
 

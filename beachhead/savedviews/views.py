@@ -155,6 +155,8 @@ def _context(request: HttpRequest, resolved: Resolved, page: Any = 1) -> dict:
         "list_url": resolved.url(),
         "reset_url": _list_url(source, f"view={resolved.view_id}" if resolved.view_id else ""),
         "has_state": bool(resolved.query()),
+        # The filter panel stays open after "Apply filters" (an htmx redraw would close it).
+        "filters_open": request.GET.get("open") == "filters",
     }
     try:
         if state.layout == "kanban":

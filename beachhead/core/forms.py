@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from beachhead.core.models import User
+from beachhead.core.models import User, known_timezones
 
 
 def timezone_choices() -> list[tuple[str, str]]:
-    zones = sorted(
-        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc")
-    )
+    zones = sorted(z for z in known_timezones() if "/" in z and not z.startswith("Etc"))
     return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -14,8 +15,14 @@ from beachhead.core.access import AccessPolicy, ScopedQuerySet
 from beachhead.core.roles import GLOBAL_ROLES, Role
 
 
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    """IANA zone names of this machine (reading them walks the zoneinfo tree: ~30 ms)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_timezones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 

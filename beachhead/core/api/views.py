@@ -12,8 +12,10 @@ from beachhead.core.models import Team, User
 
 
 class ScopedViewSetMixin:
-    """Every API view gets its rows through the access layer: GET sees what the user may view,
-    writes reach only what the user may change (others answer 404, as if absent)."""
+    # Every API view gets its rows through the access layer: GET sees what the user may view,
+    # writes reach only what the user may change (others answer 404, as if absent).
+    # A comment, not a docstring: drf-spectacular would publish a docstring as the description
+    # of every endpoint whose view set has none of its own.
 
     def get_queryset(self):
         action = Action.VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else Action.CHANGE

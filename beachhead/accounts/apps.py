@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
 
         from beachhead.accounts import lists, panels
         from beachhead.accounts import timeline as sources
+        from beachhead.accounts.demo import create_accounts
         from beachhead.accounts.models import (
             Account,
             Contact,
@@ -19,7 +20,7 @@ class AccountsConfig(AppConfig):
             Opportunity,
             Stage,
         )
-        from beachhead.core import dashboard, navigation, timeline
+        from beachhead.core import dashboard, demo, navigation, timeline
         from beachhead.savedviews import registry
 
         # Outputs the services recompute are noise in the audit log; inputs are what matter.
@@ -61,3 +62,5 @@ class AccountsConfig(AppConfig):
             registry.register(source)
         for source in sources.SOURCES:
             timeline.register(source)
+        # Before the ledger's demo (order 80), which may then find accounts to promise to.
+        demo.register("accounts", create_accounts, order=50)

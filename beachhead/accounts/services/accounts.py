@@ -111,7 +111,7 @@ def may_create_account(user: User, market_code: str) -> bool:
 
 def apply_valuation(account: Account) -> ltv_model.Valuation:
     """Recompute the lifetime-value outputs on ``account`` (not saved)."""
-    valuation = ltv_model.value_account(account)
+    valuation = ltv_model.value_account(account, explain=False)
     account.annual_value = valuation.annual_value
     account.ltv = valuation.ltv
     account.potential_score = valuation.potential_score

@@ -188,8 +188,11 @@ def _potential(account, ltv_usd: Decimal, data_spend_usd: Decimal, growth: Decim
     return max(0, min(100, round(value + volume + spend + grows + health + size)))
 
 
-def value_account(account, *, first_year: Money | None = None, on: date | None = None) -> Valuation:
-    """The lifetime value of ``account`` (optionally with another first-year spend)."""
+def value_account(
+    account, *, first_year: Money | None = None, on: date | None = None, explain: bool = True
+) -> Valuation:
+    """The lifetime value of ``account`` (optionally with another first-year spend); without
+    ``explain``, no reasons in words (for bulk recomputation)."""
     currency = reporting_currency()
     first = convert(first_year or account.expected_annual_spend, currency, on).amount
     data_spend = convert(account.yearly_data_spend, currency, on).amount
@@ -220,7 +223,7 @@ def value_account(account, *, first_year: Money | None = None, on: date | None =
     def money(amount: Decimal) -> Money:
         return Money(round_money(amount, currency), currency)
 
-    reasons = _valuation_reasons(
+    reasons = explain and _valuation_reasons(
         account,
         ltv=money(ltv),
         annual=money(annual),
@@ -245,7 +248,7 @@ def value_account(account, *, first_year: Money | None = None, on: date | None =
         ),
         motion=motion,
         strategic=strategic,
-        reasons=tuple(reasons),
+        reasons=tuple(reasons or ()),
     )
 
 

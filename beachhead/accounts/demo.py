@@ -1,0 +1,766 @@
+"""Demo accounts: companies in every market with names in their own script, people with roles,
+deals, deployments with a history, and promises made to some of them.
+
+The figures follow the seeds: many small accounts and a few strategic ones (worth USD 1M a
+year or more); deep users (50 production nodes or more) are a minority, and their number grows
+about nine-fold over the last year. Two showcase deals in Japan are the qualification seeds: a
+USD 100k first deal from a large, healthy, data-heavy company (take it) and a USD 500k deal from
+an unknown small company (flagged).
+
+Everything derives from ``ctx.seed``; rows are written with ``bulk_create`` in batches, so
+10,000 accounts take seconds, not minutes. Timestamps are set explicitly (history in the past).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import phonenumbers
+from django.db import models
+from django.utils import timezone
+
+from beachhead.accounts.models import (
+    Account,
+    Contact,
+    ContactRole,
+    Deployment,
+    DeploymentEvent,
+    Environment,
+    Industry,
+    Lifecycle,
+    Opportunity,
+    Size,
+    Stage,
+    Tier,
+)
+from beachhead.accounts.services.accounts import apply_valuation
+from beachhead.accounts.services.ltv import is_strategic_value
+from beachhead.core.demo import DEMO_PASSWORD, MARKET_LOCALES, DemoContext
+from beachhead.core.money import Money, convert
+
+BATCH = 2000
+
+#: How many accounts each market gets, relatively (big markets first).
+MARKET_WEIGHTS = {
+    "US": 14, "JP": 10, "CN": 10, "DE": 7, "GB": 5, "FR": 4, "KR": 4, "IN": 4, "SG": 3,
+    "BR": 3, "AU": 3, "CA": 3, "NL": 2, "ES": 2, "IT": 2, "TR": 2, "AE": 2, "SA": 2, "ID": 2,
+    "TH": 2, "VN": 2, "MY": 2, "MX": 2, "ZA": 1, "NG": 1, "EG": 1,
+}  # fmt: skip
+
+#: Account executives and CSMs beyond the core demo logins, so every market has an owner.
+EXTRA_PEOPLE = [
+    ("ae.osaka", "account_executive", ["JP"], "Kobayashi Mei", "ja", "Asia/Tokyo"),
+    ("ae.chicago", "account_executive", ["US"], "Marcus Reed", "en", "America/Chicago"),
+    ("ae.shanghai", "account_executive", ["CN"], "Wang Fang", "zh-hans", "Asia/Shanghai"),
+    ("ae.seoul", "account_executive", ["KR"], "Kim Minji", "en", "Asia/Seoul"),
+    ("ae.singapore", "account_executive", ["SG", "MY", "ID", "TH", "VN", "IN", "AU"],
+     "Arjun Mehta", "en", "Asia/Singapore"),
+    ("ae.london", "account_executive", ["GB", "NL", "FR", "ES", "IT"], "Oliver Hughes", "en",
+     "Europe/London"),
+    ("ae.dubai", "account_executive", ["AE", "SA", "EG", "TR", "ZA", "NG"], "Layla Haddad",
+     "en", "Asia/Dubai"),
+    ("ae.saopaulo", "account_executive", ["BR", "MX", "CA"], "Lucas Almeida", "en",
+     "America/Sao_Paulo"),
+    ("cs.tokyo", "customer_success", ["JP", "KR", "CN"], "Mori Yui", "ja", "Asia/Tokyo"),
+    ("cs.newyork", "customer_success", ["US", "CA", "MX", "BR"], "Hannah Lee", "en",
+     "America/New_York"),
+    ("cs.berlin", "customer_success", ["DE", "FR", "NL", "GB", "ES", "IT", "TR", "AE", "SA",
+     "EG", "NG", "ZA"], "Felix Braun", "en", "Europe/Berlin"),
+]  # fmt: skip
+
+INDUSTRY_WEIGHTS = {
+    Industry.FINANCE: 14, Industry.INSURANCE: 6, Industry.HEALTHCARE: 6,
+    Industry.PUBLIC_SECTOR: 4, Industry.TELECOM: 7, Industry.RETAIL: 12, Industry.GAMING: 9,
+    Industry.MANUFACTURING: 11, Industry.TECHNOLOGY: 16, Industry.EDUCATION: 4,
+    Industry.ENERGY: 4, Industry.LOGISTICS: 7,
+}  # fmt: skip
+#: Size bands: many small companies, few giants.
+SIZE_WEIGHTS = {
+    Size.MICRO: 22, Size.SMALL: 28, Size.MEDIUM: 22, Size.LARGE: 15, Size.ENTERPRISE: 10,
+    Size.GIANT: 3,
+}  # fmt: skip
+LIFECYCLE_WEIGHTS = {
+    Lifecycle.TARGET: 33, Lifecycle.PROSPECT: 20, Lifecycle.PILOT: 9, Lifecycle.CUSTOMER: 33,
+    Lifecycle.CHURNED: 5,
+}  # fmt: skip
+SIZE_INDEX = {size: i for i, size in enumerate(SIZE_WEIGHTS)}
+
+WORDS = {
+    "ja": {"finance": "フィナンシャル", "insurance": "保険", "healthcare": "メディカル",
+           "public_sector": "公共サービス", "telecom": "通信", "retail": "リテール",
+           "gaming": "ゲームス", "manufacturing": "製作所", "technology": "テクノロジーズ",
+           "education": "教育", "energy": "エナジー", "logistics": "物流"},
+    "zh": {"finance": "金融", "insurance": "保险", "healthcare": "医疗",
+           "public_sector": "公共服务", "telecom": "通信", "retail": "零售", "gaming": "游戏",
+           "manufacturing": "制造", "technology": "科技", "education": "教育",
+           "energy": "能源", "logistics": "物流"},
+    "ar": {"finance": "للخدمات المالية", "insurance": "للتأمين", "healthcare": "للرعاية الصحية",
+           "public_sector": "للخدمات الحكومية", "telecom": "للاتصالات", "retail": "للتجزئة",
+           "gaming": "للألعاب", "manufacturing": "للصناعات", "technology": "للتقنية",
+           "education": "للتعليم", "energy": "للطاقة", "logistics": "للخدمات اللوجستية"},
+    "en": {"finance": "Financial", "insurance": "Insurance", "healthcare": "Health",
+           "public_sector": "Public Services", "telecom": "Telecom", "retail": "Retail",
+           "gaming": "Games", "manufacturing": "Industries", "technology": "Technologies",
+           "education": "Learning", "energy": "Energy", "logistics": "Logistics"},
+}  # fmt: skip
+
+TLDS = {
+    "JP": "co.jp", "CN": "com.cn", "KR": "co.kr", "DE": "de", "GB": "co.uk", "FR": "fr",
+    "NL": "nl", "ES": "es", "IT": "it", "TR": "com.tr", "AE": "ae", "SA": "com.sa",
+    "EG": "com.eg", "NG": "com.ng", "ZA": "co.za", "IN": "in", "SG": "com.sg", "TH": "co.th",
+    "ID": "co.id", "VN": "vn", "MY": "com.my", "AU": "com.au", "BR": "com.br", "MX": "com.mx",
+    "CA": "ca", "US": "com",
+}  # fmt: skip
+
+REGIONS = {
+    "JP": ["aws:ap-northeast-1", "gcp:asia-northeast1", "azure:japaneast", "on-prem:tokyo"],
+    "CN": ["aliyun:cn-hangzhou", "aliyun:cn-beijing", "tencent:ap-shanghai", "on-prem:beijing"],
+    "KR": ["aws:ap-northeast-2", "naver:kr-central"],
+    "US": ["aws:us-east-1", "aws:us-west-2", "gcp:us-central1", "azure:eastus"],
+    "CA": ["aws:ca-central-1"], "MX": ["aws:us-east-1", "azure:mexicocentral"],
+    "BR": ["aws:sa-east-1", "gcp:southamerica-east1"],
+    "GB": ["aws:eu-west-2", "azure:uksouth"], "DE": ["aws:eu-central-1", "gcp:europe-west3"],
+    "FR": ["aws:eu-west-3", "ovh:gra"], "NL": ["aws:eu-central-1", "gcp:europe-west4"],
+    "ES": ["aws:eu-south-2"], "IT": ["aws:eu-south-1"], "TR": ["azure:westeurope", "on-prem"],
+    "AE": ["aws:me-central-1", "azure:uaenorth"], "SA": ["gcp:me-central2", "on-prem:riyadh"],
+    "EG": ["azure:westeurope", "on-prem:cairo"], "NG": ["aws:af-south-1", "on-prem:lagos"],
+    "ZA": ["aws:af-south-1", "azure:southafricanorth"], "IN": ["aws:ap-south-1"],
+    "SG": ["aws:ap-southeast-1", "gcp:asia-southeast1"], "TH": ["aws:ap-southeast-7"],
+    "ID": ["aws:ap-southeast-3", "gcp:asia-southeast2"], "VN": ["on-prem:hanoi"],
+    "MY": ["aws:ap-southeast-5"], "AU": ["aws:ap-southeast-2", "azure:australiaeast"],
+}  # fmt: skip
+PRODUCTS = [("Server", 60), ("Cloud", 25), ("Analytics", 15)]
+VERSIONS = [("7.1", 8), ("7.5", 17), ("8.0", 25), ("8.1", 30), ("8.5", 20)]
+ROLES = list(ContactRole.values)
+
+
+def _pick(rng, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+@contextmanager
+def _explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
+    """Let the demo write past ``created_at``/``updated_at`` (auto_now fields ignore values)."""
+    saved = []
+    for model in model_classes:
+        for field in model._meta.concrete_fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                saved.append((field, field.auto_now, field.auto_now_add))
+                field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+def _ensure_people(ctx: DemoContext) -> None:
+    """The extra account executives and CSMs, with the demo password (hashed once)."""
+    from django.contrib.auth.hashers import make_password
+    from django.test.utils import override_settings
+
+    from beachhead.core.models import User
+    from beachhead.core.services import do_create_user
+
+    template = User.objects.filter(username="ae.tokyo").values_list("password", flat=True).first()
+    created = []
+    # The real hasher costs about a second a person; hash the demo password once and give the
+    # same (PBKDF2) hash to each, in this transaction.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        for username, role, markets, name, language, tz in EXTRA_PEOPLE:
+            if User.objects.filter(username=username).exists():
+                continue
+            first, _sep, last = name.partition(" ")
+            user, _pw = do_create_user(
+                username=username,
+                role=role,
+                markets=markets,
+                password=DEMO_PASSWORD,
+                email=f"{username}@beachhead.example",
+                first_name=first,
+                last_name=last,
+                language=language,
+                timezone_name=tz,
+                validate=False,
+            )
+            created.append(user.pk)
+            ctx.count("people")
+    if created:
+        User.objects.filter(pk__in=created).update(
+            password=template or make_password(DEMO_PASSWORD)
+        )
+
+
+# --- Names -----------------------------------------------------------------------------------
+
+
+class Names:
+    """People's and companies' names for one market, in its own script (with a Latin
+    transliteration where we have one)."""
+
+    def __init__(self, ctx: DemoContext, code: str) -> None:
+        self.code = code
+        self.rng = ctx.rng(f"names:{code}")
+        locale = MARKET_LOCALES.get(code, "en_US")
+        if code in ("AE", "EG"):
+            locale = "ar_SA"  # Faker's ar_AE / ar_EG names come out in Latin script
+        self.fake = ctx.faker(locale, "accounts")
+        self.script = {"JP": "ja", "CN": "zh", "AE": "ar", "SA": "ar", "EG": "ar"}.get(code, "")
+        if code == "JP":
+            from faker.providers.person.ja_JP import Provider
+
+            self.last_pairs = list(Provider.last_name_pairs)
+            self.first_pairs = list(Provider.first_name_male_pairs) + list(
+                Provider.first_name_female_pairs
+            )
+
+    def person(self) -> tuple[str, str]:
+        if self.code == "JP":
+            last = self.rng.choice(self.last_pairs)
+            first = self.rng.choice(self.first_pairs)
+            return f"{last[0]} {first[0]}", f"{first[2]} {last[2]}"
+        if self.code == "CN":
+            return self.fake.name(), self.fake.romanized_name()
+        return self.fake.name(), ""
+
+    def company(self, industry: str) -> tuple[str, str, str]:
+        """(legal name, display name, Latin name)."""
+        word_en = WORDS["en"][industry]
+        if self.script == "ja":
+            last = self.rng.choice(self.last_pairs)
+            display = f"{last[0]}{WORDS['ja'][industry]}"
+            legal = f"株式会社{display}" if self.rng.random() < 0.5 else f"{display}株式会社"
+            return legal, display, f"{last[2]} {word_en}"
+        if self.script == "zh":
+            prefix = self.fake.company_prefix()
+            display = f"{prefix}{WORDS['zh'][industry]}"
+            suffix = "股份有限公司" if self.rng.random() < 0.4 else "有限公司"
+            return f"{display}{suffix}", display, ""
+        if self.script == "ar":
+            display = f"{self.fake.last_name()} {WORDS['ar'][industry]}"
+            return f"شركة {display}", display, ""
+        legal = self.fake.company()
+        display = legal
+        for prefix in ("(주) ", "주식회사 ", "유한회사 ", "บริษัท "):
+            display = display.removeprefix(prefix)
+        display = display.removesuffix(" จำกัด")
+        return legal, display, ""
+
+    def domain(self) -> str:
+        return f"{self.fake.domain_word()}{self.rng.randrange(10, 99)}.{TLDS.get(self.code, 'com')}"
+
+
+class Phones:
+    """Valid numbers of a country, varied from its example numbers (cached per market)."""
+
+    def __init__(self, ctx: DemoContext, country: str, size: int = 200) -> None:
+        rng = ctx.rng(f"phones:{country}")
+        pool: list[str] = []
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            example = phonenumbers.example_number_for_type(country, kind)
+            if example is None:
+                continue
+            digits = str(example.national_number)
+            for _i in range(size * 3):
+                if len(pool) >= size:
+                    break
+                tail = "".join(str(rng.randrange(10)) for _d in range(4))
+                candidate = phonenumbers.PhoneNumber(
+                    country_code=example.country_code,
+                    national_number=int(digits[:-4] + tail),
+                )
+                if phonenumbers.is_valid_number(candidate):
+                    pool.append(
+                        phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164)
+                    )
+        self.pool = pool or [""]
+        self.rng = rng
+
+    def next(self) -> str:
+        return self.rng.choice(self.pool)
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+
+def _annual_spend_usd(rng, size: str) -> Decimal:
+    """First-year spend: log-uniform within a band that grows with the company."""
+    low, high = [
+        (5_000, 40_000), (10_000, 90_000), (25_000, 250_000), (60_000, 600_000),
+        (120_000, 1_500_000), (300_000, 4_000_000),
+    ][SIZE_INDEX.get(size, 0)]  # fmt: skip
+    value = math.exp(rng.uniform(math.log(low), math.log(high)))
+    return Decimal(round(value, -3))
+
+
+def _money_in(amount_usd: Decimal, currency: str) -> Money:
+    return convert(Money(amount_usd, "USD"), currency)
+
+
+def _past(rng, now: datetime, days_low: int, days_high: int) -> datetime:
+    return now - timedelta(days=rng.uniform(days_low, days_high))
+
+
+# --- The generator ---------------------------------------------------------------------------
+
+
+def create_accounts(ctx: DemoContext) -> None:
+    """``ctx.accounts`` accounts across every market, with contacts, deals and deployments."""
+    from beachhead.core.models import User
+    from beachhead.markets.models import Market
+
+    if ctx.accounts <= 0:
+        return
+    _ensure_people(ctx)
+    markets = {m.code: m for m in Market.objects.all()}
+    if not markets:
+        return
+    users = list(
+        User.objects.filter(
+            is_active=True, role__in=["account_executive", "customer_success"]
+        ).order_by("username")
+    )
+    owners: dict[str, list] = defaultdict(list)
+    csms: dict[str, list] = defaultdict(list)
+    for user in users:
+        for code in user.market_codes or []:
+            (owners if user.role == "account_executive" else csms)[code].append(user)
+    stages = {s.key: s for s in Stage.objects.all()}
+    rng = ctx.rng("accounts")
+    now = timezone.now().replace(microsecond=0)
+    codes = [code for code in MARKET_WEIGHTS if code in markets] + sorted(
+        set(markets) - set(MARKET_WEIGHTS)
+    )
+    weights = [MARKET_WEIGHTS.get(code, 1) for code in codes]
+    names = {code: Names(ctx, code) for code in codes}
+    phones = {code: Phones(ctx, (markets[code].countries or [code])[0]) for code in codes}
+
+    with _explicit_timestamps(Account, Contact, Opportunity, Deployment):
+        accounts, plans = _make_accounts(
+            ctx, rng, now, markets, codes, weights, names, owners, csms
+        )
+        contacts = _make_contacts(ctx, rng, now, accounts, names, phones)
+        deals = _make_deals(ctx, rng, now, accounts, stages)
+        deployments, events = _make_deployments(ctx, accounts, plans)
+    ctx.count("accounts", len(accounts))
+    ctx.count("contacts", contacts)
+    ctx.count("deals", deals)
+    ctx.count("deployments", deployments)
+    ctx.count("deployment events", events)
+    _make_promises(ctx, rng, now, accounts)
+
+
+def _make_accounts(ctx, rng, now, markets, codes, weights, names, owners, csms):
+    """The accounts, and what each runs (planned now so the node counts go in with them)."""
+    rows: list[Account] = []
+    plans: list[list] = []
+    runs = ctx.rng("deployments")
+    for index in ctx.progress(range(ctx.accounts), "Accounts", ctx.accounts):
+        code = rng.choices(codes, weights=weights)[0]
+        market = markets[code]
+        industry = _pick(rng, INDUSTRY_WEIGHTS)
+        size = _pick(rng, SIZE_WEIGHTS)
+        lifecycle = _pick(rng, LIFECYCLE_WEIGHTS)
+        big = SIZE_INDEX[size] >= 3
+        health = rng.choices(
+            ["strong", "fair", "weak", "unknown"],
+            weights=[40, 30, 10, 20] if big else [20, 30, 15, 35],
+        )[0]
+        if lifecycle == Lifecycle.TARGET and rng.random() < 0.5:
+            health = "unknown"
+        legal, display, latin = names[code].company(industry)
+        spend_usd = _annual_spend_usd(rng, size)
+        data_tb = Decimal(round(math.exp(rng.uniform(0, 4 + SIZE_INDEX[size] * 1.2)), 1))
+        data_spend_usd = Decimal(round(float(spend_usd) * rng.uniform(1.5, 12), -3))
+        created = _past(rng, now, 30, 1100)
+        named = lifecycle != Lifecycle.CHURNED and rng.random() < (0.55 if big else 0.2)
+        people = owners.get(code) or []
+        owner = people[rng.randrange(len(people))] if people and rng.random() < 0.9 else None
+        success = csms.get(code) or []
+        csm = (
+            success[rng.randrange(len(success))]
+            if success and lifecycle in (Lifecycle.CUSTOMER, Lifecycle.PILOT)
+            else None
+        )
+        account = Account(
+            legal_name=legal,
+            display_name=display if display != legal else "",
+            latin_name=latin,
+            market=market,
+            country=(market.countries or [code])[0],
+            industry=industry,
+            size=size,
+            website=f"https://www.{names[code].domain()}",
+            lifecycle=lifecycle,
+            named=named,
+            owner=owner,
+            csm=csm,
+            data_residency=(market.data_residency_by_industry or {}).get(
+                industry, market.data_residency
+            ),
+            expected_annual_spend=_money_in(spend_usd, market.currency),
+            data_volume_tb=data_tb,
+            yearly_data_spend=_money_in(data_spend_usd, market.currency),
+            growth_rate=Decimal(str(round(rng.uniform(0.05, 0.45 if big else 0.3), 2))),
+            expected_lifetime_years=Decimal(rng.choice([2, 3, 3, 4, 5, 5, 6, 7, 8, 10])),
+            health=health,
+            created_at=created,
+            updated_at=_past(rng, now, 0, (now - created).days),
+        )
+        if index < 2 and "JP" in markets:
+            _showcase(account, index, markets["JP"], owners.get("JP") or [None])
+        apply_valuation(account)
+        strategic = is_strategic_value(account.annual_value)
+        big = SIZE_INDEX[account.size] >= 3
+        account.tier = (
+            Tier.STRATEGIC
+            if strategic or (big and account.named and SIZE_INDEX[account.size] >= 4)
+            else Tier.ENTERPRISE
+            if big
+            else Tier.GROWTH
+        )
+        plans.append(_plan_deployments(runs, now, account))
+        account.production_nodes = _production_nodes(plans[-1])
+        rows.append(account)
+    before = Account.objects.aggregate(n=models.Max("pk"))["n"] or 0
+    Account.objects.bulk_create(rows, batch_size=BATCH)
+    if not rows[0].pk:  # databases that do not return ids from bulk inserts (MySQL)
+        rows = list(Account.objects.filter(pk__gt=before).select_related("market").order_by("pk"))
+    return rows, plans
+
+
+def _showcase(account: Account, index: int, japan, owners: list) -> None:
+    """The two seed cases, first in the list: take the small deal from the giant, think twice
+    about the large deal from the unknown."""
+    account.market = japan
+    account.country = "JP"
+    account.owner = owners[0]
+    account.named = True
+    if index == 0:
+        account.legal_name, account.display_name = "株式会社ミライ通信", "ミライ通信"
+        account.latin_name = "Mirai Telecom"
+        account.industry, account.size, account.health = "telecom", Size.GIANT, "strong"
+        account.lifecycle = Lifecycle.PROSPECT
+        account.data_volume_tb = Decimal(12000)
+        account.yearly_data_spend = Money(Decimal(8_000_000), "USD")
+        account.expected_annual_spend = Money(Decimal(100_000), "USD")
+        account.growth_rate, account.expected_lifetime_years = Decimal("0.35"), Decimal(10)
+        account.website = "https://www.mirai-telecom.co.jp"
+    else:
+        account.legal_name, account.display_name = "合同会社ハヤテラボ", "ハヤテラボ"
+        account.latin_name = "Hayate Lab"
+        account.industry, account.size, account.health = "gaming", Size.MICRO, "unknown"
+        account.lifecycle = Lifecycle.PROSPECT
+        account.data_volume_tb = Decimal(3)
+        account.yearly_data_spend = Money(Decimal(60_000), "USD")
+        account.expected_annual_spend = Money(Decimal(0), "USD")
+        account.growth_rate, account.expected_lifetime_years = Decimal("0.1"), Decimal(3)
+        account.website = "https://hayate-lab.jp"
+
+
+def _make_contacts(ctx, rng, now, accounts, names, phones) -> int:
+    counts = {
+        Lifecycle.TARGET: (0, 2), Lifecycle.PROSPECT: (1, 3), Lifecycle.PILOT: (2, 5),
+        Lifecycle.CUSTOMER: (2, 8), Lifecycle.CHURNED: (1, 3),
+    }  # fmt: skip
+    batch: list[Contact] = []
+    total = 0
+    for account in ctx.progress(accounts, "Contacts", len(accounts)):
+        low, high = counts[account.lifecycle]
+        n = rng.randint(low, high) + (2 if SIZE_INDEX.get(account.size, 0) >= 4 else 0)
+        # Most customers name someone for every role contracts need; a quarter leave gaps.
+        complete = account.lifecycle == Lifecycle.CUSTOMER and rng.random() < 0.75
+        needed = (
+            ["procurement", "finance", "technical_lead", "executive_sponsor"] if complete else []
+        )
+        code = account.market.code
+        domain = urlsplit(account.website).hostname.removeprefix("www.")
+        language = (account.market.languages or ["en"])[0]
+        for i in range(n):
+            full_name, latin = names[code].person()
+            roles = set(rng.sample(ROLES, k=rng.choice([1, 1, 1, 2])))
+            if i < len(needed):
+                roles = {needed[i]}
+            local = (latin or f"contact{i + 1}").lower().replace(" ", ".")
+            created = account.created_at + timedelta(
+                days=rng.uniform(0, max(1, (now - account.created_at).days))
+            )
+            batch.append(
+                Contact(
+                    account=account,
+                    full_name=full_name,
+                    latin_name=latin,
+                    job_title="",
+                    email=f"{local}@{domain}",
+                    phone=phones[code].next() if rng.random() < 0.85 else "",
+                    language=language,
+                    timezone=account.market.timezone,
+                    roles=[r for r in ROLES if r in roles],
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+            total += 1
+        if len(batch) >= BATCH:
+            Contact.objects.bulk_create(batch, batch_size=BATCH)
+            batch = []
+    Contact.objects.bulk_create(batch, batch_size=BATCH)
+    return total
+
+
+def _make_deals(ctx, rng, now, accounts, stages) -> int:
+    open_stages = ["qualification", "discovery", "proposal", "negotiation"]
+    batch: list[Opportunity] = []
+    total = 0
+    today = now.date()
+    for index, account in enumerate(ctx.progress(accounts, "Deals", len(accounts))):
+        plan: list[str] = []
+        if account.lifecycle == Lifecycle.TARGET and rng.random() < 0.1:
+            plan = ["qualification"]
+        elif account.lifecycle == Lifecycle.PROSPECT:
+            plan = [rng.choice(open_stages)]
+        elif account.lifecycle == Lifecycle.PILOT:
+            plan = ["pilot"] + (["lost"] if rng.random() < 0.2 else [])
+        elif account.lifecycle == Lifecycle.CUSTOMER:
+            plan = ["won"] * rng.randint(1, 3) + (
+                [rng.choice(open_stages)] if rng.random() < 0.4 else []
+            )
+        elif account.lifecycle == Lifecycle.CHURNED:
+            plan = ["won", "lost"]
+        first_year = account.expected_annual_spend
+        for n, key in enumerate(plan):
+            if key not in stages:
+                continue
+            stage = stages[key]
+            factor = Decimal(str(round(rng.uniform(0.4, 1.3), 2)))
+            amount = Money(
+                (first_year.amount * factor).quantize(Decimal(1)), str(first_year.currency)
+            )
+            if rng.random() < 0.2:
+                amount = convert(amount, "USD")  # some deals are priced in dollars
+            created = account.created_at + timedelta(
+                days=rng.uniform(0, max(1, (now - account.created_at).days))
+            )
+            closed = None
+            if stage.is_won or stage.is_lost:
+                closed = min(now, created + timedelta(days=rng.uniform(20, 180)))
+                close_date = closed.date()
+            else:
+                close_date = today + timedelta(days=rng.randint(10, 270))
+            name = f"{account.name} · {_deal_name(rng, key, n)}"
+            batch.append(
+                Opportunity(
+                    account=account,
+                    name=name[:200],
+                    stage=stage,
+                    amount=amount,
+                    close_date=close_date,
+                    owner=account.owner,
+                    closed_at=closed,
+                    created_at=created,
+                    updated_at=closed or created,
+                )
+            )
+            total += 1
+        if index < 2 and account.market.code == "JP" and "discovery" in stages:
+            seed = Money(Decimal(100_000 if index == 0 else 500_000), "USD")
+            label = "First cluster" if index == 0 else "Platform licence"
+            batch.append(
+                Opportunity(
+                    account=account,
+                    name=f"{account.name} · {label}",
+                    stage=stages["discovery"],
+                    amount=seed,
+                    close_date=today + timedelta(days=45),
+                    owner=account.owner,
+                    created_at=now - timedelta(days=12),
+                    updated_at=now - timedelta(days=2),
+                )
+            )
+            total += 1
+        if len(batch) >= BATCH:
+            Opportunity.objects.bulk_create(batch, batch_size=BATCH)
+            batch = []
+    Opportunity.objects.bulk_create(batch, batch_size=BATCH)
+    return total
+
+
+def _deal_name(rng, key: str, n: int) -> str:
+    if key == "pilot":
+        return "Pilot"
+    if key in ("won", "lost") and n == 0:
+        return "First cluster"
+    return rng.choice(["Expansion", "Renewal", "Analytics add-on", "New region", "Upgrade to 8.x"])
+
+
+def _deep_cross_days(rng) -> float:
+    """Days ago an account crossed the deep-user bar, so that crossings grow about nine-fold a
+    year: P(crossed more than t years ago) = 9^-t."""
+    return -365 * math.log(max(rng.random(), 1e-9)) / math.log(9)
+
+
+def _plan_deployments(rng, now: datetime, account: Account) -> list[tuple[dict, list]]:
+    """What a pilot or customer runs and how it grew: (fields, [(at, nodes), …]) per
+    deployment; a churned customer's deployments end retired (0 nodes)."""
+    if account.lifecycle not in (Lifecycle.CUSTOMER, Lifecycle.PILOT, Lifecycle.CHURNED):
+        return []
+    size = SIZE_INDEX.get(account.size, 0)
+    regions = REGIONS.get(account.market.code, ["aws:us-east-1"])
+    product = rng.choices([p for p, _w in PRODUCTS], weights=[w for _p, w in PRODUCTS])[0]
+    version = rng.choices([v for v, _w in VERSIONS], weights=[w for _v, w in VERSIONS])[0]
+    started = min(
+        account.created_at + timedelta(days=rng.uniform(10, 120)), now - timedelta(days=1)
+    )
+    deep = account.lifecycle == Lifecycle.CUSTOMER and rng.random() < 0.05 + 0.06 * size
+    if deep:
+        final = rng.randint(50, 120 + 80 * size)
+        age = (now - started).total_seconds() / 86400
+        crossed = now - timedelta(days=min(_deep_cross_days(rng), age * 0.9))
+        history = [(started, rng.randint(3, 24)), (max(crossed, started), final)]
+    else:
+        high = 8 if account.lifecycle == Lifecycle.PILOT else 12 + 6 * size
+        final = min(49, rng.randint(2, high))
+        if rng.random() < 0.5:
+            history = [(started, max(1, final // 2)), (_between(rng, started, now), final)]
+        else:
+            history = [(started, final)]
+    environments = [(Environment.PRODUCTION, history)]
+    if account.lifecycle != Lifecycle.PILOT and rng.random() < 0.6:
+        environments.append((Environment.STAGING, [(started, max(1, final // 8))]))
+    if rng.random() < 0.3:
+        environments.append((Environment.TEST, [(started, rng.randint(1, 3))]))
+    plans = []
+    for environment, steps in environments:
+        if account.lifecycle == Lifecycle.CHURNED:
+            steps = [*steps, (_between(rng, steps[-1][0], now), 0)]
+        fields = {
+            "product": product,
+            "version": version,
+            "environment": environment,
+            "cloud_region": rng.choice(regions),
+        }
+        plans.append((fields, steps))
+    return plans
+
+
+def _production_nodes(plans: list[tuple[dict, list]]) -> int:
+    return sum(
+        steps[-1][1] for fields, steps in plans if fields["environment"] == Environment.PRODUCTION
+    )
+
+
+def _make_deployments(ctx, accounts, plans) -> tuple[int, int]:
+    """The planned deployments and their history. Retired ones exist only as history."""
+    rows: list[tuple[Deployment, list]] = []
+    retired: list[tuple[Account, dict, list]] = []
+    for account, account_plans in zip(accounts, plans, strict=True):
+        for fields, steps in account_plans:
+            if steps[-1][1] == 0:
+                retired.append((account, fields, steps))
+                continue
+            deployment = Deployment(
+                account=account,
+                node_count=steps[-1][1],
+                created_at=steps[0][0],
+                updated_at=steps[-1][0],
+                **fields,
+            )
+            rows.append((deployment, steps))
+    before = Deployment.objects.aggregate(n=models.Max("pk"))["n"] or 0
+    Deployment.objects.bulk_create([d for d, _s in rows], batch_size=BATCH)
+    if rows and not rows[0][0].pk:  # databases that do not return ids from bulk inserts
+        fresh = list(Deployment.objects.filter(pk__gt=before).order_by("pk"))
+        rows = [(new, steps) for new, (_old, steps) in zip(fresh, rows, strict=True)]
+    # A retired deployment keeps its history under a key no live deployment will take.
+    next_key = max([before, *(d.pk for d, _s in rows)]) + 1_000_000
+    events: list[DeploymentEvent] = []
+    for deployment, steps in rows:
+        events += _events(deployment.account_id, deployment.pk, deployment, steps)
+    for i, (account, fields, steps) in enumerate(retired):
+        events += _events(account.pk, next_key + i, None, steps, fields)
+    DeploymentEvent.objects.bulk_create(events, batch_size=BATCH)
+    return len(rows), len(events)
+
+
+def _events(account_id, key, deployment, steps, fields=None) -> list[DeploymentEvent]:
+    fields = fields or {"environment": deployment.environment, "version": deployment.version}
+    result = []
+    for i, (at, count) in enumerate(steps):
+        if i == 0:
+            kind = DeploymentEvent.Kind.CREATED
+        elif count == 0 and i == len(steps) - 1:
+            kind = DeploymentEvent.Kind.RETIRED
+        else:
+            kind = DeploymentEvent.Kind.CHANGED
+        result.append(
+            DeploymentEvent(
+                deployment=deployment,
+                account_id=account_id,
+                deployment_key=key,
+                kind=kind,
+                at=at,
+                environment=fields["environment"],
+                node_count=count,
+                version=fields["version"],
+            )
+        )
+    return result
+
+
+def _between(rng, start: datetime, end: datetime) -> datetime:
+    if end <= start:
+        return start
+    return start + (end - start) * rng.uniform(0.2, 0.95)
+
+
+def _make_promises(ctx, rng, now, accounts) -> None:
+    """Promises to some pilots and customers, through the ledger's own service."""
+    from beachhead.commitments import services as ledger
+
+    chosen = [
+        a
+        for a in accounts
+        if a.lifecycle in (Lifecycle.CUSTOMER, Lifecycle.PILOT) and a.owner_id is not None
+    ]
+    chosen = chosen[: max(10, min(len(chosen), ctx.accounts // 20, 120))]
+    kinds = [("follow_up", 1440), ("contract_milestone", 7200), ("pilot_gate", 14400)]
+    for account in ctx.progress(chosen, "Promises to accounts", len(chosen)):
+        for _i in range(rng.randint(1, 3)):
+            kind, minutes = kinds[rng.randrange(len(kinds))]
+            if kind == "pilot_gate" and account.lifecycle != Lifecycle.PILOT:
+                kind, minutes = "follow_up", 1440
+            historic = rng.random() < 0.6
+            start = now - timedelta(
+                minutes=rng.randrange(60 * 24 * 20, 60 * 24 * 200)
+                if historic
+                else rng.randrange(0, 2000)
+            )
+            commitment = ledger.do_create_commitment(
+                kind=kind,
+                calendar=f"market:{account.market.code}",
+                target=timedelta(minutes=minutes),
+                owner=account.owner,
+                start=start,
+                customer=account,
+                customer_label=account.name,
+                market=account.market,
+            )
+            ctx.count("promises to accounts")
+            if historic:
+                roll = rng.random()
+                if roll < 0.8:
+                    span = commitment.due_at - start
+                    ledger.do_keep(commitment, at=start + span * rng.uniform(0.2, 0.95))
+                elif roll < 0.9:
+                    late = commitment.due_at + timedelta(hours=rng.randrange(1, 72))
+                    if late < now:
+                        ledger.do_keep(commitment, at=late)

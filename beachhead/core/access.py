@@ -12,6 +12,8 @@ exist. Each model states its policy once, as a class attribute ``access = Access
   other roles may change only what they own.
 - ``viewer_roles``: roles that may see records of their markets; ``None`` means every role.
 - ``owner_only``: private records (an inbox) that only their owners see, admins included.
+- ``member_paths``: ORM paths to users who see the record wherever it is but do not change it
+  (the members of a team).
 
 Rules: inactive and anonymous users see nothing; admins (and superusers) and executives see and
 change everything; every other role sees the records of the markets assigned to them plus the
@@ -43,6 +45,7 @@ class AccessPolicy:
     viewer_roles: frozenset[str] | None = None
     owners_may_change: bool = True
     owner_only: bool = False  # private records (an inbox): only owners, whatever the role
+    member_paths: tuple[str, ...] = ()
 
 
 def policy_for(model: type[models.Model]) -> AccessPolicy:
@@ -60,6 +63,16 @@ def _owner_q(policy: AccessPolicy, user) -> Q:
     if not policy.owner_paths:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{path: user.pk}) for path in policy.owner_paths))
+
+
+def _member_q(model: type[models.Model], policy: AccessPolicy, user) -> Q:
+    if not policy.member_paths:
+        return Q(pk__in=[])
+    # A subquery, not a join: joining a many-to-many relation would repeat rows.
+    rows = model._default_manager.filter(
+        reduce(or_, (Q(**{path: user.pk}) for path in policy.member_paths))
+    )
+    return Q(pk__in=rows.values("pk"))
 
 
 def _market_q(policy: AccessPolicy, user) -> Q:
@@ -88,6 +101,8 @@ def access_filter(model: type[models.Model], user, action: str = Action.VIEW) ->
     if _is_global(user):
         return Q()
     if action == Action.VIEW:
+        if policy.member_paths:
+            owner_q = owner_q | _member_q(model, policy, user)
         if policy.viewer_roles is not None and user.role not in policy.viewer_roles:
             return owner_q
         return _market_or_owner_q(policy, user, owner_q)

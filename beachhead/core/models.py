@@ -127,8 +127,13 @@ class Team(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
+    # Members see their team even when it is global or in another market (their preferences
+    # page links to it); only its manager and global roles change it.
     access = AccessPolicy(
-        market_path="market_code", owner_paths=("manager",), editor_roles=frozenset()
+        market_path="market_code",
+        owner_paths=("manager",),
+        editor_roles=frozenset(),
+        member_paths=("members",),
     )
 
     class Meta:

@@ -6,7 +6,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -183,8 +183,14 @@ def do_notify(
     if not rows:
         return 0
     if key is None:
-        created = Notification.objects.bulk_create(rows)
-        ids = [n.pk for n in created]
+        if connection.features.can_return_rows_from_bulk_insert:
+            Notification.objects.bulk_create(rows)
+        else:
+            # MySQL and TiDB do not return the keys of a bulk insert: without them no e-mail
+            # would be sent. A notice has few recipients, so one insert each is cheap.
+            for row in rows:
+                row.save(force_insert=True)
+        ids = [n.pk for n in rows]
     else:
         before = set(
             Notification.objects.filter(

@@ -8,6 +8,7 @@ actually gets through the API and the pages: 200 for a record in scope, 404 for 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -72,6 +73,9 @@ EXPECTED = {
     ("team_jp", DELETE): GLOBAL | {"rm_jp"},
     ("team_de", VIEW): GLOBAL | DE_PEOPLE,
     ("team_de", CHANGE): GLOBAL | {"rm_de"},
+    # A global team (no market): its members see it wherever they work; they do not change it.
+    ("team_global", VIEW): GLOBAL | {"agent_jp", "rm_de"},
+    ("team_global", CHANGE): GLOBAL,
     # An inbox is private: the recipient alone, admins included.
     ("notification", VIEW): {"agent_jp"},
     ("notification", CHANGE): {"agent_jp"},
@@ -104,6 +108,11 @@ def teams(cast) -> dict:
             members=[cast["agent_jp"]],
         ),
         "team_de": do_create_team(name="Berlin Support", market_code="DE", manager=cast["rm_de"]),
+        "team_global": do_create_team(
+            name="Follow-the-sun Desk",
+            manager=cast["executive"],
+            members=[cast["agent_jp"], cast["rm_de"], cast["inactive_jp"]],
+        ),
     }
 
 
@@ -153,8 +162,9 @@ def test_scoped_and_may_agree_with_the_matrix(cell, cast, objects):
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))
 def test_scoped_never_returns_a_row_twice(who, cast, teams, markets):
-    # given: a team with several members (an OR over joins could repeat rows)
+    # given: teams with several members (an OR over joins could repeat rows)
     teams["team_jp"].members.add(cast["ae_jp"], cast["cs_jp"], cast["community_jp"])
+    teams["team_global"].members.add(cast["ae_jp"], cast["cs_jp"], cast["finance_us"])
 
     # when
     rows = list(scoped(Team, cast[who]).values_list("pk", flat=True))
@@ -183,7 +193,19 @@ def test_visible_to_is_the_same_as_scoped(cast, teams):
     via_function = set(scoped(Team, agent).values_list("pk", flat=True))
 
     # then
-    assert via_manager == via_function == {teams["team_jp"].pk}
+    assert via_manager == via_function == {teams["team_jp"].pk, teams["team_global"].pk}
+
+
+def test_a_member_sees_the_teams_linked_from_their_preferences(cast, teams, client):
+    # given: agent_jp belongs to a JP team and to a global one
+    client.force_login(cast["agent_jp"])
+    html = client.get("/preferences/").content.decode()
+    links = {int(pk) for pk in re.findall(r'href="/teams/(\d+)/"', html)}
+    assert links == {teams["team_jp"].pk, teams["team_global"].pk}
+
+    # when / then: every team linked there opens
+    for pk in links:
+        assert client.get(f"/teams/{pk}/").status_code == 200
 
 
 def test_people_are_visible_to_every_active_colleague_and_changed_only_by_admins(cast):
@@ -264,11 +286,7 @@ def test_api_keep_a_commitment(who, status, cast, objects, api):
 def test_api_teams_lists_exactly_the_teams_in_scope(who, cast, teams, api):
     # given
     client = _client(api, cast, who)
-    expected = {
-        name
-        for key, name in (("team_jp", "Tokyo Support"), ("team_de", "Berlin Support"))
-        if who in EXPECTED[(key, VIEW)]
-    }
+    expected = {team.name for key, team in teams.items() if who in EXPECTED[(key, VIEW)]}
 
     # when
     response = client.get("/api/v1/teams/")

@@ -23,13 +23,15 @@ from typing import Any
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beachhead.savedviews import filters, services
 from beachhead.savedviews.registry import Column, ListSource
+from beachhead.savedviews.services import cell_value
 from beachhead.savedviews.state import ViewState
-from beachhead.savedviews.tables import currency_digits
+from beachhead.savedviews.tables import currency_digits, money_parts
 
 XLSX_MAX_ROWS = 100_000
 CHUNK_SIZE = 2000
@@ -43,7 +45,7 @@ class OutColumn:
 
     header: str
     column: Column
-    index: int  # position in the fetched value tuple
+    path: str  # what the cell reads: the column's path, or its currency path
     currency_of: Column | None = None
 
 
@@ -51,31 +53,24 @@ def filename(source: ListSource, extension: str) -> str:
     return f"{source.key}-{timezone.localdate().isoformat()}.{extension}"
 
 
-def layout(source: ListSource, state: ViewState) -> tuple[list[str], list[OutColumn]]:
-    """The paths to fetch and the columns of the file, in the view's order."""
-    paths: list[str] = []
+def layout(source: ListSource, state: ViewState) -> list[OutColumn]:
+    """The columns of the file, in the view's order (money followed by its currency)."""
     out: list[OutColumn] = []
-
-    def index_of(path: str) -> int:
-        if path not in paths:
-            paths.append(path)
-        return paths.index(path)
-
     for path in state.columns:
         column = source.column(path)
         if column is None:
             continue
-        out.append(OutColumn(str(column.label), column, index_of(path)))
+        out.append(OutColumn(str(column.label), column, path))
         if column.kind == "money" and column.currency_path:
             out.append(
                 OutColumn(
                     _("%(column)s currency") % {"column": column.label},
                     column,
-                    index_of(column.currency_path),
+                    column.currency_path,
                     currency_of=column,
                 )
             )
-    return paths, out
+    return out
 
 
 def _labels(source: ListSource, out: list[OutColumn]) -> dict[str, dict[str, str]]:
@@ -98,9 +93,13 @@ def text_value(
     safe = _safe_text if guard else str
     if value is None:
         return ""
+    if isinstance(value, models.Model):
+        return safe(str(value))
     if col.currency_of is not None:
         return str(value)
     kind = col.column.kind
+    if kind == "money":
+        value = money_parts(value)[0]
     if isinstance(value, datetime):
         return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, date):
@@ -123,13 +122,13 @@ class _Echo:
 
 def csv_lines(source: ListSource, state: ViewState, user) -> Iterator[str]:
     """The CSV file as lines: a BOM and the header first, then one line per row."""
-    paths, out = layout(source, state)
+    out = layout(source, state)
     labels = _labels(source, out)
     writer = csv.writer(_Echo())
-    rows = services.iter_values(source, state, user, paths, chunk_size=CHUNK_SIZE)
+    rows = services.iter_rows(source, state, user, chunk_size=CHUNK_SIZE)
     yield "\ufeff" + writer.writerow([col.header for col in out])
-    for values in rows:
-        yield writer.writerow([text_value(col, values[col.index], labels) for col in out])
+    for row in rows:
+        yield writer.writerow([text_value(col, cell_value(row, col.path), labels) for col in out])
 
 
 class ExportTooLarge(ValidationError):
@@ -148,7 +147,7 @@ def xlsx_bytes(source: ListSource, state: ViewState, user, max_rows: int | None 
             )
             % {"count": f"{total:,}", "cap": f"{cap:,}"}
         )
-    paths, out = layout(source, state)
+    out = layout(source, state)
     labels = _labels(source, out)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
@@ -165,16 +164,18 @@ def xlsx_bytes(source: ListSource, state: ViewState, user, max_rows: int | None 
     widths = [min(max(len(col.header), 6), 60) for col in out]
     for c, col in enumerate(out):
         sheet.write_string(0, c, col.header, styles.header)
-    currency_at = {col.column.path: col.index for col in out if col.currency_of is not None}
     r = 0
-    for r, values in enumerate(
-        services.iter_values(source, state, user, paths, chunk_size=CHUNK_SIZE), start=1
-    ):
+    for r, row in enumerate(services.iter_rows(source, state, user, CHUNK_SIZE), start=1):
         for c, col in enumerate(out):
             currency = (
-                values[currency_at[col.column.path]] if col.column.path in currency_at else None
+                cell_value(row, col.column.currency_path)
+                if col.column.kind == "money" and col.column.currency_path
+                else None
             )
-            width = _write(sheet, r, c, col, values[col.index], currency, labels, styles)
+            value = cell_value(row, col.path)
+            if col.column.kind == "money" and col.currency_of is None:
+                value, currency = money_parts(value, currency)
+            width = _write(sheet, r, c, col, value, currency, labels, styles)
             widths[c] = max(widths[c], min(width, 60))
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width + 2)

@@ -8,7 +8,6 @@ Only these functions write ``SavedView`` rows. Every query on a source's rows st
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,11 +207,32 @@ def order_expressions(source: ListSource, state: ViewState, group_first: str | N
         path = key.removeprefix("-")
         if path == group_first:
             continue
-        expr = F(path)
+        expr = _sort_expr(source, path)
         exprs.append(expr.desc(nulls_last=True) if key.startswith("-") else expr.asc())
     if not any(key.removeprefix("-") in ("pk", "id") for key in state.sort):
         exprs.append(F("pk").asc())
     return exprs
+
+
+def _sort_expr(source: ListSource, path: str) -> F:
+    """A sort key; a relation (``owner``) sorts by its model's own order (a username), not
+    by its id."""
+    field = filters.final_field(source.model, path)
+    if field is not None and field.is_relation and field.related_model is not None:
+        ordering = field.related_model._meta.ordering
+        if ordering and isinstance(ordering[0], str) and "__" not in ordering[0]:
+            return F(f"{path}__{ordering[0].lstrip('-')}")
+    return F(path)
+
+
+def related_labels(source: ListSource, path: str, values) -> dict[Any, str]:
+    """Names of related records for a relation path's ids (``owner`` 7 → "Aoi Tanaka"), in
+    one query; empty for other paths."""
+    field = filters.final_field(source.model, path)
+    ids = [v for v in values if v is not None]
+    if not ids or field is None or not field.is_relation or field.related_model is None:
+        return {}
+    return {obj.pk: str(obj) for obj in field.related_model._default_manager.filter(pk__in=ids)}
 
 
 def _choice_rank(source: ListSource, path: str):
@@ -281,10 +301,13 @@ class Page:
         return min(self.number * self.page_size, self.count)
 
 
-def value_label(source: ListSource, column: Column, value: Any) -> str:
-    """How a grouped or lane value reads (a choice's label, "—" for nothing)."""
+def value_label(source: ListSource, column: Column, value: Any, names: dict | None = None) -> str:
+    """How a grouped or lane value reads (a choice's label, a related record's name, "—" for
+    nothing)."""
     if value is None or value == "":
         return "—"
+    if names and value in names:
+        return names[value]
     if column.kind in ("choice",) or column.choices:
         labels = dict(filters.choices_of(source, column))
         return str(labels.get(str(value), value))
@@ -330,8 +353,9 @@ def list_page(source: ListSource, state: ViewState, user, page: Any = 1) -> Page
     if state.group_by:
         column = source.column(state.group_by)
         counts = _group_counts(qs, source, state.group_by)
+        names = related_labels(source, state.group_by, [value for value, _n in counts])
         groups = _sort_groups(
-            [Group(value, value_label(source, column, value), n) for value, n in counts],
+            [Group(value, value_label(source, column, value, names), n) for value, n in counts],
             descending=f"-{state.group_by}" in state.sort,
             choices=filters.choices_of(source, column),
         )
@@ -393,7 +417,7 @@ def kanban_lanes(source: ListSource, state: ViewState, user, cap: int | None = N
     )
     by_value = {_lane_key(lane.value): lane for lane in lanes}
     for row in ranked:
-        lane = by_value.get(_lane_key(cell_value(row, path)))
+        lane = by_value.get(_lane_key(key_value(row, path)))
         if lane is not None:
             lane.cards.append(row)
     return lanes
@@ -401,6 +425,12 @@ def kanban_lanes(source: ListSource, state: ViewState, user, cap: int | None = N
 
 def _lane_key(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def key_value(obj: Any, path: str) -> Any:
+    """The value at ``path`` as the database compares it: a related record by its key."""
+    value = cell_value(obj, path)
+    return value.pk if isinstance(value, models.Model) else value
 
 
 def cell_value(obj: Any, path: str) -> Any:
@@ -411,6 +441,18 @@ def cell_value(obj: Any, path: str) -> Any:
             return None
         value = getattr(value, name, None)
     return value
+
+
+def user_choices(source: ListSource, column: Column, user) -> list[tuple[str, str]]:
+    """For a user column that is a foreign key (``owner``): the active people the viewer may
+    see, as (id, name), for the filter builder and the inline edit. Empty for other columns."""
+    field = filters.final_field(source.model, column.path)
+    if column.kind != "user" or field is None or not field.is_relation:
+        return []
+    from beachhead.core.models import User
+
+    people = scoped(User, user).filter(is_active=True).order_by("username")[:500]
+    return [(str(person.pk), person.display_name) for person in people]
 
 
 # --- Inline edits ----------------------------------------------------------------------------
@@ -467,9 +509,9 @@ def refetch(source: ListSource, user, pk: Any):
     return with_change_flag(source.queryset(user), source, user).filter(pk=pk).first()
 
 
-def iter_values(
-    source: ListSource, state: ViewState, user, paths: Iterable[str], chunk_size: int = 2000
-):
-    """Every row of the view as tuples of ``paths`` (exports): one streamed query."""
+def iter_rows(source: ListSource, state: ViewState, user, chunk_size: int = 2000):
+    """Every row of the view, in order (exports): one query, streamed in chunks. Rows are
+    the source's own objects, so columns read exactly as on the page (relations by name,
+    properties such as a contact's roles too)."""
     qs = base_queryset(source, state, user).order_by(*order_expressions(source, state))
-    return qs.values_list(*paths).iterator(chunk_size=chunk_size)
+    return qs.iterator(chunk_size=chunk_size)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import get_currency_precision
+from django.db import models
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from beachhead.core.templatetags.beachhead import when
 from beachhead.savedviews import filters
 from beachhead.savedviews.registry import Column, ListSource
-from beachhead.savedviews.services import Group, cell_value
+from beachhead.savedviews.services import Group, cell_value, key_value
 
 NUMERIC_KINDS = ("number", "money")
 
@@ -46,6 +47,13 @@ def format_money(amount: Any, currency: str | None) -> str:
     return f"{text} {currency}" if currency else text
 
 
+def money_parts(value: Any, currency: Any = None) -> tuple[Any, Any]:
+    """(amount, currency) from a plain amount and its currency, or from a Money object."""
+    if hasattr(value, "amount") and hasattr(value, "currency"):
+        return value.amount, currency or value.currency
+    return value, currency
+
+
 def display(source: ListSource, column: Column, value: Any, row: Any = None) -> tuple[Any, str]:
     """(what the cell shows — text or safe HTML —, the full text for the hover title)."""
     if value is None or value == "":
@@ -53,6 +61,7 @@ def display(source: ListSource, column: Column, value: Any, row: Any = None) -> 
     kind = column.kind
     if kind == "money":
         currency = cell_value(row, column.currency_path) if column.currency_path else None
+        value, currency = money_parts(value, currency)
         text = format_money(value, currency)
         return text, text
     if kind == "number":
@@ -82,6 +91,10 @@ def edit_value(column: Column, value: Any) -> str:
     """The value as an input of the column's kind expects it."""
     if value is None:
         return ""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if column.kind == "money":
+        return str(money_parts(value)[0])
     if column.kind == "datetime" and isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
     if isinstance(value, date):
@@ -146,7 +159,7 @@ def mark_groups(rows: list[Row], groups: list[Group], path: str) -> list[Row]:
     by_value = {_key(g.value): g for g in groups}
     previous: Any = object()
     for row in rows:
-        key = _key(cell_value(row.obj, path))
+        key = _key(key_value(row.obj, path))
         if key != previous:
             row.group = by_value.get(key)
             previous = key

@@ -295,7 +295,7 @@ def _toolbar(request: HttpRequest, resolved: Resolved) -> dict:
         "team_views": shared,
         "column_choices": [(c, True) for c in chosen] + [(c, False) for c in others],
         "filter_rows": [
-            _filter_row_context(source, i, c.field, c.op, c.value)
+            _filter_row_context(source, i, c.field, c.op, c.value, user)
             for i, c in enumerate(state.filters)
         ],
         "filterable": [c for c in source.columns if c.filterable],
@@ -315,7 +315,9 @@ def _toolbar(request: HttpRequest, resolved: Resolved) -> dict:
     }
 
 
-def _filter_row_context(source: ListSource, index: int, path: str, op: str, value: Any) -> dict:
+def _filter_row_context(
+    source: ListSource, index: int, path: str, op: str, value: Any, user=None
+) -> dict:
     """One row of the filter builder: field, operator and the value input(s) its kind needs."""
     column = source.column(path)
     if column is None or not column.filterable:
@@ -333,9 +335,18 @@ def _filter_row_context(source: ListSource, index: int, path: str, op: str, valu
         "value": values[0] if values else "",
         "value2": values[1] if len(values) > 1 else "",
         "value_text": filters.join_list(values) if op == "in" else (values[0] if values else ""),
-        "choices": filters.choices_of(source, column) if column.kind == "choice" else [],
+        "choices": _value_choices(source, column, user),
         "needs_value": op not in filters.NO_VALUE_OPS,
     }
+
+
+def _value_choices(source: ListSource, column, user) -> list:
+    """Values the builder offers in a list: a choice column's choices; for a person column
+    that is a foreign key, "me" and the people the viewer may see."""
+    if column.kind == "choice":
+        return filters.choices_of(source, column)
+    people = services.user_choices(source, column, user)
+    return [(filters.ME, _("Me")), *people] if people else []
 
 
 @login_required
@@ -360,7 +371,7 @@ def filter_row(request: HttpRequest, source: str) -> HttpResponse:
         "savedviews/_filter_row.html",
         {
             "source": list_source,
-            "row": _filter_row_context(list_source, index, path, op, value),
+            "row": _filter_row_context(list_source, index, path, op, value, request.user),
             "filterable": [c for c in list_source.columns if c.filterable],
         },
     )
@@ -528,7 +539,7 @@ def cell(request: HttpRequest, source: str, pk: str, path: str) -> HttpResponse:
                 "column": column,
                 "raw": raw,
                 "error": " ".join(exc.messages),
-                "choices": filters.choices_of(list_source, column),
+                "choices": _edit_choices(list_source, column, request.user),
             },
         )
     fresh = services.refetch(list_source, request.user, pk)
@@ -559,9 +570,16 @@ def cell_edit(request: HttpRequest, source: str, pk: str, path: str) -> HttpResp
             **context,
             "column": column,
             "raw": tables.edit_value(column, context["cell"].value),
-            "choices": filters.choices_of(list_source, column),
+            "choices": _edit_choices(list_source, column, request.user),
         },
     )
+
+
+def _edit_choices(source: ListSource, column, user) -> list:
+    if column.kind == "user":
+        people = services.user_choices(source, column, user)
+        return [("", "—"), *people] if people else []
+    return filters.choices_of(source, column)
 
 
 @login_required

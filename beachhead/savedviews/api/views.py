@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -122,6 +123,12 @@ LIST_PARAMS = [
 
 
 def _json(value: Any) -> Any:
+    """A cell as JSON: decimals as exact strings, times in ISO 8601, related records (a user)
+    by id — the value a filter on that column takes."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "amount") and hasattr(value, "currency"):  # a Money object
+        return str(value.amount)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):

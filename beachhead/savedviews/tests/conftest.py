@@ -33,6 +33,14 @@ def update(obj, path, value, user):
         obj.state = value
         obj.save(update_fields=["state", "updated_at"])
         return obj
+    if path == "owner":
+        from beachhead.core.models import User
+
+        obj.owner = User.objects.filter(pk=value).first()
+        if obj.owner is None:
+            raise ValidationError("No such person.")
+        obj.save(update_fields=["owner", "updated_at"])
+        return obj
     raise ValidationError("Not editable.")
 
 
@@ -62,7 +70,8 @@ def make_source(**overrides) -> ListSource:
             ),
             Column("market__code", "Market", groupable=True),
             Column("owner__username", "Owner", kind="user", groupable=True),
-            Column("owner", "Owner id", kind="user", sortable=False),
+            Column("owner", "Owner id", kind="user", groupable=True, editable=True),
+            Column("kind_label", "Kind label", sortable=False, filterable=False),
             Column("due_at", "Due", kind="datetime"),
             Column("target_seconds", "Target", kind="number"),
             Column("fee", "Fee", kind="money", currency_path="fee_currency"),

@@ -192,8 +192,10 @@ def test_list_rows_of_a_saved_view(api, reference, aoi, promise):
         config={"filters": [{"field": "customer_label", "op": "eq", "value": "sony"}]},
         owner=aoi,
     )
-    data = openapi.check(api(aoi).get("/api/v1/lists/reference/", {"view": view.pk}))
-    assert [r["title"] for r in data["results"]] == ["Sony"]
+    data = openapi.check(
+        api(aoi).get("/api/v1/lists/reference/", {"view": view.pk, "cols": "title,owner"})
+    )
+    assert data["results"] == [{"id": data["results"][0]["id"], "title": "Sony", "owner": aoi.pk}]
     assert data["groups"] == []
 
 

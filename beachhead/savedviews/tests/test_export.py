@@ -158,3 +158,14 @@ def test_csv_streams_in_one_query(reference, aoi, rows, django_assert_num_querie
     with django_assert_num_queries(1):
         lines = list(export.csv_lines(reference, defaults(reference), aoi))
     assert len(lines) == 4
+
+
+def test_exports_read_relations_by_name_and_properties_too(client, reference, aoi, rows):
+    client.force_login(aoi)
+    params = {"cols": "title,owner,kind_label", "f": "state:eq:kept"}
+
+    _raw, table = read_csv(client.get("/lists/reference/export.csv", params))
+    assert table == [["Description", "Owner id", "Kind label"], ["Kept one", "aoi", "Follow-up"]]
+
+    sheet = read_xlsx(client.get("/lists/reference/export.xlsx", params).content)
+    assert sheet[1] == ["Kept one", "aoi", "Follow-up"]

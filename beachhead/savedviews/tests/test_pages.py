@@ -575,3 +575,38 @@ def test_an_admin_picker_shows_own_and_team_views_only(client, reference, aoi, a
     services.do_create_view(source="reference", name="Aoi private", config={}, owner=aoi)
     html = login(client, admin).get(URL).content.decode()
     assert "Aoi private" not in html
+
+
+# --- Person columns that are foreign keys (``owner``) ------------------------------------
+
+
+def test_a_person_column_reads_by_name_groups_by_name_and_sorts_by_username(
+    client, reference, aoi, ren, promise, make_user
+):
+    manager = make_user("regional_manager", ["JP"], username="mika")
+    promise(ren, hours=1, title="Ren's")
+    promise(aoi, hours=2, title="Aoi's")
+    client = login(client, manager)
+
+    html = client.get(URL, {"cols": "title,owner", "group": "owner"}).content.decode()
+    assert re.findall(r'scope="rowgroup">([^<]+) <', html) == ["aoi", "ren"]
+    assert titles(client.get(URL, {"cols": "title,owner", "sort": "owner"}).content.decode()) == [
+        "Aoi&#x27;s",
+        "Ren&#x27;s",
+    ]
+
+
+def test_person_filters_and_edits_offer_people(client, reference, aoi, ren, promise):
+    commitment = promise(aoi, title="Mine")
+    client = login(client, aoi)
+
+    row = client.get("/lists/reference/filter-row/", {"i": "4", "f4_field": "owner"}).content
+    assert b'value="@me"' in row and f'value="{ren.pk}"'.encode() in row
+
+    form = client.get(f"/lists/reference/rows/{commitment.pk}/owner/edit/").content.decode()
+    assert f'<option value="{aoi.pk}" selected>' in form and f'value="{ren.pk}"' in form
+
+    response = client.post(f"/lists/reference/rows/{commitment.pk}/owner/", {"value": ren.pk})
+    assert response.status_code == 200
+    commitment.refresh_from_db()
+    assert commitment.owner == ren

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -53,7 +54,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     if request.user.is_authenticated:
         request.user.language = language
@@ -65,7 +68,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
-    qs = scoped(User, request.user).filter(is_active=True).prefetch_related("teams")
+    # Only the teams the viewer may open: the page links each one.
+    teams = Prefetch("teams", queryset=scoped(Team, request.user).order_by("name"))
+    qs = scoped(User, request.user).filter(is_active=True).prefetch_related(teams)
     role = request.GET.get("role", "")
     if role in Role.values:
         qs = qs.filter(role=role)

@@ -304,6 +304,28 @@ def test_set_language_refuses_off_site_next_urls(client, next_url):
 
 
 @pytest.mark.django_db
+def test_set_language_over_https_does_not_send_the_visitor_back_to_http(client):
+    # when
+    response = client.post(
+        "/language/", {"language": "ja", "next": "http://testserver/teams/"}, secure=True
+    )
+
+    # then
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_set_language_keeps_a_same_site_absolute_next_url(client):
+    # when
+    response = client.post(
+        "/language/", {"language": "ja", "next": "https://testserver/teams/"}, secure=True
+    )
+
+    # then
+    assert response["Location"] == "https://testserver/teams/"
+
+
+@pytest.mark.django_db
 def test_set_language_ignores_an_unknown_language(client):
     # when
     response = client.post("/language/", {"language": "xx", "next": "/login/"})

@@ -83,6 +83,23 @@ def test_the_people_page_filters_by_role(client, demo):
     assert "Sato Haruka" in response.content.decode()
 
 
+def test_the_people_page_links_only_the_teams_the_viewer_may_open(client, demo):
+    # given: agent.berlin may not see the Tokyo team of agent.tokyo
+    client.force_login(User.objects.get(username="agent.berlin"))
+
+    # when
+    response = client.get("/people/")
+
+    # then
+    html = response.content.decode()
+    assert "Yamamoto Aoi" in html  # the colleague is listed …
+    links = {int(pk) for pk in re.findall(r'href="/teams/(\d+)/"', html)}
+    for pk in links:  # … but every team link opens
+        assert client.get(f"/teams/{pk}/").status_code == 200
+    assert Team.objects.get(name="Tokyo Support").pk not in links
+    assert Team.objects.get(name="Berlin Support").pk in links
+
+
 def test_the_people_page_hides_inactive_people(client, demo):
     # given
     User.objects.filter(username="rm.emea").update(is_active=False)

@@ -9,9 +9,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import get_currency_precision
+from babel.core import UnknownLocaleError
+from babel.numbers import format_decimal, get_currency_precision
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -33,11 +34,18 @@ def currency_digits(code: str | None) -> int:
 
 
 def format_number(value: Any, decimals: int | None = None) -> str:
+    """A number in the viewer's locale (CLDR through Babel: 1,234.5 in English, Chinese and
+    Japanese, 1.234,5 in German); ``decimals`` fixes the decimal places (money)."""
     if isinstance(value, float):
         value = Decimal(str(value))
-    if decimals is None and isinstance(value, Decimal):
-        decimals = max(0, -value.normalize().as_tuple().exponent) if value % 1 else 0
-    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    if decimals is None:
+        pattern = "#,##0.##########"
+    try:
+        locale = translation.to_locale(translation.get_language() or "en")
+        return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
+    except (ValueError, UnknownLocaleError):
+        return formats.number_format(value, decimal_pos=decimals, force_grouping=True)
 
 
 def format_money(amount: Any, currency: str | None) -> str:

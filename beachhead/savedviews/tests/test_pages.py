@@ -610,3 +610,26 @@ def test_person_filters_and_edits_offer_people(client, reference, aoi, ren, prom
     assert response.status_code == 200
     commitment.refresh_from_db()
     assert commitment.owner == ren
+
+
+@pytest.mark.parametrize(
+    ("language", "number", "money"),
+    [
+        ("en", "1,234.5", "26,161.00 EUR"),
+        ("ja", "1,234.5", "1,567,800 JPY"),
+        ("de", "1.234,5", None),
+    ],
+)
+def test_numbers_and_money_follow_the_viewers_locale(language, number, money):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from beachhead.savedviews.tables import format_money, format_number
+
+    with translation.override(language):
+        assert format_number(Decimal("1234.5")) == number
+        if money:
+            amount, currency = money.split()
+            raw = Decimal(amount.replace(",", ""))
+            assert format_money(raw, currency) == money  # the currency's own decimals

@@ -179,8 +179,9 @@ def audit_entries(account, user, limit: int) -> list[Entry]:
     from auditlog.models import LogEntry
 
     content_type = ContentType.objects.get_for_model(Account)
+    visible = scoped(Account, user).filter(pk=account.pk).values("pk")
     rows = (
-        LogEntry.objects.filter(content_type=content_type, object_id=account.pk)
+        LogEntry.objects.filter(content_type=content_type, object_id__in=visible)
         .select_related("actor")
         .order_by("-timestamp", "-pk")[:limit]
     )

@@ -19,12 +19,13 @@ def audit_actor(user) -> Iterator[None]:
     """Name ``user`` as the actor of the audit entries written inside the block.
 
     A page request already names its user (auditlog's middleware); an API call with a token,
-    a command or a task does not, so the service does.
+    a command or a task does not, so the service does. The service's user wins over a context
+    left behind by someone else.
     """
     from auditlog.context import auditlog_value, set_actor
 
     previous = auditlog_value.get(None)
-    if user is None or (previous and previous.get("actor") is not None):
+    if user is None or (previous and previous.get("actor") == user):
         yield
         return
     remote = previous or {}

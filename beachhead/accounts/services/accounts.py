@@ -280,7 +280,8 @@ def do_create_account(user: User, **fields: Any) -> Account:
         cleaned["owner"] = user
     if "csm" not in cleaned and user.role == "customer_success":
         cleaned["csm"] = user
-    cleaned.setdefault("country", (market.countries or [""])[0])
+    if not cleaned.get("country"):
+        cleaned["country"] = (market.countries or [""])[0]
     for money_field in ("expected_annual_spend", "yearly_data_spend"):
         cleaned.setdefault(money_field, Money(Decimal(0), market.currency))
     if not cleaned.get("data_residency"):

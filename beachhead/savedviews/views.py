@@ -321,7 +321,9 @@ def _filter_row_context(
     """One row of the filter builder: field, operator and the value input(s) its kind needs."""
     column = source.column(path)
     if column is None or not column.filterable:
-        column = next(c for c in source.columns if c.filterable)
+        column = next((c for c in source.columns if c.filterable), None)
+        if column is None:
+            raise Http404  # a list with nothing to filter on has no filter builder
     operators = filters.operators_for(column)
     if op not in dict(operators):
         op = operators[0][0]

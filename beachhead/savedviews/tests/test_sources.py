@@ -3,19 +3,21 @@ table, each grouping, the board, both exports and the API, with demo data."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.core.management import call_command
 
+from beachhead.core import demo as demo_data
 from beachhead.savedviews import registry
 
 
 @pytest.fixture
 def demo(db, markets, settings):
+    """The demo data of every pillar but the ledger's history (its sweep is not what these
+    tests are about, and it is the slow part)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    with open(os.devnull, "w") as quiet:
-        call_command("demo", seed=7, accounts=12, no_progress=True, stdout=quiet)
+    context = demo_data.DemoContext(seed=7, accounts=12)
+    for generator in demo_data.generators():
+        if generator.name != "commitments":
+            generator.func(context)
 
 
 def test_every_registered_list(client, api, make_user, demo):

@@ -278,8 +278,12 @@ class _Row:
 def _claim(qs: QuerySet, limit: int) -> list[_Row]:
     """Lock and read the rows this sweep will handle; other sweeps skip them (PostgreSQL,
     MariaDB) or wait for this transaction (SQLite writes one at a time)."""
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    features = connection.features
+    if features.has_select_for_update_skip_locked:
+        # Lock only the commitment rows where the database can say so (PostgreSQL); MariaDB
+        # also locks the joined team row, which only makes a second sweep skip a little more.
+        of = ("self",) if features.has_select_for_update_of else ()
+        qs = qs.select_for_update(skip_locked=True, of=of)
     fields = ("pk", "title", "due_at", "owner_id", "team__manager_id")
     return [_Row(*values) for values in qs.values_list(*fields)[:limit]]
 

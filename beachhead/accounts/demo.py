@@ -443,7 +443,9 @@ def _showcase(account: Account, index: int, japan, owners: list) -> None:
     about the large deal from the unknown."""
     account.market = japan
     account.country = "JP"
-    account.owner = owners[0]
+    # The demo's Tokyo login owns the seeds, so signing in as ae.tokyo shows both verdicts.
+    account.owner = next((u for u in owners if u and u.username == "ae.tokyo"), owners[0])
+    account.csm = None
     account.named = True
     if index == 0:
         account.legal_name, account.display_name = "株式会社ミライ通信", "ミライ通信"

@@ -109,11 +109,16 @@ def may_create_account(user: User, market_code: str) -> bool:
     )
 
 
+def _whole(money: Money) -> Money:
+    return Money(Decimal(money.amount).quantize(Decimal(1)), str(money.currency))
+
+
 def apply_valuation(account: Account) -> ltv_model.Valuation:
     """Recompute the lifetime-value outputs on ``account`` (not saved)."""
     valuation = ltv_model.value_account(account, explain=False)
-    account.annual_value = valuation.annual_value
-    account.ltv = valuation.ltv
+    # Estimates: kept in whole units of the reporting currency (no false precision).
+    account.annual_value = _whole(valuation.annual_value)
+    account.ltv = _whole(valuation.ltv)
     account.potential_score = valuation.potential_score
     return valuation
 

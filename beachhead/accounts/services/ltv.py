@@ -232,6 +232,7 @@ def value_account(
         lifetime=lifetime,
         retention=retention,
         ceiling=money(ceiling) if capped and ceiling is not None else None,
+        ceiling_is_first_year=ceiling == first,
         strategic=strategic,
         motion=motion,
     )
@@ -253,7 +254,18 @@ def value_account(
 
 
 def _valuation_reasons(
-    account, *, ltv, annual, multiple, growth, lifetime, retention, ceiling, strategic, motion
+    account,
+    *,
+    ltv,
+    annual,
+    multiple,
+    growth,
+    lifetime,
+    retention,
+    ceiling,
+    ceiling_is_first_year,
+    strategic,
+    motion,
 ) -> list[Reason]:
     reasons = [
         Reason(
@@ -271,7 +283,19 @@ def _valuation_reasons(
             },
         )
     ]
-    if ceiling is not None:
+    if ceiling is not None and ceiling_is_first_year:
+        reasons.append(
+            Reason(
+                "no_room",
+                _(
+                    "The first year already takes more than %(share)s of what they spend on "
+                    "data a year: there is no room to grow."
+                )
+                % {"share": _percent(WALLET_SHARE)},
+                "minus",
+            )
+        )
+    elif ceiling is not None:
         reasons.append(
             Reason(
                 "wallet_ceiling",
@@ -436,7 +460,12 @@ def qualify_deal(account, amount: Money, on: date | None = None) -> Qualificatio
         verdict = Verdict.TAKE
     else:
         verdict = Verdict.CONSIDER
-    motion = [r for r in valuation.reasons if r.code in ("sales_led", "product_led")]
+    # The motion only matters for a deal worth doing.
+    motion = (
+        []
+        if verdict == Verdict.DECLINE
+        else [r for r in valuation.reasons if r.code in ("sales_led", "product_led")]
+    )
     return Qualification(
         verdict=verdict,
         deal=deal,

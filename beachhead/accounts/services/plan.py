@@ -37,6 +37,11 @@ class Coverage:
         return self.won / self.named if self.named else 0.0
 
     @property
+    def contacted_only(self) -> int:
+        """Contacted, not (yet) in pilot or won: the third segment of a coverage bar."""
+        return max(0, self.contacted - self.pilot - self.won)
+
+    @property
     def unassigned(self) -> int:
         return self.named - self.assigned
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from beachhead.core.access import scoped
 from beachhead.core.models import Notification
@@ -122,3 +123,96 @@ def test_the_inbox_is_private_even_for_admins(people):
     assert scoped(Notification, people["aoi"]).count() == 1
     assert scoped(Notification, people["admin"]).count() == 0
     assert scoped(Notification, people["ren"]).count() == 0
+
+
+# --- The inbox page --------------------------------------------------------------------------
+
+
+def test_the_inbox_lists_only_ones_own_unread_notices(client, people):
+    # given
+    do_notify([people["aoi"]], title="Ticket #1001 is at risk", email=False)
+    do_notify([people["ren"]], title="Contract C-7 is due", email=False)
+    do_notify([people["aoi"]], title="Old news", email=False)
+    Notification.objects.filter(title="Old news").update(read_at=timezone.now())
+    client.force_login(people["aoi"])
+
+    # when
+    unread = client.get("/inbox/")
+    everything = client.get("/inbox/", {"show": "all"})
+
+    # then
+    assert [n.title for n in unread.context["page"]] == ["Ticket #1001 is at risk"]
+    assert {n.title for n in everything.context["page"]} == {"Ticket #1001 is at risk", "Old news"}
+    assert "Contract C-7" not in everything.content.decode()
+    assert unread.context["inbox_unread"] == 1  # the badge in the sidebar
+
+
+def test_opening_a_notice_marks_it_read_and_follows_its_link(client, people):
+    # given
+    do_notify([people["aoi"]], title="At risk", url="/commitments/1/", email=False)
+    notice = Notification.objects.get()
+    client.force_login(people["aoi"])
+
+    # when
+    response = client.post(f"/inbox/{notice.pk}/open/")
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/commitments/1/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
+def test_opening_a_notice_never_leaves_the_site(client, people):
+    # given: a link that points elsewhere (a bad integration, a crafted notice)
+    do_notify([people["aoi"]], title="Click", url="https://evil.example/", email=False)
+    notice = Notification.objects.get()
+    client.force_login(people["aoi"])
+
+    # when
+    response = client.post(f"/inbox/{notice.pk}/open/")
+
+    # then
+    assert response["Location"] == "/inbox/"
+
+
+def test_someone_elses_notice_is_not_found_and_stays_unread(client, people):
+    # given
+    do_notify([people["aoi"]], title="Private", email=False)
+    notice = Notification.objects.get()
+    client.force_login(people["admin"])
+
+    # when
+    response = client.post(f"/inbox/{notice.pk}/open/")
+
+    # then
+    assert response.status_code == 404
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+def test_mark_all_read_touches_only_ones_own_notices(client, people):
+    # given
+    do_notify([people["aoi"], people["ren"]], title="Hello", email=False)
+    client.force_login(people["aoi"])
+
+    # when
+    response = client.post("/inbox/read-all/")
+
+    # then
+    assert response["Location"] == "/inbox/"
+    assert Notification.objects.get(recipient=people["aoi"]).read_at is not None
+    assert Notification.objects.get(recipient=people["ren"]).read_at is None
+
+
+def test_inbox_actions_are_post_only(client, people):
+    # given
+    do_notify([people["aoi"]], title="Hello", email=False)
+    notice = Notification.objects.get()
+    client.force_login(people["aoi"])
+
+    # when / then: a GET (a prefetching mail client, an <img>) changes nothing
+    assert client.get(f"/inbox/{notice.pk}/open/").status_code == 405
+    assert client.get("/inbox/read-all/").status_code == 405
+    notice.refresh_from_db()
+    assert notice.read_at is None

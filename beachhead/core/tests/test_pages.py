@@ -14,7 +14,7 @@ from beachhead.core.demo import DEMO_TEAMS
 from beachhead.core.models import Team, User
 from beachhead.core.services import do_create_team
 
-PAGES = ["/", "/preferences/", "/people/", "/teams/", "/teams/{team}/", "/audit/"]
+PAGES = ["/", "/preferences/", "/people/", "/teams/", "/teams/{team}/", "/audit/", "/inbox/"]
 
 
 @pytest.fixture

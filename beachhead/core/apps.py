@@ -13,9 +13,7 @@ class CoreConfig(AppConfig):
 
         audit.register_core_models()
         navigation.register(navigation.NavItem("home", _("Home"), "core:home", "home", order=0))
-        navigation.register(
-            navigation.NavItem("inbox", _("Inbox"), "core:inbox", "inbox", order=5)
-        )
+        navigation.register(navigation.NavItem("inbox", _("Inbox"), "core:inbox", "inbox", order=5))
         navigation.register(
             navigation.NavItem("people", _("People"), "core:people", "users", order=900)
         )

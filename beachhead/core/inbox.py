@@ -31,9 +31,12 @@ def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(scoped(Notification, request.user), pk=pk)
     if notice.read_at is None:
         Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
-    target = notice.url if notice.url and url_has_allowed_host_and_scheme(
-        notice.url, allowed_hosts={request.get_host()}
-    ) else "core:inbox"
+    target = (
+        notice.url
+        if notice.url
+        and url_has_allowed_host_and_scheme(notice.url, allowed_hosts={request.get_host()})
+        else "core:inbox"
+    )
     return redirect(target)
 
 

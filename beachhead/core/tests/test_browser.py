@@ -106,11 +106,13 @@ def test_every_page_in_three_languages(live_server, browser, settings):
                 _shoot(page, f"{name}-{language}-{label}")
                 # follow the first detail link of list pages, so detail pages are seen too
                 if width == 1440 and href in ("/commitments/", "/markets/", "/teams/"):
-                    first = page.locator("main a[href^='%s'], .page-body a[href^='%s']" % (href, href))
+                    first = page.locator(f"main a[href^='{href}'], .page-body a[href^='{href}']")
                     detail = next(
                         (
                             h
-                            for h in first.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+                            for h in first.evaluate_all(
+                                "els => els.map(e => e.getAttribute('href'))"
+                            )
                             if h and h.rstrip("/") != href.rstrip("/") and h.count("/") >= 3
                         ),
                         None,

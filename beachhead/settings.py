@@ -139,7 +139,10 @@ def _database() -> dict:
     if engine.endswith("sqlite3"):
         # A file, not memory, for tests too: shared-cache memory databases fail concurrent
         # writers with "table is locked" instead of waiting, unlike the real thing.
-        db.setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test-beachhead.sqlite3"))
+        # One file per process: two test runs in one tree must not share (and delete) one file.
+        db.setdefault("TEST", {}).setdefault(
+            "NAME", str(VAR_DIR / f"test-beachhead-{os.getpid()}.sqlite3")
+        )
         # WAL lets the worker and the web processes read while one of them writes.
         db.setdefault("OPTIONS", {}).update(
             {

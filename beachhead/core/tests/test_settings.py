@@ -193,6 +193,24 @@ def test_sqlite_waits_for_locks_and_uses_wal(monkeypatch, tmp_path):
     assert db["CONN_MAX_AGE"] == 0
 
 
+def test_each_test_run_gets_its_own_sqlite_test_database(monkeypatch, tmp_path):
+    # given: several people (or CI jobs) may run the tests in one tree at the same time
+    from beachhead import settings as beachhead_settings
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'beachhead.sqlite3'}")
+    monkeypatch.setattr(beachhead_settings, "VAR_DIR", tmp_path)
+
+    # when
+    here = beachhead_settings._database()["TEST"]["NAME"]
+    monkeypatch.setattr(beachhead_settings.os, "getpid", lambda: 999999)
+    there = beachhead_settings._database()["TEST"]["NAME"]
+
+    # then: a file (concurrency tests need one), never the real database, one per process
+    assert here != there
+    assert here.startswith(str(tmp_path)) and there.startswith(str(tmp_path))
+    assert here != str(tmp_path / "beachhead.sqlite3")
+
+
 def test_the_default_database_is_sqlite_under_var(monkeypatch, tmp_path):
     # given
     from beachhead import settings as beachhead_settings

@@ -38,7 +38,9 @@ class Command(BaseCommand):
         children = [web]
         if not options["no_worker"]:
             children.append(
-                subprocess.Popen([sys.executable, "-m", "beachhead", "worker"], env=env)
+                subprocess.Popen(
+                    [sys.executable, "-m", "beachhead", "worker", "--verbosity", "0"], env=env
+                )
             )
         url = f"http://{options['host']}:{options['port']}"
         self.stdout.write(

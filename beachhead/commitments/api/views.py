@@ -83,6 +83,11 @@ class CommitmentViewSet(
             owner = scoped(User, request.user).filter(pk=v["owner"], is_active=True).first()
             if owner is None:
                 raise exceptions.ValidationError({"owner": ["No such user."]})
+            if not owner.is_global and market.code not in (owner.market_codes or []):
+                # A promise to a customer is owned by someone who covers the customer's market.
+                raise exceptions.ValidationError(
+                    {"owner": [f"{owner.username} does not cover the market {market.code}."]}
+                )
         calendar = v.get("calendar") or "business"
         if calendar == "business":
             calendar = f"market:{market.code}"

@@ -171,3 +171,14 @@ def test_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(60) as large:
         client.get("/commitments/")
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_owner_must_cover_the_market(api, agent, markets, make_user):
+    berlin = make_user("support_agent", ["DE"])
+    tokyo = make_user("support_agent", ["JP"])
+    client = api(agent)
+    payload = {"kind": "follow_up", "market": "JP", "minutes": 30}
+    refused = client.post("/api/v1/commitments/", payload | {"owner": berlin.pk}, format="json")
+    assert refused.status_code == 400 and "owner" in refused.json()["fields"]
+    taken = client.post("/api/v1/commitments/", payload | {"owner": tokyo.pk}, format="json")
+    assert taken.status_code == 201 and taken.json()["owner"] == tokyo.pk

@@ -10,6 +10,10 @@ Operations so far (each issue adds its own; see ``OPERATIONS``):
 - ``calendar.add``: 100,000 business-calendar additions of about a week (target 2 s).
 - ``commitments.sweep``: one sweep with 1,000 due among 1,000,000 open commitments (full
   scale; small: 10 due among 10,000) — target 1 s, and work proportional to what is due.
+- ``accounts``: with 10,000 accounts, 100,000 contacts, 50,000 deals and 30,000 deployments
+  (small: 1/100), as a regional manager: the saved-views account list with two filters and a
+  group-by (target 150 ms), the customer-360 page of a large account (200 ms) and the API's
+  filtered account list (100 ms, for information).
 """
 
 from __future__ import annotations
@@ -130,9 +134,97 @@ def bench_sweep(scale: str, database: str) -> list[Result]:
     ]
 
 
+ACCOUNT_LIST_URL = (
+    "/lists/accounts/?f=market__code:in:JP,US&f=tier:eq:growth&group=lifecycle"  # 2 filters
+)
+ACCOUNT_API_URL = "/api/v1/accounts/?market=JP&tier=strategic"
+
+
+def _timed_get(client, url: str, runs: int = 15) -> tuple[list[float], int, int]:
+    """GET ``url`` once to warm up, then ``runs`` times; (timings, SQL queries, bytes)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    queries, size = len(ctx.captured_queries), len(response.content)
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return _timed(get, runs), queries, size
+
+
+def bench_accounts(scale: str, database: str) -> list[Result]:
+    """Issue 4's scale targets: a saved-views account list with two filters and a group-by
+    (150 ms), the customer-360 page of a large account (200 ms), and the API's filtered
+    account list (100 ms, for information), each as a regional manager through the test
+    client: 15 timed runs after a warm-up."""
+    from django.conf import settings
+    from django.test import Client
+
+    from bench.datasets import LARGE, account_targets, regional_manager, seed_accounts
+
+    targets = account_targets(SCALES[scale])
+    t0 = time.perf_counter()
+    large = seed_accounts(SCALES[scale])
+    print(f"  accounts dataset ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    settings.DEBUG = False
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(regional_manager())
+    size = (
+        f"{targets['accounts']:,} accounts, {targets['contacts']:,} contacts, "
+        f"{targets['deals']:,} deals, {targets['deployments']:,} deployments"
+    )
+    from beachhead.commitments.models import Commitment
+
+    # The 360 page reads promises made to the account: how many the table holds (the sweep's
+    # dataset, when it ran in this database) weighs on its plan, so the note says it.
+    promises = Commitment.objects.count()
+    results = []
+    timings, queries, _size = _timed_get(client, ACCOUNT_LIST_URL)
+    results.append(
+        Result(
+            "accounts list, 2 filters + group-by",
+            scale,
+            database,
+            timings,
+            0.150,
+            f"{queries} SQL queries; {size}",
+        )
+    )
+    timings, queries, _size = _timed_get(client, f"/accounts/{large.pk}/")
+    results.append(
+        Result(
+            "customer-360 page of a large account",
+            scale,
+            database,
+            timings,
+            0.200,
+            f"{queries} SQL queries; {LARGE['contacts']} contacts, {LARGE['deals']} deals, "
+            f"{LARGE['deployments']} deployments; {promises:,} commitments in the table",
+        )
+    )
+    timings, queries, _size = _timed_get(client, ACCOUNT_API_URL)
+    results.append(
+        Result(
+            "accounts API list with filters",
+            scale,
+            database,
+            timings,
+            0.100,
+            f"{queries} SQL queries; ?market=JP&tier=strategic (for information)",
+        )
+    )
+    return results
+
+
 OPERATIONS: dict[str, Callable[[str, str], list[Result]]] = {
     "calendar": bench_calendar,
     "sweep": bench_sweep,
+    "accounts": bench_accounts,
 }
 
 

@@ -48,6 +48,17 @@ def _shoot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"lists-{name}.png"), full_page=True)
 
 
+def _wait_until_htmx_owns(page, selector: str) -> None:
+    """Wait until htmx has processed the form around a freshly swapped-in input; pressing
+    Enter before that submits the form natively (a real person is never that fast)."""
+    page.wait_for_selector(selector)
+    page.wait_for_function(
+        "sel => { const f = document.querySelector(sel)?.closest('form');"
+        " return !!(f && f['htmx-internal-data']); }",
+        arg=selector,
+    )
+
+
 def _sign_in(page, base: str, username: str, language: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
@@ -103,12 +114,14 @@ def test_a_list_page_in_a_browser(live_server, browser, reference, make_user, pr
     first_id = Commitment.objects.order_by("due_at").values_list("pk", flat=True).first()
     cell = page.locator(f"#cell-{first_id}-title")
     cell.locator(".cell-edit-button").click()
+    _wait_until_htmx_owns(page, f"#edit-{first_id}-title")
     page.fill(f"#edit-{first_id}-title", "Renamed in place")
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#cell-{first_id}-title:has-text('Renamed in place')")
     assert Commitment.objects.get(pk=first_id).title == "Renamed in place"
     # a bad value shows the error inline
     page.locator(f"#cell-{first_id}-title .cell-edit-button").click()
+    _wait_until_htmx_owns(page, f"#edit-{first_id}-title")
     page.fill(f"#edit-{first_id}-title", "x")
     page.keyboard.press("Enter")
     page.wait_for_selector(".cell-editing .invalid-feedback")

@@ -22,6 +22,7 @@ from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from beachhead.commitments import kinds
 from beachhead.commitments.models import Commitment, CommitmentEvent, State
@@ -294,18 +295,15 @@ def _recipients(row: _Row, *, escalate: bool) -> tuple[int, ...]:
     return (first,) if first else ((second,) if second else ())
 
 
+# Marked for extraction here, translated per recipient's language when the sweep runs.
 _MESSAGES = {
-    "broken": "Broken: %(title)s",
-    "escalated": "Escalation — at risk of breach: %(title)s",
-    "warned": "At risk — due soon: %(title)s",
+    "broken": gettext_noop("Broken: %(title)s"),
+    "escalated": gettext_noop("Escalation — at risk of breach: %(title)s"),
+    "warned": gettext_noop("At risk — due soon: %(title)s"),
 }
 
 
 def _message_templates(stage: str, languages: set[str]) -> dict[str, str]:
-    # gettext needs literal strings to extract; _MESSAGES mirrors these three for lookup.
-    _("Broken: %(title)s")
-    _("Escalation — at risk of breach: %(title)s")
-    _("At risk — due soon: %(title)s")
     templates = {}
     for language in languages:
         with translation.override(language):

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "beachhead.commitments",
     "beachhead.accounts",
     "beachhead.savedviews",
+    "beachhead.support",
 ]
 
 MIDDLEWARE = [
@@ -309,3 +310,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("BEACHHEAD_LOG_LEVEL", default="WARNING")},
     "loggers": {"beachhead": {"level": env.str("BEACHHEAD_LOG_LEVEL", default="INFO")}},
 }
+
+# --- Support desk ---------------------------------------------------------------------------
+# The address customers write to and replies come from (also the Message-ID domain).
+BEACHHEAD_SUPPORT_EMAIL = env.str("BEACHHEAD_SUPPORT_EMAIL", default="support@beachhead.localhost")
+# Where a ticket from a sender of no account, in a language no market speaks, lands.
+BEACHHEAD_SUPPORT_DEFAULT_MARKET = env.str("BEACHHEAD_SUPPORT_DEFAULT_MARKET", default="US")
+# The follow-the-sun coverage calendar: the markets whose business hours, together, cover the day.
+BEACHHEAD_SUPPORT_COVERAGE = env.str("BEACHHEAD_SUPPORT_COVERAGE", default="JP,DE,US")
+BEACHHEAD_MAIL_MAX_BYTES = env.int("BEACHHEAD_MAIL_MAX_BYTES", default=50 * 1024 * 1024)
+BEACHHEAD_MAIL_MAX_ATTACHMENT_BYTES = env.int(
+    "BEACHHEAD_MAIL_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024
+)
+# The mailbox `beachhead mail poll` reads: imap://user:password@host:143/INBOX (imaps:// for TLS).
+BEACHHEAD_IMAP_URL = env.str("BEACHHEAD_IMAP_URL", default="")
+BEACHHEAD_IMAP_POLL_SECONDS = env.int("BEACHHEAD_IMAP_POLL_SECONDS", default=60)

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("beachhead.commitments.api.urls")),
     path("", include("beachhead.accounts.api.urls")),
     path("", include("beachhead.savedviews.api.urls")),
+    path("", include("beachhead.support.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -48,5 +49,6 @@ urlpatterns = [
     path("commitments/", include("beachhead.commitments.urls")),
     path("accounts/", include("beachhead.accounts.urls")),
     path("lists/", include("beachhead.savedviews.urls")),
+    path("support/", include("beachhead.support.urls")),
     path("", include("beachhead.core.urls")),
 ]

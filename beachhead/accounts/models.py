@@ -263,8 +263,14 @@ class Account(models.Model):
 class Contact(models.Model):
     """A person at an account, with the functional roles they hold for us."""
 
+    # Empty for people who wrote to support from a domain no account owns (yet).
     account = models.ForeignKey(
-        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="contacts"
+        Account,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
     )
     full_name = models.CharField(_("name"), max_length=200)
     latin_name = models.CharField(
@@ -303,6 +309,8 @@ class Contact(models.Model):
         return self.full_name
 
     def get_absolute_url(self) -> str:
+        if self.account_id is None:
+            return ""
         return reverse("accounts:detail", args=[self.account_id]) + f"#contact-{self.pk}"
 
     @property

@@ -35,6 +35,9 @@ class Operation(models.TextChoices):
     EDIT_MARKETS = "markets.edit", _("Edit market playbooks")
     VIEW_TRUST = "commitments.view_trust", _("See trust figures")
     MANAGE_COMMITMENTS = "commitments.manage", _("Create and resolve commitments")
+    INGEST_MAIL = "support.ingest_mail", _("Deliver raw e-mail to the support desk")
+    MANAGE_MAIL = "support.manage_mail", _("Read and retry rejected e-mail")
+    VIEW_DESK = "support.view_desk", _("See the support desk overview")
 
 
 _ALL_ROLES = frozenset(Role)
@@ -45,6 +48,17 @@ OPERATION_ROLES: dict[str, frozenset[str]] = {
     Operation.EDIT_MARKETS: frozenset({Role.ADMIN, Role.REGIONAL_MANAGER}),
     Operation.VIEW_TRUST: _ALL_ROLES,
     Operation.MANAGE_COMMITMENTS: _ALL_ROLES - {Role.COMMUNITY},
+    Operation.INGEST_MAIL: frozenset({Role.ADMIN}),
+    Operation.MANAGE_MAIL: frozenset({Role.ADMIN}),
+    Operation.VIEW_DESK: frozenset(
+        {
+            Role.ADMIN,
+            Role.EXECUTIVE,
+            Role.REGIONAL_MANAGER,
+            Role.SUPPORT_AGENT,
+            Role.CUSTOMER_SUCCESS,
+        }
+    ),
 }
 
 

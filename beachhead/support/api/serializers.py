@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from beachhead.commitments.models import Commitment
+from beachhead.support.models import Attachment, Channel, Message, Priority, Status, Ticket
+
+
+class TicketCommitmentSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username", default=None, read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = ["id", "kind", "due_at", "state", "calendar", "paused_at", "owner", "broken_at"]
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    market = serializers.CharField(source="market.code", read_only=True)
+    account_name = serializers.CharField(source="account.name", default=None, read_only=True)
+    assignee = PersonSerializer(read_only=True, allow_null=True)
+    team = serializers.CharField(source="team.name", default=None, read_only=True)
+    tags = serializers.ListField(source="tag_list", child=serializers.CharField(), read_only=True)
+    sla_policy = serializers.CharField(source="sla_policy.name", default=None, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "subject",
+            "status",
+            "priority",
+            "channel",
+            "language",
+            "market",
+            "account",
+            "account_name",
+            "requester",
+            "requester_email",
+            "requester_name",
+            "assignee",
+            "team",
+            "tags",
+            "product_version",
+            "sla_policy",
+            "sla_due_at",
+            "routing_note",
+            "message_count",
+            "satisfaction",
+            "created_at",
+            "updated_at",
+            "first_replied_at",
+            "solved_at",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class TicketDetailSerializer(TicketSerializer):
+    commitments = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "commitments"]
+
+    def get_commitments(self, obj) -> list[dict]:
+        rows = self.context.get("commitments")
+        if rows is None:
+            from beachhead.commitments.services import for_subject
+
+            rows = for_subject(obj).select_related("owner").order_by("started_at", "pk")
+        return TicketCommitmentSerializer(rows, many=True).data
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    account = serializers.IntegerField(required=False, allow_null=True)
+    requester = serializers.CharField(
+        help_text="A contact id, or an e-mail address (an unknown one becomes a contact)."
+    )
+    requester_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    subject = serializers.CharField(max_length=300)
+    body = serializers.CharField(allow_blank=True, required=False, max_length=200_000)
+    priority = serializers.ChoiceField(Priority.choices, default=Priority.NORMAL)
+    channel = serializers.ChoiceField(Channel.choices, default=Channel.API)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    tags = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    product_version = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    subject = serializers.CharField(required=False, max_length=300)
+    priority = serializers.ChoiceField(Priority.choices, required=False)
+    status = serializers.ChoiceField(Status.choices, required=False)
+    tags = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    product_version = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    assignee = serializers.CharField(
+        required=False, allow_null=True, help_text="A user id or username; null to unassign."
+    )
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "rejected", "reason"]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", default=None, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "kind",
+            "channel",
+            "author",
+            "from_name",
+            "from_address",
+            "body_text",
+            "body_html",
+            "message_id",
+            "created_at",
+            "sent_at",
+            "attachments",
+        ]
+
+
+class ReplySerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=200_000)
+    public = serializers.BooleanField(default=True)
+    status = serializers.ChoiceField(Status.choices, required=False)
+    follow_up_at = serializers.DateTimeField(required=False)
+
+
+class IngestResultSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(["created", "appended", "duplicate", "rejected"])
+    ticket = serializers.IntegerField(allow_null=True)
+    message = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_null=True)

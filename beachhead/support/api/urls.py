@@ -1,0 +1,12 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from beachhead.support.api import views
+
+router = SimpleRouter()
+router.register("tickets", views.TicketViewSet)
+
+urlpatterns = [
+    *router.urls,
+    path("mail/inbound/", views.inbound_mail, name="mail-inbound"),
+]

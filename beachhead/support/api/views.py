@@ -1,0 +1,217 @@
+"""The support API: tickets (with their SLA commitments), their messages, and a raw-MIME
+endpoint for mail gateways. Rows come through the access layer; writes through the services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import exceptions, mixins, parsers, status, viewsets
+from rest_framework.decorators import action, api_view, parser_classes
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from beachhead.accounts.models import Account, Contact
+from beachhead.core.access import Action, scoped
+from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.roles import Operation, can
+from beachhead.support import filters
+from beachhead.support.api import serializers as s
+from beachhead.support.models import Message, Ticket
+from beachhead.support.services import ingest as mail_ingest
+from beachhead.support.services import tickets as services
+
+TICKET_PARAMS = [
+    OpenApiParameter(
+        "status",
+        str,
+        description="new, open, pending, on_hold, solved, closed "
+        "(comma-separated); “unsolved” for the first four",
+    ),
+    OpenApiParameter("priority", str, description="urgent, high, normal, low (comma-separated)"),
+    OpenApiParameter("channel", str, description="email, web_form, portal, api, phone, chat"),
+    OpenApiParameter("market", str, description="ISO code(s), e.g. JP or JP,KR"),
+    OpenApiParameter("account", int, description="An account id"),
+    OpenApiParameter("assignee", str, description="A user id, a username, “me” or “none”"),
+    OpenApiParameter("team", int, description="A team id"),
+    OpenApiParameter("tag", str, description="A tag the ticket carries"),
+    OpenApiParameter("q", str, description="Text in the subject or the requester's e-mail"),
+]
+
+
+def _django_errors(exc: Exception):
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc))
+    if isinstance(exc, ValidationError):
+        return exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        )
+    return exc
+
+
+class TicketViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Tickets of your markets (and those assigned to you), newest activity first."""
+
+    queryset = Ticket.objects.all()
+    serializer_class = s.TicketSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        return {
+            "create": s.TicketCreateSerializer,
+            "partial_update": s.TicketUpdateSerializer,
+            "retrieve": s.TicketDetailSerializer,
+            "messages": s.MessageSerializer,
+        }.get(self.action, s.TicketSerializer)
+
+    def get_queryset(self):
+        if self.action == "messages":
+            # Reading and answering the conversation both need only the right to see it; the
+            # reply service checks the right to change the ticket.
+            return self.scope_queryset(scoped(Ticket, self.request.user, Action.VIEW))
+        return super().get_queryset()
+
+    def scope_queryset(self, queryset):
+        queryset = queryset.select_related("market", "account", "assignee", "team", "sla_policy")
+        if self.action == "list":
+            try:
+                queryset = filters.apply(queryset, self.request.query_params, self.request.user)
+            except ValidationError as exc:
+                raise _django_errors(exc) from exc
+        return queryset
+
+    @extend_schema(parameters=TICKET_PARAMS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = s.TicketCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        account = None
+        if v.get("account"):
+            account = (
+                scoped(Account, request.user)
+                .select_related("market")
+                .filter(pk=v["account"])
+                .first()
+            )
+            if account is None:
+                raise exceptions.ValidationError({"account": ["No such account."]})
+        requester = None
+        requester_email = ""
+        value = v["requester"].strip()
+        if value.isdigit():
+            requester = scoped(Contact, request.user).filter(pk=int(value)).first()
+            if requester is None:
+                raise exceptions.ValidationError({"requester": ["No such contact."]})
+        elif "@" in value:
+            requester_email = value.lower()
+        else:
+            raise exceptions.ValidationError(
+                {"requester": ["Give a contact id or an e-mail address."]}
+            )
+        try:
+            ticket = services.do_create_ticket(
+                subject=v["subject"],
+                body_text=v.get("body", ""),
+                channel=v["channel"],
+                priority=v["priority"],
+                account=account,
+                requester=requester,
+                requester_email=requester_email,
+                requester_name=v.get("requester_name", ""),
+                language=v.get("language", ""),
+                tags=v.get("tags", ""),
+                product_version=v.get("product_version", ""),
+                actor=request.user,
+            )
+        except (ValidationError, DjangoPermissionDenied) as exc:
+            raise _django_errors(exc) from exc
+        ticket = self.scope_queryset(Ticket.objects.all()).get(pk=ticket.pk)
+        return Response(s.TicketDetailSerializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.TicketUpdateSerializer, responses=s.TicketDetailSerializer)
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        ticket = self.get_object()
+        data = s.TicketUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            services.do_update_ticket(ticket, request.user, dict(data.validated_data))
+        except (ValidationError, DjangoPermissionDenied) as exc:
+            raise _django_errors(exc) from exc
+        ticket = self.scope_queryset(Ticket.objects.all()).get(pk=ticket.pk)
+        return Response(s.TicketDetailSerializer(ticket).data)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            raise exceptions.MethodNotAllowed("PUT")
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(
+        methods=["GET"], responses=s.MessageSerializer(many=True), description="The conversation"
+    )
+    @extend_schema(
+        methods=["POST"], request=s.ReplySerializer, responses={201: s.MessageSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request: Request, pk=None) -> Response:
+        """The conversation, oldest first (GET); a public reply or internal note (POST)."""
+        ticket = self.get_object()
+        if request.method == "POST":
+            data = s.ReplySerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            v = data.validated_data
+            try:
+                message = services.do_reply(
+                    ticket,
+                    request.user,
+                    v["body"],
+                    public=v["public"],
+                    status=v.get("status"),
+                    follow_up_at=v.get("follow_up_at"),
+                )
+            except (ValidationError, DjangoPermissionDenied) as exc:
+                raise _django_errors(exc) from exc
+            return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        rows = (
+            Message.objects.filter(ticket=ticket)
+            .select_related("author")
+            .prefetch_related(Prefetch("attachments"))
+            .order_by("created_at", "pk")
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.MessageSerializer(page, many=True).data)
+
+
+class RawMailParser(parsers.BaseParser):
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read() if stream is not None else b""
+
+
+@extend_schema(
+    request={"message/rfc822": OpenApiTypes.BINARY},
+    responses=s.IngestResultSerializer,
+    description="Deliver one raw RFC 822 message (the body of the request, as is). Answers "
+    "created, appended, duplicate or rejected; a rejected message is kept for an admin.",
+)
+@api_view(["POST"])
+@parser_classes([RawMailParser])
+def inbound_mail(request: Request) -> Response:
+    if not can(request.user, Operation.INGEST_MAIL):
+        raise exceptions.PermissionDenied("Only mail gateways (admins) may deliver raw mail.")
+    raw = request.data if isinstance(request.data, bytes) else b""
+    result = mail_ingest.ingest(raw, source=f"http:{request.user.username}")
+    code = {"created": 201, "appended": 201, "duplicate": 200}.get(result.result, 422)
+    return Response(result.as_dict(), status=code)

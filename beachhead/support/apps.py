@@ -1,0 +1,45 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportConfig(AppConfig):
+    name = "beachhead.support"
+    label = "support"
+    verbose_name = _("Support")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from beachhead.core import demo, navigation, schedule, timeline
+        from beachhead.core.roles import Operation
+        from beachhead.savedviews import registry
+        from beachhead.support import lists, tasks
+        from beachhead.support import timeline as sources
+        from beachhead.support.demo import create_support
+        from beachhead.support.models import SlaPolicy, TeamThreshold, Ticket
+
+        auditlog.register(
+            Ticket,
+            include_fields=["subject", "priority", "status", "assignee", "team", "tags"],
+        )
+        auditlog.register(SlaPolicy)
+        auditlog.register(TeamThreshold)
+        for item in (
+            navigation.NavItem("tickets", _("Tickets"), "support:list", "lifebuoy", order=10),
+            navigation.NavItem(
+                "desk",
+                _("Support desk"),
+                "support:desk",
+                "headset",
+                order=11,
+                operation=Operation.VIEW_DESK,
+            ),
+        ):
+            navigation.register(item)
+        for source in lists.SOURCES:
+            registry.register(source)
+        for source in sources.SOURCES:
+            timeline.register(source)
+        schedule.register("support.team_thresholds", tasks.check_team_thresholds, 3600)
+        # After accounts (50), before the ledger's own demo promises (80).
+        demo.register("support", create_support, order=60)

@@ -1,0 +1,91 @@
+"""The ticket list as a saved-views source: queues are saved views (my open tickets, a team's
+urgent tickets, a market's pending ones), with filters on related fields, group-by, a kanban by
+status, exports and inline edit through the desk's own service."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from beachhead.accounts.lists import MARKET_CHOICES
+from beachhead.accounts.models import Tier
+from beachhead.core.access import scoped
+from beachhead.savedviews.registry import Column, ListSource
+from beachhead.support.models import Channel, Priority, Status, Ticket
+from beachhead.support.services import tickets as ticket_services
+
+
+def ticket_rows(user):
+    return scoped(Ticket, user).select_related("account", "market", "assignee", "team", "requester")
+
+
+def update_ticket(ticket: Ticket, path: str, value, user) -> None:
+    field = {"assignee_id": "assignee"}.get(path, path)
+    try:
+        ticket_services.do_update_ticket(ticket, user, {field: value})
+    except PermissionDenied as exc:
+        raise ValidationError(str(exc)) from None
+
+
+TICKETS = ListSource(
+    key="tickets",
+    label=_("Tickets"),
+    model=Ticket,
+    queryset=ticket_rows,
+    columns=(
+        Column("id", _("Number"), "number", width="5rem"),
+        Column("subject", _("Subject"), editable=True, width="22rem"),
+        Column("status", _("Status"), "choice", Status.choices, groupable=True, editable=True),
+        Column(
+            "priority", _("Priority"), "choice", Priority.choices, groupable=True, editable=True
+        ),
+        Column("account__legal_name", _("Account")),
+        Column("account__tier", _("Tier"), "choice", Tier.choices, groupable=True),
+        Column("requester_name", _("Requester")),
+        Column("requester_email", _("Requester e-mail")),
+        Column("market__code", _("Market"), "choice", choices=MARKET_CHOICES, groupable=True),
+        Column("channel", _("Channel"), "choice", Channel.choices, groupable=True),
+        Column("language", _("Language"), groupable=True),
+        Column("assignee", _("Assignee"), "user", groupable=True, editable=True),
+        Column("team__name", _("Team"), groupable=True),
+        Column("tags", _("Tags"), editable=True),
+        Column("product_version", _("Product version"), editable=True),
+        Column("sla_due_at", _("Next SLA due"), "datetime"),
+        Column(
+            "satisfaction",
+            _("Satisfaction"),
+            "choice",
+            [("good", _("Good")), ("bad", _("Bad"))],
+            groupable=True,
+        ),
+        Column("message_count", _("Messages"), "number"),
+        Column("created_at", _("Created"), "datetime"),
+        Column("updated_at", _("Updated"), "datetime"),
+    ),
+    default_columns=(
+        "id",
+        "subject",
+        "status",
+        "priority",
+        "account__legal_name",
+        "assignee",
+        "sla_due_at",
+        "updated_at",
+    ),
+    default_sort="-updated_at",
+    kanban_path="status",
+    title_path="subject",
+    detail_url=lambda obj: obj.get_absolute_url(),
+    update=update_ticket,
+    search_paths=("subject", "requester_email"),
+    empty_text=_(
+        "Customer requests from e-mail, the web form, the portal, the API and phone calls, "
+        "each with its SLA promises."
+    ),
+    create_url=lambda: reverse("support:create"),
+    icon="lifebuoy",
+    card_columns=("priority", "account__legal_name", "sla_due_at"),
+)
+
+SOURCES = (TICKETS,)

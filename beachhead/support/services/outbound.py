@@ -1,0 +1,117 @@
+"""Outbound e-mail of the desk: public replies and satisfaction surveys.
+
+Replies go through Django's mail backend (SMTP in production) with ``Message-ID``,
+``In-Reply-To`` and ``References`` on every one, so customers' mail clients thread them under
+their own message, in the customer's language. Sending is idempotent: a message is sent once
+(``sent_at``), whatever the queue retries.
+"""
+
+from __future__ import annotations
+
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from beachhead.support.models import Message, Survey
+
+
+def _brackets(ids: str) -> str:
+    return " ".join(f"<{i}>" for i in ids.split() if i)
+
+
+def reply_subject(subject: str, reference: str) -> str:
+    base = subject
+    if not base.lower().startswith(("re:", "aw:", "回复:", "回复：", "答复:")):
+        base = f"Re: {base}"
+    if reference not in base:
+        base = f"{base} {reference}"
+    return base
+
+
+def build_reply(message: Message) -> EmailMultiAlternatives:
+    ticket = message.ticket
+    company = settings.BEACHHEAD_COMPANY_NAME
+    support = settings.BEACHHEAD_SUPPORT_EMAIL
+    with translation.override(ticket.language or "en"):
+        context = {
+            "message": message,
+            "ticket": ticket,
+            "company": company,
+            "portal_url": settings.BEACHHEAD_BASE_URL + reverse("support:portal"),
+        }
+        text = render_to_string("support/email/reply.txt", context)
+        html = render_to_string("support/email/reply.html", context)
+        sender = formataddr(
+            (
+                _("%(agent)s at %(company)s") % {"agent": message.from_name, "company": company},
+                support,
+            )
+        )
+    headers = {"Message-ID": f"<{message.message_id}>"}
+    if message.in_reply_to:
+        headers["In-Reply-To"] = f"<{message.in_reply_to}>"
+    if message.references:
+        headers["References"] = _brackets(message.references)
+    email = EmailMultiAlternatives(
+        subject=reply_subject(ticket.subject, ticket.reference),
+        body=text,
+        from_email=sender,
+        to=[formataddr((ticket.requester_name, ticket.requester_email))],
+        reply_to=[support],
+        headers=headers,
+    )
+    email.attach_alternative(html, "text/html")
+    for attachment in message.attachments.filter(rejected=False):
+        with attachment.file.open("rb") as fh:
+            email.attach(attachment.filename, fh.read(), attachment.content_type or None)
+    return email
+
+
+def send_reply(message_pk: int) -> bool:
+    """Send one public reply (once). Returns True when this call sent it."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .select_related("ticket")
+            .filter(pk=message_pk, kind=Message.Kind.REPLY, sent_at__isnull=True)
+            .first()
+        )
+        if message is None or not message.ticket.requester_email:
+            return False
+        build_reply(message).send()
+        Message.objects.filter(pk=message.pk).update(sent_at=timezone.now())
+    return True
+
+
+def send_survey(survey_pk: int) -> bool:
+    survey = Survey.objects.select_related("ticket").filter(pk=survey_pk).first()
+    if survey is None or survey.answered_at:
+        return False
+    ticket = survey.ticket
+    base = settings.BEACHHEAD_BASE_URL
+    with translation.override(ticket.language or "en"):
+        context = {
+            "ticket": ticket,
+            "company": settings.BEACHHEAD_COMPANY_NAME,
+            "good_url": base + reverse("support:survey", args=[survey.token]) + "?rating=good",
+            "bad_url": base + reverse("support:survey", args=[survey.token]) + "?rating=bad",
+        }
+        subject = _("How did we do? %(reference)s") % {"reference": ticket.reference}
+        text = render_to_string("support/email/survey.txt", context)
+        html = render_to_string("support/email/survey.html", context)
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=formataddr((settings.BEACHHEAD_COMPANY_NAME, settings.BEACHHEAD_SUPPORT_EMAIL)),
+        to=[formataddr((ticket.requester_name, ticket.requester_email))],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    email.attach_alternative(html, "text/html")
+    email.send()
+    return True

@@ -1,0 +1,131 @@
+"""Follow-the-sun routing: who takes a new ticket.
+
+1. Agents on shift now (each shift is read in the agent's own time zone) who take tickets,
+   speak the ticket's language and cover its market; the one with the least open load.
+2. Else agents on shift now who speak the language, wherever they are: the coverage team of
+   another time zone takes it (the ticket moves to that agent's team).
+3. Else anyone on shift now who covers the market (the language is missing: said so).
+4. Else nobody is on shift: the market's team holds the ticket, unassigned; its promises are
+   the team's, and the sweep alerts the team manager before a breach.
+
+Shifts and profiles are a small table (hundreds of rows), read in one query; the load is one
+aggregate query over the candidates' unsolved tickets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_noop
+
+from beachhead.core.models import Team, User
+from beachhead.support.models import UNSOLVED_STATUSES, Shift, Ticket
+
+
+@dataclass(frozen=True)
+class Decision:
+    assignee: User | None
+    team: Team | None
+    note: str  # English, marked with gettext_noop; translated when shown
+
+
+def _on_shift(shift: Shift, local: datetime) -> bool:
+    now: time = local.time().replace(tzinfo=None)
+    day = local.weekday()
+    if shift.start < shift.end:
+        return shift.weekday == day and shift.start <= now < shift.end
+    # Past midnight: the evening part on its own day, the morning part on the next.
+    return (shift.weekday == day and now >= shift.start) or (
+        (shift.weekday + 1) % 7 == day and now < shift.end
+    )
+
+
+def agents_on_shift(at: datetime) -> list[User]:
+    """Active agents who take tickets and are inside one of their shifts at ``at``."""
+    shifts = Shift.objects.select_related("user", "user__agent_profile").filter(
+        user__is_active=True, user__agent_profile__accepts_tickets=True
+    )
+    seen: dict[int, User] = {}
+    zones: dict[str, ZoneInfo] = {}
+    for shift in shifts:
+        user = shift.user
+        if user.pk in seen:
+            continue
+        zone = zones.setdefault(user.timezone, ZoneInfo(user.timezone))
+        if _on_shift(shift, at.astimezone(zone)):
+            seen[user.pk] = user
+    return list(seen.values())
+
+
+def _speaks(user: User, language: str) -> bool:
+    if not language:
+        return True
+    spoken = {code.lower() for code in (user.agent_profile.languages or [])}
+    base = language.lower().split("-")[0]
+    return language.lower() in spoken or base in {code.split("-")[0] for code in spoken}
+
+
+def _covers(user: User, market_code: str) -> bool:
+    return user.is_global or market_code in (user.market_codes or [])
+
+
+def _least_loaded(candidates: list[User]) -> User:
+    loads = dict(
+        Ticket.objects.filter(assignee__in=[u.pk for u in candidates], status__in=UNSOLVED_STATUSES)
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values_list("assignee", "n")
+    )
+    return min(candidates, key=lambda u: (loads.get(u.pk, 0), u.pk))
+
+
+def _team_of(user: User, market_code: str) -> Team | None:
+    teams = list(Team.objects.filter(members=user).order_by("pk"))
+    for team in teams:
+        if team.market_code == market_code:
+            return team
+    return teams[0] if teams else None
+
+
+def market_team(market_code: str) -> Team | None:
+    """The team that holds a market's tickets when nobody is on shift."""
+    team = Team.objects.filter(market_code=market_code).order_by("pk").first()
+    if team is None:
+        team = Team.objects.filter(Q(market_code="") | Q(market_code__isnull=True)).first()
+    return team or Team.objects.order_by("pk").first()
+
+
+def route(ticket: Ticket, at: datetime) -> Decision:
+    code = ticket.market.code
+    language = ticket.language
+    on_shift = agents_on_shift(at)
+    steps = (
+        (
+            lambda u: _speaks(u, language) and _covers(u, code),
+            gettext_noop("On shift now, speaks the customer's language, least open tickets."),
+        ),
+        (
+            lambda u: _speaks(u, language),
+            gettext_noop(
+                "Nobody of the market's team is on shift: the coverage team of another "
+                "time zone takes it."
+            ),
+        ),
+        (
+            lambda u: _covers(u, code),
+            gettext_noop("Nobody on shift speaks the customer's language: least open tickets."),
+        ),
+    )
+    for accept, note in steps:
+        candidates = [u for u in on_shift if accept(u)]
+        if candidates:
+            agent = _least_loaded(candidates)
+            return Decision(agent, _team_of(agent, code) or market_team(code), note)
+    return Decision(
+        None,
+        market_team(code),
+        gettext_noop("Nobody is on shift: the market's team holds the ticket until morning."),
+    )

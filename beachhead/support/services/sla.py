@@ -1,0 +1,144 @@
+"""SLA policies as commitments in the ledger.
+
+A ticket's policy is the first active ``SlaPolicy`` (by order) whose tiers, priorities and
+markets all match. Each target of the policy becomes a commitment about the ticket
+(``first_reply``, ``next_reply``, ``periodic_update``, ``resolution``), owned by the assignee
+(or the team when nobody is assigned), on the policy's calendar: the customer's market hours,
+a follow-the-sun coverage calendar or 24x7. Replying keeps the reply promises; missing them
+breaks them (the ledger's sweep); the team manager is alerted before a breach (the sweep's
+escalation). While the ticket is pending on the customer its clocks are paused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Min
+
+from beachhead.commitments import services as ledger
+from beachhead.commitments.models import Commitment, State
+from beachhead.support.models import CalendarChoice, Priority, SlaPolicy, Ticket
+
+REPLY_KINDS = ("first_reply", "next_reply", "periodic_update")
+SLA_KINDS = (*REPLY_KINDS, "resolution")
+
+
+def policy_for(ticket: Ticket) -> SlaPolicy | None:
+    tier = ticket.account.tier if ticket.account_id else ""
+    code = ticket.market.code
+    for policy in SlaPolicy.objects.filter(is_active=True):
+        if policy.tiers and tier not in policy.tiers:
+            continue
+        if policy.priorities and ticket.priority not in policy.priorities:
+            continue
+        if policy.market_codes and code not in policy.market_codes:
+            continue
+        return policy
+    return None
+
+
+def calendar_key(policy: SlaPolicy, ticket: Ticket) -> str:
+    if policy.calendar == CalendarChoice.ALWAYS:
+        return "24x7"
+    if policy.calendar == CalendarChoice.COVERAGE:
+        codes = policy.coverage_markets or settings.BEACHHEAD_SUPPORT_COVERAGE
+        return "coverage:" + ",".join(c.strip().upper() for c in codes.split(",") if c.strip())
+    return f"market:{ticket.market.code}"
+
+
+def _promise(ticket: Ticket, kind: str, minutes: int | None, at: datetime, actor=None):
+    if not minutes or ticket.sla_policy is None:
+        return None
+    return ledger.do_create_commitment(
+        kind=kind,
+        calendar=calendar_key(ticket.sla_policy, ticket),
+        target=timedelta(minutes=minutes),
+        owner=ticket.assignee,
+        team=ticket.team,
+        start=at,
+        subject=ticket,
+        subject_label=f"#{ticket.pk} {ticket.subject}"[:200],
+        customer=ticket.account,
+        market=ticket.market,
+        actor=actor,
+    )
+
+
+def open_commitments(ticket: Ticket, kinds=SLA_KINDS):
+    return ledger.for_subject(ticket).filter(kind__in=kinds, state=State.OPEN)
+
+
+def start(ticket: Ticket, at: datetime, actor=None) -> list[Commitment]:
+    """Apply the matching policy to a new ticket: first reply, resolution and (for urgent
+    tickets) periodic updates start now."""
+    policy = policy_for(ticket)
+    ticket.sla_policy = policy
+    if policy is None:
+        return []
+    made = [
+        _promise(ticket, "first_reply", policy.first_reply_minutes, at, actor),
+        _promise(ticket, "resolution", policy.resolution_minutes, at, actor),
+    ]
+    if ticket.priority == Priority.URGENT:
+        made.append(_promise(ticket, "periodic_update", policy.periodic_update_minutes, at, actor))
+    return [c for c in made if c is not None]
+
+
+def on_public_reply(ticket: Ticket, at: datetime, actor=None) -> None:
+    """A public reply keeps the reply promises; an urgent ticket promises its next update."""
+    for commitment in open_commitments(ticket, REPLY_KINDS):
+        ledger.do_keep(commitment, at=at, actor=actor)
+    if ticket.is_unsolved and ticket.priority == Priority.URGENT and ticket.sla_policy:
+        _promise(ticket, "periodic_update", ticket.sla_policy.periodic_update_minutes, at, actor)
+
+
+def on_customer_message(ticket: Ticket, at: datetime) -> None:
+    """The customer wrote again: the desk owes the next reply (unless a reply is owed already)."""
+    if open_commitments(ticket, ("first_reply", "next_reply")).exists():
+        return
+    if ticket.sla_policy:
+        _promise(ticket, "next_reply", ticket.sla_policy.next_reply_minutes, at)
+
+
+def pause(ticket: Ticket, at: datetime, actor=None) -> None:
+    for commitment in open_commitments(ticket).filter(paused_at__isnull=True):
+        ledger.do_pause(commitment, at=at, actor=actor)
+
+
+def resume(ticket: Ticket, at: datetime, actor=None) -> None:
+    for commitment in open_commitments(ticket).filter(paused_at__isnull=False):
+        ledger.do_resume(commitment, at=at, actor=actor)
+
+
+def on_solved(ticket: Ticket, at: datetime, actor=None) -> None:
+    """Solving keeps the resolution promise; promises of further replies no longer apply."""
+    for commitment in open_commitments(ticket):
+        if commitment.kind == "resolution":
+            ledger.do_keep(commitment, at=at, actor=actor)
+        elif commitment.kind == "periodic_update":
+            ledger.do_cancel(commitment, at=at, actor=actor, reason="ticket solved")
+        else:
+            # A reply owed when solving is answered by the solving reply itself (kept), or the
+            # ticket was solved without an answer: the promise is kept late or on time as the
+            # clock says (never silently dropped).
+            ledger.do_keep(commitment, at=at, actor=actor)
+
+
+def on_reassigned(ticket: Ticket, actor=None) -> None:
+    """Open promises follow the ticket to its new owner."""
+    if ticket.assignee_id is None and ticket.team_id is None:
+        return
+    for commitment in open_commitments(ticket):
+        if commitment.owner_id != ticket.assignee_id or commitment.team_id != ticket.team_id:
+            ledger.do_reassign(commitment, owner=ticket.assignee, team=ticket.team, actor=actor)
+
+
+def refresh_due(ticket: Ticket) -> None:
+    """Mirror the earliest running SLA due time on the ticket (lists sort by it)."""
+    due = (
+        open_commitments(ticket).filter(paused_at__isnull=True).aggregate(due=Min("due_at"))["due"]
+    )
+    if due != ticket.sla_due_at:
+        ticket.sla_due_at = due
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)

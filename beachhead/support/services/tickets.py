@@ -1,0 +1,666 @@
+"""Tickets and their conversation: create, answer, note, change status, assign, update.
+
+Only these functions write tickets and messages. Each runs in one transaction: the ticket,
+its first message, routing and its SLA commitments land together or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beachhead.accounts.models import Account, Contact
+from beachhead.commitments import services as ledger
+from beachhead.core.access import Action, may, may_in_market
+from beachhead.core.models import Team, User
+from beachhead.markets.models import Market
+from beachhead.support.models import (
+    PRIORITY_RANK,
+    UNSOLVED_STATUSES,
+    Attachment,
+    Channel,
+    MailDomain,
+    Message,
+    Priority,
+    Status,
+    Survey,
+    Ticket,
+)
+from beachhead.support.services import routing, sla
+
+# Free-mail domains never identify a company.
+FREE_MAIL = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.jp",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "sina.com",
+        "sohu.com",
+        "foxmail.com",
+        "naver.com",
+        "daum.net",
+        "hanmail.net",
+        "mail.ru",
+        "yandex.ru",
+        "yandex.com",
+    ]
+)
+LANGUAGE_MARKETS = {
+    "ja": "JP",
+    "zh-hans": "CN",
+    "zh": "CN",
+    "ko": "KR",
+    "de": "DE",
+    "fr": "FR",
+    "es": "ES",
+    "it": "IT",
+    "nl": "NL",
+    "pt": "BR",
+    "tr": "TR",
+    "th": "TH",
+    "vi": "VN",
+    "id": "ID",
+    "ar": "SA",
+}
+TAG_RE = re.compile(r"[^\w\-.]+", re.UNICODE)
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def normalize_tags(value: Any) -> str:
+    """``"Billing, urgent  Login"`` → ``"billing login urgent"`` (unique, sorted, lower case)."""
+    if isinstance(value, (list, tuple)):
+        value = " ".join(str(v) for v in value)
+    words = {
+        TAG_RE.sub("-", w.strip().lower()).strip("-")
+        for w in re.split(r"[\s,;]+", str(value or ""))
+    }
+    tags = " ".join(sorted(w for w in words if w))
+    if len(tags) > 300:
+        raise ValidationError(_("Too many tags."))
+    return tags
+
+
+def _choice(value: Any, choices, label: str) -> str:
+    value = str(value or "").strip().lower()
+    if value not in dict(choices):
+        raise ValidationError(
+            _("“%(value)s” is not a valid %(field)s.") % {"value": value, "field": label}
+        )
+    return value
+
+
+# --- Who wrote: contacts, accounts, markets ---------------------------------------------------
+
+
+def account_for_address(address: str) -> Account | None:
+    """The account that owns the sender's e-mail domain (``MailDomain``), if any."""
+    domain = address.rpartition("@")[2].lower()
+    if not domain or domain in FREE_MAIL:
+        return None
+    row = MailDomain.objects.select_related("account").filter(domain=domain).first()
+    return row.account if row else None
+
+
+def resolve_requester(
+    address: str, name: str = "", *, account: Account | None = None, language: str = ""
+) -> Contact | None:
+    """The contact behind an e-mail address; an unknown sender becomes a contact of the account
+    that owns their domain (or of the given account), or of no account."""
+    address = (address or "").strip().lower()
+    if not address:
+        return None
+    contacts = Contact.objects.select_related("account", "account__market").filter(email=address)
+    if account is not None:
+        contact = contacts.filter(account=account).first() or None
+    else:
+        contact = contacts.order_by("pk").first()
+    if contact is not None:
+        return contact
+    owner = account or account_for_address(address)
+    return Contact.objects.create(
+        account=owner,
+        full_name=(name or address.partition("@")[0])[:200],
+        email=address,
+        language=(language or "")[:16],
+    )
+
+
+def market_for(account: Account | None, language: str) -> Market:
+    if account is not None:
+        return account.market
+    code = LANGUAGE_MARKETS.get((language or "").lower()) or LANGUAGE_MARKETS.get(
+        (language or "").lower().split("-")[0]
+    )
+    codes = [c for c in (code, settings.BEACHHEAD_SUPPORT_DEFAULT_MARKET) if c]
+    for candidate in codes:
+        market = Market.objects.filter(code=candidate).first()
+        if market is not None:
+            return market
+    market = Market.objects.order_by("code").first()
+    if market is None:
+        raise ValidationError(_("No market is set up yet: run “beachhead markets sync”."))
+    return market
+
+
+def _language(requested: str, contact: Contact | None, market: Market) -> str:
+    for value in (requested, contact.language if contact else "", *(market.languages or [])):
+        if value:
+            return value.lower()[:16]
+    return "en"
+
+
+# --- Creating tickets -------------------------------------------------------------------------
+
+
+def _store_attachments(message: Message, attachments) -> None:
+    for item in attachments or ():
+        row = Attachment(
+            message=message,
+            filename=item.filename[:200],
+            content_type=item.content_type[:120],
+            size=item.size,
+            content_id=(item.content_id or "")[:255],
+            inline=item.inline,
+            rejected=item.rejected,
+            reason=item.reason[:300],
+        )
+        if not item.rejected and item.content is not None:
+            row.file.save(item.filename, ContentFile(item.content), save=False)
+        row.save()
+
+
+@transaction.atomic
+def do_create_ticket(
+    *,
+    subject: str,
+    body_text: str = "",
+    body_html: str = "",
+    body_quoted: str = "",
+    channel: str = Channel.API,
+    priority: str = Priority.NORMAL,
+    account: Account | None = None,
+    requester: Contact | None = None,
+    requester_email: str = "",
+    requester_name: str = "",
+    language: str = "",
+    tags: Any = "",
+    product_version: str = "",
+    actor: User | None = None,
+    at: datetime | None = None,
+    message_id: str = "",
+    in_reply_to: str = "",
+    references: str = "",
+    dedup_key: str | None = None,
+    notes: str = "",
+    attachments=(),
+) -> Ticket:
+    """Open a ticket with the customer's first message, route it and start its SLA clocks.
+
+    ``actor`` is the person who logged it (a phone call, the API); None for mail, the web form
+    and the portal, where the customer is the author."""
+    at = _now(at)
+    subject = " ".join((subject or "").split())[:300] or _("(no subject)")
+    channel = _choice(channel, Channel.choices, _("channel"))
+    priority = _choice(priority, Priority.choices, _("priority"))
+    if requester is not None and account is None:
+        account = requester.account
+    if (
+        requester is not None
+        and account is not None
+        and requester.account_id
+        not in (
+            None,
+            account.pk,
+        )
+    ):
+        raise ValidationError(_("The requester is a contact of another account."))
+    if requester is None and requester_email:
+        requester = resolve_requester(
+            requester_email, requester_name, account=account, language=language
+        )
+        account = account or requester.account
+    market = market_for(account, language)
+    if actor is not None and not (
+        (account is not None and may(actor, account, Action.VIEW))
+        or may_in_market(actor, Ticket, market.code)
+        or actor.is_global
+        or market.code in (actor.market_codes or [])
+    ):
+        raise PermissionDenied(_("You may not open tickets for this account."))
+    ticket = Ticket(
+        subject=subject,
+        account=account,
+        requester=requester,
+        requester_email=(requester.email if requester else requester_email)[:254],
+        requester_name=(requester.full_name if requester else requester_name)[:200],
+        market=market,
+        channel=channel,
+        language=_language(language, requester, market),
+        priority=priority,
+        priority_rank=PRIORITY_RANK[priority],
+        tags=normalize_tags(tags),
+        product_version=(product_version or "")[:40],
+        created_at=at,
+        updated_at=at,
+        last_customer_at=at,
+        message_count=1,
+    )
+    decision = routing.route(ticket, at)
+    ticket.assignee, ticket.team, ticket.routing_note = (
+        decision.assignee,
+        decision.team,
+        decision.note,
+    )
+    if ticket.team is None and ticket.assignee is None:
+        ticket.team = _fallback_team()
+    ticket.save()
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=Message.Kind.INBOUND,
+        channel=channel,
+        author=actor,
+        contact=requester,
+        from_name=ticket.requester_name,
+        from_address=ticket.requester_email,
+        body_text=body_text,
+        body_quoted=body_quoted,
+        body_html=body_html,
+        message_id=message_id[:255],
+        in_reply_to=in_reply_to[:255],
+        references=references,
+        dedup_key=dedup_key,
+        language=ticket.language,
+        notes=notes,
+        created_at=at,
+    )
+    _store_attachments(message, attachments)
+    sla.start(ticket, at, actor)
+    ticket.save(update_fields=["sla_policy"])
+    sla.refresh_due(ticket)
+    return ticket
+
+
+def _fallback_team() -> Team:
+    """A desk with no teams yet still needs someone to hold promises: create the desk team."""
+    team, _created = Team.objects.get_or_create(name="Support desk")
+    return team
+
+
+# --- The conversation -------------------------------------------------------------------------
+
+
+def _require_change(ticket: Ticket, user: User) -> None:
+    if not may(user, ticket, Action.CHANGE):
+        raise PermissionDenied(_("You may not change this ticket."))
+
+
+def _thread_headers(ticket: Ticket) -> tuple[str, str]:
+    """In-Reply-To and References for our next mail on this ticket: answer the newest message
+    that has a Message-ID, and carry the chain (capped, as mail clients do)."""
+    last = (
+        Message.objects.filter(ticket=ticket)
+        .exclude(message_id="")
+        .exclude(kind=Message.Kind.NOTE)
+        .order_by("-created_at", "-pk")
+        .values_list("message_id", "references")
+        .first()
+    )
+    if not last:
+        return "", ""
+    parent, chain = last
+    ids = [*chain.split(), parent]
+    if len(ids) > 20:
+        ids = ids[:1] + ids[-19:]
+    return parent, " ".join(ids)
+
+
+def mail_domain() -> str:
+    return settings.BEACHHEAD_SUPPORT_EMAIL.rpartition("@")[2].strip(">") or "localhost"
+
+
+@transaction.atomic
+def do_reply(
+    ticket: Ticket,
+    user: User,
+    text: str,
+    *,
+    public: bool = True,
+    html: str = "",
+    status: str | None = None,
+    follow_up_at: datetime | None = None,
+    attachments=(),
+    at: datetime | None = None,
+) -> Message:
+    """Answer the customer (a public reply, sent by e-mail after commit) or write an internal
+    note. A public reply keeps the reply promises; ``status`` changes the ticket in the same
+    step (pending pauses the clocks, solved keeps the resolution promise); ``follow_up_at``
+    records "I will follow up by …" as a follow_up commitment."""
+    at = _now(at)
+    _require_change(ticket, user)
+    text = (text or "").strip()
+    if not text and not html:
+        raise ValidationError(_("Write something first."))
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    kind = Message.Kind.REPLY if public else Message.Kind.NOTE
+    in_reply_to, references = _thread_headers(ticket) if public else ("", "")
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=kind,
+        channel=Channel.EMAIL if public else ticket.channel,
+        author=user,
+        from_name=user.display_name,
+        body_text=text,
+        body_html=html,
+        message_id=make_msgid(domain=mail_domain())[1:-1] if public else "",
+        in_reply_to=in_reply_to,
+        references=references,
+        language=ticket.language,
+        created_at=at,
+    )
+    _store_attachments(message, attachments)
+    fields = ["updated_at", "message_count"]
+    ticket.updated_at = at
+    ticket.message_count += 1
+    if public:
+        ticket.last_reply_at = at
+        fields.append("last_reply_at")
+        if ticket.first_replied_at is None:
+            ticket.first_replied_at = at
+            fields.append("first_replied_at")
+        if ticket.status == Status.NEW and status is None:
+            status = Status.OPEN
+        sla.on_public_reply(ticket, at, user)
+        if ticket.requester_email:
+            from beachhead.support.tasks import send_reply
+
+            transaction.on_commit(lambda: send_reply.enqueue(message.pk))
+    if ticket.assignee_id is None and user.role == "support_agent":
+        ticket.assignee = user
+        fields.append("assignee")
+        sla.on_reassigned(ticket, user)
+    ticket.save(update_fields=fields)
+    if status and status != ticket.status:
+        _set_status(ticket, user, status, at)
+    if follow_up_at is not None:
+        do_promise_follow_up(ticket, user, follow_up_at, at=at)
+    sla.refresh_due(ticket)
+    return message
+
+
+@transaction.atomic
+def do_add_customer_message(
+    ticket: Ticket,
+    *,
+    text: str,
+    html: str = "",
+    quoted: str = "",
+    channel: str = Channel.EMAIL,
+    contact: Contact | None = None,
+    from_name: str = "",
+    from_address: str = "",
+    message_id: str = "",
+    in_reply_to: str = "",
+    references: str = "",
+    dedup_key: str | None = None,
+    notes: str = "",
+    attachments=(),
+    at: datetime | None = None,
+) -> Message:
+    """The customer wrote again: the message joins the ticket, a pending or solved ticket opens
+    again (its clocks run again) and the desk owes the next reply."""
+    at = _now(at)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=Message.Kind.INBOUND,
+        channel=channel,
+        contact=contact,
+        from_name=from_name[:200],
+        from_address=from_address[:254],
+        body_text=text,
+        body_quoted=quoted,
+        body_html=html,
+        message_id=message_id[:255],
+        in_reply_to=in_reply_to[:255],
+        references=references,
+        dedup_key=dedup_key,
+        language=ticket.language,
+        notes=notes,
+        created_at=at,
+    )
+    _store_attachments(message, attachments)
+    ticket.updated_at = at
+    ticket.last_customer_at = at
+    ticket.message_count += 1
+    ticket.save(update_fields=["updated_at", "last_customer_at", "message_count"])
+    if ticket.status in (Status.PENDING, Status.SOLVED, Status.CLOSED, Status.NEW):
+        if ticket.status == Status.PENDING:
+            sla.resume(ticket, at)
+        if ticket.status in (Status.SOLVED, Status.CLOSED):
+            ticket.solved_at = None
+            ticket.save(update_fields=["solved_at"])
+        if ticket.status != Status.NEW:
+            ticket.status = Status.OPEN
+            ticket.save(update_fields=["status"])
+    sla.on_customer_message(ticket, at)
+    sla.refresh_due(ticket)
+    return message
+
+
+# --- Status, assignment, fields ---------------------------------------------------------------
+
+
+def _set_status(ticket: Ticket, user: User | None, status: str, at: datetime) -> None:
+    status = _choice(status, Status.choices, _("status"))
+    before = ticket.status
+    if before == status:
+        return
+    if before == Status.CLOSED:
+        raise ValidationError(_("A closed ticket cannot change; the customer can open a new one."))
+    if before == Status.PENDING:
+        sla.resume(ticket, at, user)
+    if status == Status.PENDING:
+        sla.pause(ticket, at, user)
+    fields = ["status", "updated_at"]
+    ticket.status = status
+    ticket.updated_at = at
+    if status in (Status.SOLVED, Status.CLOSED) and before not in (Status.SOLVED, Status.CLOSED):
+        sla.on_solved(ticket, at, user)
+        ticket.solved_at = at
+        fields.append("solved_at")
+        _send_survey(ticket, at)
+    elif before == Status.SOLVED and status in UNSOLVED_STATUSES:
+        ticket.solved_at = None
+        fields.append("solved_at")
+    ticket.save(update_fields=fields)
+    sla.refresh_due(ticket)
+
+
+@transaction.atomic
+def do_set_status(ticket: Ticket, user: User, status: str, *, at: datetime | None = None):
+    _require_change(ticket, user)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _set_status(ticket, user, status, _now(at))
+    return ticket
+
+
+@transaction.atomic
+def do_assign(
+    ticket: Ticket, user: User, *, assignee: User | None, team: Team | None = None
+) -> Ticket:
+    _require_change(ticket, user)
+    if assignee is not None and not assignee.is_active:
+        raise ValidationError(_("%(name)s is not active.") % {"name": assignee})
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket.assignee = assignee
+    if team is not None:
+        ticket.team = team
+    if ticket.assignee is None and ticket.team is None:
+        ticket.team = routing.market_team(ticket.market.code) or _fallback_team()
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=["assignee", "team", "updated_at"])
+    sla.on_reassigned(ticket, user)
+    return ticket
+
+
+EDITABLE = ("subject", "priority", "tags", "product_version", "status", "assignee")
+
+
+@transaction.atomic
+def do_update_ticket(ticket: Ticket, user: User, changes: dict[str, Any]) -> list[str]:
+    """Change simple fields (inline edit, the API). A new priority re-applies the SLA policy:
+    open promises are re-made with the new targets from their original start."""
+    _require_change(ticket, user)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    changed = []
+    now = timezone.now()
+    if "subject" in changes:
+        subject = " ".join(str(changes["subject"] or "").split())[:300]
+        if not subject:
+            raise ValidationError(_("A ticket needs a subject."))
+        ticket.subject = subject
+        changed.append("subject")
+    if "tags" in changes:
+        ticket.tags = normalize_tags(changes["tags"])
+        changed.append("tags")
+    if "product_version" in changes:
+        ticket.product_version = str(changes["product_version"] or "")[:40]
+        changed.append("product_version")
+    if "priority" in changes:
+        priority = _choice(changes["priority"], Priority.choices, _("priority"))
+        if priority != ticket.priority:
+            ticket.priority = priority
+            ticket.priority_rank = PRIORITY_RANK[priority]
+            changed += ["priority", "priority_rank"]
+            ticket.save(update_fields=changed)
+            _reapply_policy(ticket, user, now)
+    if changed:
+        ticket.updated_at = now
+        ticket.save(update_fields=[*changed, "updated_at"])
+    if "assignee" in changes:
+        value = changes["assignee"]
+        assignee = value if isinstance(value, User) or value is None else _user(value)
+        do_assign(ticket, user, assignee=assignee)
+        changed.append("assignee")
+    if "status" in changes:
+        _set_status(ticket, user, changes["status"], now)
+        changed.append("status")
+    return changed
+
+
+def _user(value: Any) -> User:
+    field = "pk" if isinstance(value, int) or str(value).isdigit() else "username"
+    found = User.objects.filter(**{field: value}, is_active=True).first()
+    if found is None:
+        raise ValidationError(_("No active user “%(value)s”.") % {"value": value})
+    return found
+
+
+def _reapply_policy(ticket: Ticket, user: User, at: datetime) -> None:
+    ticket.sla_policy = sla.policy_for(ticket)
+    ticket.save(update_fields=["sla_policy"])
+    policy = ticket.sla_policy
+    for commitment in sla.open_commitments(ticket):
+        ledger.do_cancel(commitment, at=at, actor=user, reason="priority changed")
+        if policy is None:
+            continue
+        minutes = getattr(policy, f"{commitment.kind}_minutes", None)
+        if minutes:
+            sla._promise(ticket, commitment.kind, minutes, commitment.started_at, user)
+    if (
+        policy
+        and ticket.priority == Priority.URGENT
+        and ticket.is_unsolved
+        and not sla.open_commitments(ticket, ("periodic_update",)).exists()
+    ):
+        sla._promise(ticket, "periodic_update", policy.periodic_update_minutes, at, user)
+    sla.refresh_due(ticket)
+
+
+@transaction.atomic
+def do_promise_follow_up(
+    ticket: Ticket, user: User, by: datetime, *, at: datetime | None = None
+) -> Any:
+    """ "I will follow up by …": a follow_up commitment of the agent, due at that moment."""
+    at = _now(at)
+    _require_change(ticket, user)
+    if timezone.is_naive(by):
+        raise ValidationError(_("Times must carry a time zone."))
+    if by <= at:
+        raise ValidationError(_("A follow-up must be in the future."))
+    commitment = ledger.do_create_commitment(
+        kind="follow_up",
+        calendar="24x7",
+        target=by - at,
+        owner=user,
+        team=ticket.team,
+        start=at,
+        subject=ticket,
+        subject_label=f"#{ticket.pk} {ticket.subject}"[:200],
+        customer=ticket.account,
+        market=ticket.market,
+        actor=user,
+    )
+    sla.refresh_due(ticket)
+    return commitment
+
+
+# --- Satisfaction -----------------------------------------------------------------------------
+
+
+def _send_survey(ticket: Ticket, at: datetime) -> None:
+    if not ticket.requester_email or Survey.objects.filter(ticket=ticket).exists():
+        return
+    survey = Survey.objects.create(ticket=ticket, token=secrets.token_urlsafe(24), sent_at=at)
+    from beachhead.support.tasks import send_survey
+
+    transaction.on_commit(lambda: send_survey.enqueue(survey.pk))
+
+
+@transaction.atomic
+def do_answer_survey(token: str, rating: str, comment: str = "") -> Survey:
+    survey = Survey.objects.select_for_update().select_related("ticket").filter(token=token).first()
+    if survey is None:
+        raise ValidationError(_("This survey link is not valid."))
+    if rating not in ("good", "bad"):
+        raise ValidationError(_("Choose good or bad."))
+    if survey.sent_at < timezone.now() - timedelta(days=60):
+        raise ValidationError(_("This survey has closed."))
+    survey.rating = rating
+    survey.comment = (comment or "").strip()[:2000]
+    survey.answered_at = timezone.now()
+    survey.save(update_fields=["rating", "comment", "answered_at"])
+    Ticket.objects.filter(pk=survey.ticket_id).update(satisfaction=rating)
+    return survey

@@ -1,0 +1,24 @@
+"""Background jobs of the support desk."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from beachhead.support.services import alerts, outbound
+
+
+@task()
+def send_reply(message_pk: int) -> bool:
+    """E-mail a public reply to the customer (once)."""
+    return outbound.send_reply(message_pk)
+
+
+@task()
+def send_survey(survey_pk: int) -> bool:
+    return outbound.send_survey(survey_pk)
+
+
+@task()
+def check_team_thresholds() -> int:
+    """Raise an alert for each team over its breach rate or under its satisfaction."""
+    return len(alerts.do_check_thresholds())

@@ -1,0 +1,79 @@
+"""Fixtures of the support tests: a Japanese strategic customer, agents with shifts in Tokyo,
+Berlin and New York, and tickets made through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from beachhead.support.models import AgentProfile, Shift
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin", username="boss")
+
+
+@pytest.fixture
+def customer(admin, markets):
+    """A strategic Japanese customer with one contact who writes in Japanese."""
+    from beachhead.accounts.models import Contact
+    from beachhead.accounts.services.accounts import do_create_account
+    from beachhead.support.models import MailDomain
+
+    account = do_create_account(
+        admin,
+        market="JP",
+        legal_name="株式会社ヤマト精機",
+        industry="manufacturing",
+        tier="strategic",
+        lifecycle="customer",
+    )
+    Contact.objects.create(
+        account=account, full_name="山田 太郎", email="yamada@yamato-seiki.co.jp", language="ja"
+    )
+    MailDomain.objects.create(domain="yamato-seiki.co.jp", account=account)
+    return account
+
+
+@pytest.fixture
+def growth_customer(admin, markets):
+    from beachhead.accounts.services.accounts import do_create_account
+
+    return do_create_account(
+        admin, market="JP", legal_name="小さな会社", industry="retail", tier="growth"
+    )
+
+
+@pytest.fixture
+def make_agent(make_user):
+    """make_agent("aiko", ["JP"], "Asia/Tokyo", ["ja", "en"], shifts=[(0..6, "09:00", "18:00")])"""
+
+    def make(username, markets, tz, languages, shifts=None, team=None):
+        user = make_user("support_agent", markets, username=username, timezone_name=tz)
+        AgentProfile.objects.create(user=user, languages=languages)
+        days = range(5)
+        for start, end in shifts or [("09:00", "18:00")]:
+            for day in days:
+                Shift.objects.create(
+                    user=user,
+                    weekday=day,
+                    start=dt.time.fromisoformat(start),
+                    end=dt.time.fromisoformat(end),
+                )
+        if team is not None:
+            team.members.add(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def tokyo_team(make_user):
+    from beachhead.core.models import Team
+
+    manager = make_user("regional_manager", ["JP"], username="kenji", timezone_name="Asia/Tokyo")
+    return Team.objects.create(
+        name="Tokyo support", market_code="JP", timezone="Asia/Tokyo", manager=manager
+    )

@@ -48,12 +48,12 @@ def growth_customer(admin, markets):
 
 @pytest.fixture
 def make_agent(make_user):
-    """make_agent("aiko", ["JP"], "Asia/Tokyo", ["ja", "en"], shifts=[(0..6, "09:00", "18:00")])"""
+    """make_agent("aiko", ["JP"], "Asia/Tokyo", ["ja", "en"], shifts=[("09:00", "18:00")])
+    (Monday to Friday unless ``days``; a shift from 00:00 to 00:00 lasts the whole day.)"""
 
-    def make(username, markets, tz, languages, shifts=None, team=None):
+    def make(username, markets, tz, languages, shifts=None, team=None, days=range(5)):
         user = make_user("support_agent", markets, username=username, timezone_name=tz)
         AgentProfile.objects.create(user=user, languages=languages)
-        days = range(5)
         for start, end in shifts or [("09:00", "18:00")]:
             for day in days:
                 Shift.objects.create(

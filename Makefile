@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint format messages bench browser clean
+.PHONY: install run test test-fast lint format messages bench browser mailserver clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,17 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-test: install browser
+# Debian's Dovecot IMAP server for the end-to-end mail tests (started by the tests themselves on
+# loopback with a throw-away config; the package's own service is not used).
+mailserver:
+	@if ! command -v dovecot >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dovecot-imapd >/dev/null; \
+	fi
+
+test: install browser mailserver
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install mailserver
 	$(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)
 
 lint: install

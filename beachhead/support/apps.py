@@ -9,6 +9,7 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.conf import settings
 
         from beachhead.core import demo, navigation, schedule, timeline
         from beachhead.core.roles import Operation
@@ -41,5 +42,9 @@ class SupportConfig(AppConfig):
         for source in sources.SOURCES:
             timeline.register(source)
         schedule.register("support.team_thresholds", tasks.check_team_thresholds, 3600)
+        if settings.BEACHHEAD_IMAP_URL:
+            schedule.register(
+                "support.imap_poll", tasks.imap_poll, settings.BEACHHEAD_IMAP_POLL_SECONDS
+            )
         # After accounts (50), before the ledger's own demo promises (80).
         demo.register("support", create_support, order=60)

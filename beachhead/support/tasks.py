@@ -22,3 +22,14 @@ def send_survey(survey_pk: int) -> bool:
 def check_team_thresholds() -> int:
     """Raise an alert for each team over its breach rate or under its satisfaction."""
     return len(alerts.do_check_thresholds())
+
+
+@task()
+def imap_poll() -> dict[str, int]:
+    """Fetch the unread mail of BEACHHEAD_IMAP_URL into tickets (scheduled only when it is set)."""
+    from beachhead.support.services import imap
+
+    counts: dict[str, int] = {}
+    for result in imap.poll_once():
+        counts[result.result] = counts.get(result.result, 0) + 1
+    return counts

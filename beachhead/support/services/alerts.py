@@ -47,7 +47,7 @@ def team_figures(teams, since: datetime, now: datetime) -> dict[int, TeamFigures
     promises = {
         row["team"]: row
         for row in Commitment.objects.filter(
-            team__in=ids, kind__in=SLA_KINDS, due_at__gte=since, due_at__lt=now
+            team__in=ids, kind__in=SLA_KINDS, due_at__gte=since, due_at__lte=now
         )
         .exclude(state=State.CANCELLED)
         .values("team")
@@ -61,7 +61,7 @@ def team_figures(teams, since: datetime, now: datetime) -> dict[int, TeamFigures
     surveys = {
         row["ticket__team"]: row
         for row in Survey.objects.filter(
-            ticket__team__in=ids, answered_at__gte=since, answered_at__lt=now
+            ticket__team__in=ids, answered_at__gte=since, answered_at__lte=now
         )
         .values("ticket__team")
         .annotate(answered=Count("pk"), good=Count("pk", filter=Q(rating="good")))

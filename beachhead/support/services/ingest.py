@@ -122,6 +122,18 @@ def _reject(raw: bytes, source: str, error: str, parsed: ParsedMessage | None = 
     return IngestResult("rejected", error=error)
 
 
+def _header_block(raw: bytes) -> ParsedMessage | None:
+    """Sender and subject of a mail too big to parse whole, for the admin's list."""
+    from beachhead.support.mail import MailParseError, parse_message
+
+    head = raw[:65536]
+    ends = [i for i in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if i >= 0]
+    try:
+        return parse_message(head[: min(ends, default=len(head))] + b"\n\n")
+    except MailParseError:
+        return None
+
+
 def ingest(raw: bytes, *, source: str = "") -> IngestResult:
     """Turn one raw e-mail into a ticket or a message (see the module docstring)."""
     from beachhead.support.mail import MailParseError, parse_message
@@ -131,7 +143,8 @@ def ingest(raw: bytes, *, source: str = "") -> IngestResult:
         return _reject(
             raw,
             source,
-            f"The message is {len(raw) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB.",
+            f"The message is {len(raw):,} bytes; the limit is {limit:,} bytes.",
+            _header_block(raw),
         )
     try:
         parsed = parse_message(

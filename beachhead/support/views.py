@@ -1,11 +1,798 @@
-"""Agent pages of the support desk (being built)."""
+"""Agent pages of the support desk: the ticket list (served by saved views), a ticket with its
+conversation, SLA promises and customer panel, the reply and properties forms (htmx), logging
+a ticket, the desk overview, team health and the rejected-mail pages for admins.
 
-from django.http import HttpResponse
+Views are thin: rows come through the access layer (a ticket the user may not see is a 404),
+changes through ``services/`` (one call each), and the services' errors come back onto forms.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from beachhead.accounts.models import Account, Contact
+from beachhead.commitments.models import Commitment, State
+from beachhead.core import timeline
+from beachhead.core.access import Action, may, scoped
+from beachhead.core.models import Team, User
+from beachhead.core.roles import Operation, can
+from beachhead.support.forms import PropertiesForm, ReplyForm, TicketForm
+from beachhead.support.models import (
+    UNSOLVED_STATUSES,
+    Attachment,
+    InboundMail,
+    Message,
+    Priority,
+    ReplyTemplate,
+    Status,
+    TeamAlert,
+    Ticket,
+)
+from beachhead.support.services import alerts, ingest, routing
+from beachhead.support.services import tickets as services
+from beachhead.support.services.sla import SLA_KINDS
+
+#: At most this many rows of each kind on a ticket's page.
+PAGE_MESSAGES = 300
+PAGE_CUSTOMER_PROMISES = 8
+PAGE_TIMELINE = 10
+PAGE_QUEUE = 200
+#: The desk's "at risk or broken now" table.
+PAGE_AT_RISK = 20
+#: What the rejected-mail page shows of the raw source.
+RAW_PREVIEW_BYTES = 20 * 1024
+#: Roles that work tickets (the assignee select offers them when they cover the market).
+DESK_ROLES = ("support_agent", "regional_manager", "customer_success")
+#: Our list parameters in the saved views' grammar (``/support/?status=unsolved&assignee=me``).
+_LIST_FILTERS = {"status": "status", "priority": "priority", "channel": "channel",
+                 "market": "market__code"}  # fmt: skip
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- The list ----------------------------------------------------------------------------------
 
 
-ticket_list = desk = create = ticket = reply = properties = template_text = attachment = _todo
-teams = rejected = rejected_detail = rejected_retry = _todo
+def saved_views_url(params) -> str:
+    """``/lists/tickets/`` with our query parameters as saved-view filters."""
+    url = reverse("savedviews:list", args=["tickets"])
+    query: list[tuple[str, str]] = []
+    for name, path in _LIST_FILTERS.items():
+        values = [v.strip() for v in (params.get(name) or "").split(",") if v.strip()]
+        if name == "status" and "unsolved" in values:
+            values = [v for v in values if v != "unsolved"] + list(UNSOLVED_STATUSES)
+        values = [v.upper() if name == "market" else v.lower() for v in values]
+        if values:
+            query.append(("f", f"{path}:in:{','.join(dict.fromkeys(values))}"))
+    assignee = (params.get("assignee") or "").strip()
+    if assignee == "me":
+        query.append(("f", "assignee:eq:@me"))
+    elif assignee == "none":
+        query.append(("f", "assignee:empty"))
+    elif assignee.isdigit():
+        query.append(("f", f"assignee:eq:{assignee}"))
+    tag = (params.get("tag") or "").strip().lower()
+    if tag:
+        query.append(("f", f"tags:contains:{tag}"))
+    if params.get("q"):
+        query.append(("q", params["q"]))
+    if params.get("sort"):
+        query.append(("sort", params["sort"]))
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@login_required
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    return redirect(saved_views_url(request.GET))
+
+
+# --- A ticket ----------------------------------------------------------------------------------
+
+
+def _ticket_or_404(user, pk: int) -> Ticket:
+    return get_object_or_404(
+        scoped(Ticket, user).select_related(
+            "market",
+            "account",
+            "account__market",
+            "account__owner",
+            "account__csm",
+            "requester",
+            "assignee",
+            "team",
+            "sla_policy",
+        ),
+        pk=pk,
+    )
+
+
+def _customer_tz(ticket: Ticket) -> str:
+    """Where the customer is: the requester's own zone when known, else the market's."""
+    if ticket.requester_id and ticket.requester and ticket.requester.timezone:
+        return ticket.requester.timezone
+    return ticket.market.timezone
+
+
+def _assignees(ticket: Ticket) -> list[User]:
+    """Active people of the desk's roles who cover the ticket's market (and whoever holds it)."""
+    code = ticket.market.code
+    people = [
+        u
+        for u in User.objects.filter(is_active=True, role__in=DESK_ROLES).order_by(
+            "first_name", "last_name", "username"
+        )
+        if code in (u.market_codes or [])
+    ]
+    if ticket.assignee_id and ticket.assignee_id not in {u.pk for u in people}:
+        people.insert(0, ticket.assignee)
+    return people
+
+
+def _commitments(ticket: Ticket, user, now) -> list[Commitment]:
+    """The promises about this ticket the user may see: open ones first (by due time), then
+    the rest, newest first; cancelled ones are left out."""
+    rows = list(
+        Commitment.objects.visible_to(user)
+        .filter(
+            subject_type=ContentType.objects.get_for_model(Ticket),
+            subject_id=str(ticket.pk),
+        )
+        .exclude(state=State.CANCELLED)
+        .select_related("owner", "team", "market")
+        .order_by("due_at", "pk")
+    )
+    for row in rows:
+        row.health_now = row.health(now)
+    opened = [r for r in rows if r.state == State.OPEN]
+    done = sorted(
+        (r for r in rows if r.state != State.OPEN),
+        key=lambda r: r.resolved_at or r.broken_at or r.due_at,
+        reverse=True,
+    )
+    return opened + done
+
+
+def _customer_promises(ticket: Ticket, user, now) -> list[Commitment]:
+    """The customer's other open promises (any pillar), soonest first."""
+    if ticket.account_id is None:
+        return []
+    rows = list(
+        Commitment.objects.visible_to(user)
+        .filter(
+            customer_type=ContentType.objects.get_for_model(Account),
+            customer_id=str(ticket.account_id),
+            state=State.OPEN,
+        )
+        .exclude(subject_type=ContentType.objects.get_for_model(Ticket), subject_id=str(ticket.pk))
+        .select_related("owner", "team", "market")
+        .order_by("due_at", "pk")[:PAGE_CUSTOMER_PROMISES]
+    )
+    for row in rows:
+        row.health_now = row.health(now)
+    return rows
+
+
+def _queue_neighbours(ticket: Ticket, user) -> tuple[int | None, int | None]:
+    """The previous and next ticket of the viewer's queue (assigned to them, unsolved, soonest
+    SLA first) for the j / k shortcuts; one query on the assignee index."""
+    queue = list(
+        scoped(Ticket, user)
+        .filter(assignee_id=user.pk, status__in=UNSOLVED_STATUSES)
+        .order_by("sla_due_at", "pk")
+        .values_list("pk", flat=True)[:PAGE_QUEUE]
+    )
+    if ticket.pk not in queue:
+        return None, queue[0] if queue else None
+    at = queue.index(ticket.pk)
+    return (queue[at - 1] if at > 0 else None), (queue[at + 1] if at + 1 < len(queue) else None)
+
+
+def _properties_form(ticket: Ticket, data=None) -> PropertiesForm:
+    return PropertiesForm(
+        data,
+        assignees=_assignees(ticket),
+        initial={
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "assignee": str(ticket.assignee_id or ""),
+            "tags": ticket.tags,
+            "product_version": ticket.product_version,
+        },
+        prefix="props",
+    )
+
+
+def _panel_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
+    """What the header badges, the SLA card and the properties card need."""
+    now = timezone.now()
+    context = {
+        "ticket": ticket,
+        "now": now,
+        "customer_tz": _customer_tz(ticket),
+        "can_change": may(request.user, ticket, Action.CHANGE),
+        "commitments": _commitments(ticket, request.user, now),
+        "routing_note": _(ticket.routing_note) if ticket.routing_note else "",
+    }
+    if "properties_form" not in extra:
+        context["properties_form"] = _properties_form(ticket)
+    context.update(extra)
+    return context
+
+
+def _conversation(ticket: Ticket) -> tuple[list[Message], int]:
+    """The newest ``PAGE_MESSAGES`` messages, oldest first, with authors and attachments (three
+    queries however long the conversation)."""
+    rows = list(
+        Message.objects.filter(ticket_id=ticket.pk)
+        .select_related("author", "contact")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("-created_at", "-pk")[: PAGE_MESSAGES + 1]
+    )
+    hidden = max(0, ticket.message_count - PAGE_MESSAGES) if len(rows) > PAGE_MESSAGES else 0
+    return list(reversed(rows[:PAGE_MESSAGES])), hidden
+
+
+def _reply_form(ticket: Ticket, data=None, **initial) -> ReplyForm:
+    return ReplyForm(data, initial={"kind": "reply", **initial}, prefix="reply")
+
+
+@login_required
+@require_GET
+def ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ticket: the conversation oldest first and the reply box on the left; the promises,
+    the properties, the customer and their timeline on the right."""
+    user = request.user
+    ticket = _ticket_or_404(user, pk)
+    conversation, hidden = _conversation(ticket)
+    previous, following = _queue_neighbours(ticket, user)
+    context = _panel_context(
+        request,
+        ticket,
+        conversation=conversation,
+        hidden_messages=hidden,
+        reply_form=_reply_form(ticket),
+        templates=list(ReplyTemplate.objects.order_by("name")),
+        customer_promises=_customer_promises(ticket, user, timezone.now()),
+        timeline=timeline.timeline(ticket.account, user, limit=PAGE_TIMELINE)
+        if ticket.account_id
+        else [],
+        previous_ticket=previous,
+        next_ticket=following,
+    )
+    return render(request, "support/ticket.html", context)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a public reply or add an internal note (htmx: the reply box comes back, and the
+    conversation, promises and properties are swapped out of band)."""
+    ticket = _ticket_or_404(request.user, pk)
+    form = _reply_form(ticket, request.POST)
+    sent = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = services.do_reply(
+                ticket,
+                request.user,
+                data["body"],
+                public=form.public,
+                status=data.get("status_after") or None,
+                follow_up_at=data.get("follow_up_at"),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_service_errors(exc)
+    if not request.htmx:
+        if sent is not None:
+            messages.success(request, _("Reply sent.") if sent.is_public else _("Note added."))
+        else:
+            messages.error(request, " ".join(str(e) for e in form.errors.values()))
+        return redirect(ticket)
+    if sent is None:
+        return render(
+            request,
+            "support/partials/reply_box.html",
+            {
+                "ticket": ticket,
+                "reply_form": form,
+                "templates": list(ReplyTemplate.objects.order_by("name")),
+                "can_change": True,
+            },
+        )
+    ticket = _ticket_or_404(request.user, pk)
+    conversation, hidden = _conversation(ticket)
+    context = _panel_context(
+        request,
+        ticket,
+        conversation=conversation,
+        hidden_messages=hidden,
+        reply_form=_reply_form(ticket, kind="note" if not sent.is_public else "reply"),
+        templates=list(ReplyTemplate.objects.order_by("name")),
+        sent=sent,
+    )
+    response = render(request, "support/partials/reply_done.html", context)
+    response["HX-Trigger"] = "ticketChanged"
+    return response
+
+
+@login_required
+@require_POST
+def properties(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change priority, status, assignee, tags or product version (one service call)."""
+    ticket = _ticket_or_404(request.user, pk)
+    form = _properties_form(ticket, request.POST)
+    saved = False
+    if form.is_valid():
+        changes = form.changes(ticket)
+        try:
+            if changes:
+                services.do_update_ticket(ticket, request.user, changes)
+            saved = True
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_service_errors(exc)
+    if not request.htmx:
+        if saved:
+            messages.success(request, _("Ticket saved."))
+        else:
+            messages.error(request, " ".join(str(e) for e in form.errors.values()))
+        return redirect(ticket)
+    if saved:
+        ticket = _ticket_or_404(request.user, pk)
+        context = _panel_context(request, ticket, saved=True)
+    else:
+        context = _panel_context(request, ticket, properties_form=form)
+    response = render(request, "support/partials/properties_done.html", context)
+    if saved:
+        response["HX-Trigger"] = "ticketChanged"
+    return response
+
+
+class _Defaults(dict):
+    """``format_map`` leaves an unknown ``{placeholder}`` as it was."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _variant(template: ReplyTemplate, language: str, market_code: str, tone: str):
+    """The wording for the ticket: its language and market, else its language, else English;
+    the asked-for tone when there is a choice."""
+    variants = list(template.variants.all())
+    language = (language or "en").lower()
+    base = language.split("-")[0]
+
+    def same_language(v, lang) -> bool:
+        code = v.language.lower()
+        return code == lang or (lang == base and code.split("-")[0] == base)
+
+    steps = (
+        lambda v: same_language(v, language) and v.market_code == market_code,
+        lambda v: same_language(v, language) and not v.market_code,
+        lambda v: same_language(v, language),
+        lambda v: same_language(v, base),
+        lambda v: v.language.lower() == "en" and not v.market_code,
+        lambda v: v.language.lower().startswith("en"),
+    )
+    for accept in steps:
+        found = [v for v in variants if accept(v)]
+        if found:
+            return next((v for v in found if v.tone == tone), found[0])
+    return None
+
+
+@login_required
+@require_GET
+def template_text(request: HttpRequest, pk: int) -> JsonResponse:
+    """The text of a reply template for this ticket: the variant for its language, market and
+    the asked tone, with {customer} {agent} {ticket} {subject} {company} filled in."""
+    ticket = _ticket_or_404(request.user, pk)
+    key = (request.GET.get("template") or "").strip()
+    template = (
+        ReplyTemplate.objects.filter(pk=key).first()
+        if key.isdigit()
+        else ReplyTemplate.objects.filter(key=key).first()
+    )
+    if template is None:
+        raise Http404
+    variant = _variant(
+        template, ticket.language, ticket.market.code, request.GET.get("tone") or "formal"
+    )
+    if variant is None:
+        raise Http404
+    values = _Defaults(
+        customer=ticket.requester_label or _("customer"),
+        agent=request.user.display_name,
+        ticket=f"#{ticket.pk}",
+        subject=ticket.subject,
+        company=settings.BEACHHEAD_COMPANY_NAME,
+    )
+    try:
+        text = variant.body.format_map(values)
+    except (ValueError, IndexError, AttributeError, KeyError):
+        text = variant.body  # a stray brace: the wording as written beats an error
+    return JsonResponse(
+        {
+            "text": text,
+            "template": template.key,
+            "language": variant.language,
+            "market": variant.market_code,
+            "tone": variant.tone,
+        }
+    )
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Download a file of a message, for people who may see its ticket."""
+    item = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
+    if not scoped(Ticket, request.user).filter(pk=item.message.ticket_id).exists():
+        raise Http404
+    if item.rejected or not item.file:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    # Always a download: a file from a stranger is never rendered inside our pages.
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=item.filename,
+        content_type=item.content_type or "application/octet-stream",
+    )
+
+
+# --- Logging a ticket --------------------------------------------------------------------------
+
+
+def _account_options(user, query: str = "", selected: Account | None = None) -> list[Account]:
+    rows = scoped(Account, user).select_related("market")
+    if query:
+        rows = rows.filter(
+            Q(legal_name__icontains=query)
+            | Q(display_name__icontains=query)
+            | Q(latin_name__icontains=query)
+        )
+    found = list(rows.order_by("legal_name", "pk")[:100])
+    if selected is not None and selected not in found:
+        found.insert(0, selected)
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    """An agent logs a ticket (a phone call, a chat): the customer, who asked, and what."""
+    user = request.user
+    accounts = scoped(Account, user).select_related("market")
+    contacts = scoped(Contact, user)
+    if request.htmx and request.method == "GET":
+        # The account search and the contacts of the chosen account fill the selects.
+        if "account_q" in request.GET:
+            options = _account_options(user, request.GET["account_q"].strip())
+            return render(request, "support/partials/account_options.html", {"options": options})
+        account = accounts.filter(pk=request.GET.get("account") or 0).first()
+        people = (
+            list(contacts.filter(account=account).order_by("full_name", "pk")[:200])
+            if account
+            else []
+        )
+        return render(request, "support/partials/contact_options.html", {"options": people})
+    raw_account = request.POST.get("account") or request.GET.get("account") or ""
+    chosen = accounts.filter(pk=raw_account).first() if str(raw_account).isdigit() else None
+    form = TicketForm(
+        request.POST or None,
+        accounts=accounts,
+        contacts=contacts,
+        account_options=_account_options(user, selected=chosen),
+        contact_options=list(contacts.filter(account=chosen).order_by("full_name", "pk")[:200])
+        if chosen
+        else [],
+        initial={"account": str(chosen.pk) if chosen else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.do_create_ticket(
+                subject=data["subject"],
+                body_text=data["body"],
+                channel=data["channel"],
+                priority=data["priority"],
+                account=data.get("account"),
+                requester=data.get("requester"),
+                requester_email=data.get("requester_email") or "",
+                requester_name=data.get("requester_name") or "",
+                language=data.get("language") or "",
+                actor=user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Ticket #%(number)s logged.") % {"number": ticket.pk})
+            return redirect(ticket)
+    return render(request, "support/create.html", {"form": form})
+
+
+# --- The desk and team health ------------------------------------------------------------------
+
+
+def _require_desk(user) -> None:
+    if not can(user, Operation.VIEW_DESK):
+        raise PermissionDenied
+
+
+def _team_rows(user, now, alerts_since=None) -> list[dict]:
+    """Teams the user may see with breach rate and satisfaction over their window (30 days
+    unless the team's threshold says otherwise), their thresholds and recent alerts."""
+    teams = list(scoped(Team, user).select_related("manager", "threshold").order_by("kind", "name"))
+    if not teams:
+        return []
+    windows: dict[int, list[Team]] = {}
+    for team in teams:
+        threshold = getattr(team, "threshold", None)
+        windows.setdefault(threshold.window_days if threshold else 30, []).append(team)
+    figures = {}
+    for days, group in windows.items():
+        figures.update(alerts.team_figures(group, now - timedelta(days=days), now))
+    since = alerts_since or now - timedelta(days=30)
+    recent = {}
+    for row in TeamAlert.objects.filter(team__in=teams, raised_at__gte=since).order_by(
+        "team", "-raised_at"
+    ):
+        recent.setdefault(row.team_id, []).append(row)
+    rows = []
+    for team in teams:
+        threshold = getattr(team, "threshold", None)
+        figure = figures[team.pk]
+        rate, happy = figure.breach_rate, figure.satisfaction
+        rows.append(
+            {
+                "team": team,
+                "figures": figure,
+                "threshold": threshold,
+                "window": threshold.window_days if threshold else 30,
+                "alerts": recent.get(team.pk, []),
+                "over": bool(threshold and rate is not None and rate > threshold.max_breach_rate),
+                "under": bool(
+                    threshold and happy is not None and happy < threshold.min_satisfaction
+                ),
+            }
+        )
+    return rows
+
+
+def _on_shift(now) -> list[dict]:
+    agents = routing.agents_on_shift(now)
+    loads = (
+        dict(
+            Ticket.objects.filter(assignee__in=[a.pk for a in agents], status__in=UNSOLVED_STATUSES)
+            .values("assignee")
+            .annotate(n=Count("pk"))
+            .values_list("assignee", "n")
+        )
+        if agents
+        else {}
+    )
+    rows = [
+        {
+            "user": agent,
+            "languages": list(getattr(agent.agent_profile, "languages", None) or []),
+            "load": loads.get(agent.pk, 0),
+            "local": timezone.localtime(now, timezone=_zone(agent.timezone)),
+        }
+        for agent in agents
+    ]
+    return sorted(rows, key=lambda r: (r["load"], r["user"].display_name))
+
+
+def _zone(name: str):
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_current_timezone()
+
+
+def _at_risk(user, now) -> list[Commitment]:
+    """Open reply and resolution promises past their warning time, on tickets the user may
+    see, soonest due first (two bounded queries)."""
+    candidates = list(
+        Commitment.objects.visible_to(user)
+        .filter(
+            state=State.OPEN,
+            kind__in=SLA_KINDS,
+            warn_at__lte=now,
+            paused_at__isnull=True,
+            subject_type=ContentType.objects.get_for_model(Ticket),
+        )
+        .select_related("owner", "team", "market")
+        .order_by("due_at", "pk")[: PAGE_AT_RISK * 3]
+    )
+    ids = {int(c.subject_id) for c in candidates if c.subject_id.isdigit()}
+    tickets = {
+        t.pk: t
+        for t in scoped(Ticket, user).filter(pk__in=ids).select_related("assignee", "account")
+    }
+    rows = []
+    for c in candidates:
+        found = tickets.get(int(c.subject_id)) if c.subject_id.isdigit() else None
+        if found is None:
+            continue
+        c.ticket = found
+        c.health_now = c.health(now)
+        rows.append(c)
+        if len(rows) == PAGE_AT_RISK:
+            break
+    return rows
+
+
+@login_required
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    """The desk at a glance: what is waiting, what is about to break, who is on shift, and
+    how each team keeps its promises."""
+    user = request.user
+    _require_desk(user)
+    now = timezone.now()
+    tickets = scoped(Ticket, user)
+    grid = list(
+        tickets.filter(status__in=UNSOLVED_STATUSES)
+        .values("status", "priority")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_status = dict.fromkeys(UNSOLVED_STATUSES, 0)
+    by_priority = dict.fromkeys(Priority.values, 0)
+    for row in grid:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        by_priority[row["priority"]] = by_priority.get(row["priority"], 0) + row["n"]
+    unsolved = sum(by_status.values())
+    mine_and_unassigned = tickets.filter(status__in=UNSOLVED_STATUSES).aggregate(
+        mine=Count("pk", filter=Q(assignee_id=user.pk)),
+        unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+    )
+    has_any = unsolved > 0 or tickets.exists()
+    statuses = dict(Status.choices)
+    priorities = dict(Priority.choices)
+    context = {
+        "unsolved": unsolved,
+        "status_rows": [
+            {"key": s, "label": statuses[s], "count": by_status[s]} for s in UNSOLVED_STATUSES
+        ],
+        "priority_rows": [
+            {
+                "key": p,
+                "label": priorities[p],
+                "count": by_priority.get(p, 0),
+                "share": (by_priority.get(p, 0) * 100 / unsolved) if unsolved else 0,
+            }
+            for p in Priority.values
+        ],
+        "mine": mine_and_unassigned["mine"],
+        "unassigned": mine_and_unassigned["unassigned"],
+        "at_risk": _at_risk(user, now),
+        "on_shift": _on_shift(now),
+        "teams": _team_rows(user, now),
+        "has_any": has_any,
+        "imap_configured": bool(settings.BEACHHEAD_IMAP_URL),
+        "web_form_url": settings.BEACHHEAD_BASE_URL.rstrip("/") + reverse("support:web_form"),
+        "now": now,
+        "can_manage_mail": can(user, Operation.MANAGE_MAIL),
+        "rejected_count": InboundMail.objects.filter(status=InboundMail.Status.REJECTED).count()
+        if can(user, Operation.MANAGE_MAIL)
+        else 0,
+    }
+    return render(request, "support/desk.html", context)
+
+
+@login_required
+@require_GET
+def teams(request: HttpRequest) -> HttpResponse:
+    """Team health: in-house and outsourced teams, breach rate and satisfaction against their
+    thresholds, and the alerts they raised."""
+    user = request.user
+    _require_desk(user)
+    now = timezone.now()
+    rows = _team_rows(user, now, alerts_since=now - timedelta(days=90))
+    recent = sorted(
+        (a for row in rows for a in row["alerts"]), key=lambda a: a.raised_at, reverse=True
+    )[:30]
+    grouped = [(kind, list(items)) for kind, items in groupby(rows, key=lambda r: r["team"].kind)]
+    return render(
+        request,
+        "support/teams.html",
+        {"rows": rows, "grouped": grouped, "recent_alerts": recent, "now": now},
+    )
+
+
+# --- Rejected mail (admins) --------------------------------------------------------------------
+
+
+def _require_mail_admin(user) -> None:
+    if not can(user, Operation.MANAGE_MAIL):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def rejected(request: HttpRequest) -> HttpResponse:
+    """E-mail the desk could not turn into a message, kept whole for an admin."""
+    _require_mail_admin(request.user)
+    show = request.GET.get("show", "rejected")
+    rows = InboundMail.objects.visible_to(request.user).select_related("ticket")
+    if show != "all":
+        rows = rows.filter(status=InboundMail.Status.REJECTED)
+    page = Paginator(rows.order_by("-received_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "support/rejected_list.html", {"page": page, "show": show})
+
+
+@login_required
+@require_GET
+def rejected_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_mail_admin(request.user)
+    item = get_object_or_404(
+        InboundMail.objects.visible_to(request.user).select_related("ticket"), pk=pk
+    )
+    raw, missing = b"", False
+    try:
+        with item.raw.open("rb") as fh:
+            raw = fh.read(RAW_PREVIEW_BYTES)
+    except (FileNotFoundError, ValueError):
+        missing = True
+    return render(
+        request,
+        "support/rejected_detail.html",
+        {
+            "item": item,
+            "raw": raw.decode("utf-8", errors="replace"),
+            "truncated": item.size > RAW_PREVIEW_BYTES,
+            "preview_bytes": RAW_PREVIEW_BYTES,
+            "missing": missing,
+        },
+    )
+
+
+@login_required
+@require_POST
+def rejected_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a rejected mail through ingest again; to its ticket when it became one."""
+    _require_mail_admin(request.user)
+    item = get_object_or_404(InboundMail.objects.visible_to(request.user), pk=pk)
+    fingerprint = item.fingerprint
+    try:
+        result = ingest.retry(item)
+    except FileNotFoundError:
+        messages.error(request, _("The raw message is missing from storage; it cannot be retried."))
+        return redirect("support:rejected_detail", pk=pk)
+    if result.result in ("created", "appended", "duplicate") and result.ticket:
+        text = {
+            "created": _("The e-mail became ticket #%(number)s."),
+            "appended": _("The e-mail joined ticket #%(number)s."),
+            "duplicate": _("The e-mail was already on ticket #%(number)s."),
+        }[result.result] % {"number": result.ticket}
+        messages.success(request, text)
+        return redirect("support:ticket", pk=result.ticket)
+    messages.error(
+        request, _("Rejected again: %(error)s") % {"error": result.error or _("unknown error")}
+    )
+    again = InboundMail.objects.filter(fingerprint=fingerprint).first()
+    if again is not None:
+        return redirect("support:rejected_detail", pk=again.pk)
+    return redirect("support:rejected")

@@ -1,0 +1,101 @@
+"""Template helpers of the support desk: status and priority badges (an icon and a word with
+every colour), file sizes, and the label of a language code."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language_info
+
+from beachhead.support.models import Priority, Status
+
+register = template.Library()
+
+# Status and priority colours stay clear of the commitment-health colours (green, amber, red,
+# grey mean kept, at risk, broken, paused everywhere), and each badge carries an icon and a word.
+_STATUS = {
+    Status.NEW: ("bg-azure text-azure-fg", "sparkles"),
+    Status.OPEN: ("bg-blue-lt", "mail-opened"),
+    Status.PENDING: ("bg-purple-lt", "hourglass"),
+    Status.ON_HOLD: ("bg-indigo-lt", "hand-stop"),
+    Status.SOLVED: ("bg-teal-lt", "checks"),
+    Status.CLOSED: ("bg-dark-lt", "archive"),
+}
+_PRIORITY = {
+    Priority.URGENT: ("bg-pink text-pink-fg", "urgent"),
+    Priority.HIGH: ("bg-orange-lt", "chevrons-up"),
+    Priority.NORMAL: ("bg-blue-lt", "equal"),
+    Priority.LOW: ("bg-cyan-lt", "chevron-down"),
+}
+_STATUS_LABELS = dict(Status.choices)
+_PRIORITY_LABELS = dict(Priority.choices)
+
+
+@register.simple_tag
+def status_badge(status: str):
+    css, icon = _STATUS.get(status, ("bg-secondary-lt", "point"))
+    return format_html(
+        '<span class="badge {} ticket-status status-{}"><i class="ti ti-{} me-1"></i>{}</span>',
+        css,
+        status,
+        icon,
+        _STATUS_LABELS.get(status, status),
+    )
+
+
+@register.simple_tag
+def priority_badge(priority: str):
+    css, icon = _PRIORITY.get(priority, ("bg-secondary-lt", "point"))
+    return format_html(
+        '<span class="badge {} ticket-priority priority-{}"><i class="ti ti-{} me-1"></i>{}</span>',
+        css,
+        priority,
+        icon,
+        _PRIORITY_LABELS.get(priority, priority),
+    )
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """``ja`` → 日本語 (the language's own name, as the language switcher shows it)."""
+    if not code:
+        return "—"
+    for candidate in (code, code.split("-")[0]):
+        try:
+            return get_language_info(candidate)["name_local"]
+        except KeyError:
+            continue
+    return code
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+
+
+@register.filter
+def initials(name: str) -> str:
+    """山田 太郎 → 山田; Lena Hoffmann → LH; yamada@example.jp → YA (for avatars)."""
+    name = (name or "").strip()
+    if not name:
+        return "?"
+    if _is_cjk(name[0]):
+        return name.split()[0][:2]
+    words = [w for w in name.replace("@", " ").replace(".", " ").split() if w]
+    if len(words) >= 2 and "@" not in name:
+        return (words[0][0] + words[1][0]).upper()
+    return words[0][:2].upper()
+
+
+@register.simple_tag
+def author_of(message, ticket=None) -> str:
+    """Who wrote a message: the sender for customer messages, the agent for ours."""
+    if message.kind == "inbound":
+        contact = message.contact if message.contact_id else None
+        return (
+            message.from_name
+            or (contact.full_name if contact else "")
+            or message.from_address
+            or (ticket.requester_label if ticket else "")
+        )
+    author = message.author if message.author_id else None
+    return (author.display_name if author else "") or message.from_name

@@ -245,6 +245,7 @@ def _wipe_accounts() -> None:
     from beachhead.accounts.models import Account, Contact, Deployment, DeploymentEvent, Opportunity
 
     models = (DeploymentEvent, Deployment, Opportunity, Contact, Account)
+    wipe_tickets()  # tickets point at accounts and contacts
     LogEntry.objects.filter(
         content_type__in=ContentType.objects.get_for_models(*models).values()
     ).delete()
@@ -465,3 +466,380 @@ def _recount_production_nodes() -> None:
     Account.objects.update(
         production_nodes=Coalesce(Subquery(nodes, output_field=IntegerField()), 0)
     )
+
+
+# --- Support tickets ------------------------------------------------------------------------
+
+#: The support desk at full scale (the support issue's "Scale targets"); small is 1/100.
+TICKET_COUNTS = {"tickets": 1_000_000, "messages_per_ticket": 5}
+#: Markets with a bench desk team and agents on shifts around the clock (routing has someone).
+DESK_MARKETS = {
+    "JP": ("Asia/Tokyo", ["ja", "en"]),
+    "CN": ("Asia/Shanghai", ["zh-hans", "zh", "en"]),
+    "KR": ("Asia/Seoul", ["ko", "en"]),
+    "US": ("America/New_York", ["en"]),
+    "DE": ("Europe/Berlin", ["de", "en"]),
+    "GB": ("Europe/London", ["en"]),
+}
+#: Subjects and texts of the seeded conversation, in the desk's three languages (and others).
+TICKET_TEXTS = [
+    ("en", "Cannot log in after the upgrade", "Since the upgrade to 7.5 our users get an error "
+     "when they sign in. The log says the session store is unavailable. Could you help?"),
+    ("en", "Invoice shows the wrong currency", "Our last invoice is in USD but the contract "
+     "says EUR. Please send a corrected invoice to accounts payable."),
+    ("ja", "アップグレード後にログインできません", "7.5 へのアップグレード以降、ユーザーがサインイン"
+     "するとエラーになります。ログにはセッションストアが利用できないと表示されます。"),
+    ("ja", "請求書の金額について", "先月の請求書の金額が見積書と異なっています。ご確認のうえ、"
+     "修正版をお送りいただけますでしょうか。よろしくお願いいたします。"),
+    ("zh-hans", "升级后无法登录", "升级到 7.5 版本后，用户登录时出现错误。日志显示会话存储不可用，"
+     "请尽快协助处理。"),
+    ("zh-hans", "集群性能下降", "从昨天开始，生产集群的查询延迟明显增加，P99 从 50 毫秒上升到 "
+     "800 毫秒。请帮忙排查原因。"),
+    ("de", "Leistungsproblem im Produktionscluster", "Seit gestern sind die Abfragen im "
+     "Produktionscluster deutlich langsamer. Bitte um Rückmeldung."),
+    ("ko", "백업 작업이 실패합니다", "어젯밤부터 예약된 백업 작업이 시간 초과로 실패하고 있습니다. "
+     "확인 부탁드립니다."),
+    ("en", "Question about the SLA report", "Where can we download the monthly SLA report for "
+     "our account? The portal link returns an empty page."),
+    ("en", "Node fails to join the cluster", "After replacing a disk, node 4 fails to join the "
+     "cluster with 'region unavailable'. We attached the logs."),
+]  # fmt: skip
+TICKET_TAGS = ["billing", "login upgrade", "performance", "", "install", "backup", "sla-report"]
+BENCH_DESK_ADMIN = "bench.deskadmin"
+
+
+def ticket_targets(factor: float) -> dict[str, int]:
+    tickets = max(100, int(TICKET_COUNTS["tickets"] * factor))
+    return {"tickets": tickets, "messages": tickets * TICKET_COUNTS["messages_per_ticket"]}
+
+
+def _ticket_counts() -> dict[str, int]:
+    from beachhead.support.models import Message, Ticket
+
+    return {"tickets": Ticket.objects.count(), "messages": Message.objects.count()}
+
+
+def desk_admin():
+    """A global admin: the CSV export of every ticket and the raw-mail endpoint use it."""
+    from beachhead.core.models import User
+    from beachhead.core.services import do_create_user
+
+    user = User.objects.filter(username=BENCH_DESK_ADMIN).first()
+    if user is None:
+        user, _pw = do_create_user(
+            username=BENCH_DESK_ADMIN, role="admin", password="x", validate=False
+        )
+    return user
+
+
+def seed_desk() -> dict:
+    """Bench teams and agents (three eight-hour shifts a day, every day, in each desk market's
+    time zone) so that routing always finds someone on shift; idempotent."""
+    import datetime as _dt
+
+    from beachhead.core.models import Team, User
+    from beachhead.core.services import do_create_user
+    from beachhead.support.models import AgentProfile, Shift
+
+    _owner()  # the markets
+    teams = {}
+    for code, (zone, languages) in DESK_MARKETS.items():
+        team, _created = Team.objects.get_or_create(
+            name=f"Bench desk {code}", defaults={"market_code": code, "timezone": zone}
+        )
+        teams[code] = team
+        for slot, start in enumerate((0, 8, 16)):
+            username = f"bench.agent.{code.lower()}{slot}"
+            user = User.objects.filter(username=username).first()
+            if user is not None:
+                continue
+            user, _pw = do_create_user(
+                username=username,
+                role="support_agent",
+                markets=[code],
+                password="x",
+                timezone_name=zone,
+                validate=False,
+            )
+            AgentProfile.objects.create(user=user, languages=languages)
+            end = _dt.time((start + 8) % 24)
+            Shift.objects.bulk_create(
+                Shift(user=user, weekday=day, start=_dt.time(start), end=end) for day in range(7)
+            )
+            team.members.add(user)
+    return teams
+
+
+def wipe_tickets() -> None:
+    """Every ticket and what hangs on it (messages, attachments, surveys, SLA commitments,
+    audit entries), with raw deletes: the accounts wipe calls it first, as tickets point at
+    accounts and contacts."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from beachhead.commitments.models import Commitment, CommitmentEvent
+    from beachhead.support.models import Attachment, InboundMail, Message, Survey, Ticket
+
+    ct = ContentType.objects.get_for_model(Ticket)
+    LogEntry.objects.filter(content_type=ct).delete()
+    promises = Commitment.objects.filter(subject_type=ct)
+    CommitmentEvent.objects.filter(commitment__in=promises).delete()
+    promises.delete()
+    _wipe(Attachment, Survey, InboundMail, Message, Ticket)
+
+
+def delete_tickets_after(ticket_pk: int) -> int:
+    """Remove the tickets a measurement made (pk above ``ticket_pk``) with their messages,
+    SLA commitments and audit entries, so the dataset keeps its size and the sweep's
+    commitment count stays as built."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from beachhead.accounts.models import Contact
+    from beachhead.commitments.models import Commitment, CommitmentEvent
+    from beachhead.core.models import Notification
+    from beachhead.support.models import Attachment, InboundMail, Message, Survey, Ticket
+
+    ct = ContentType.objects.get_for_model(Ticket)
+    made = Ticket.objects.filter(pk__gt=ticket_pk)
+    ids = [str(pk) for pk in made.values_list("pk", flat=True)]
+    if not ids:
+        return 0
+    with transaction.atomic():
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            promises = Commitment.objects.filter(subject_type=ct, subject_id__in=chunk)
+            Notification.objects.filter(
+                key__in=[f"commitment:{pk}" for pk in promises.values_list("pk", flat=True)]
+            ).delete()
+            CommitmentEvent.objects.filter(commitment__in=promises).delete()
+            promises.delete()
+            LogEntry.objects.filter(content_type=ct, object_pk__in=chunk).delete()
+        Attachment.objects.filter(message__ticket__pk__gt=ticket_pk).delete()
+        Survey.objects.filter(ticket__pk__gt=ticket_pk).delete()
+        InboundMail.objects.filter(ticket__pk__gt=ticket_pk).update(ticket=None)
+        Message.objects.filter(ticket__pk__gt=ticket_pk)._raw_delete(Message.objects.db)
+        made._raw_delete(Ticket.objects.db)
+        # Senders the measurement introduced (ingest makes unknown senders contacts).
+        Contact.objects.filter(email__endswith="@bench-mail.example").delete()
+    return len(ids)
+
+
+def seed_tickets(factor: float) -> dict[str, int]:
+    """Tickets and their conversations at ``factor`` × ``TICKET_COUNTS``, over the accounts
+    dataset (built first at the same factor): reused when the counts match.
+
+    Built with set-based INSERT … SELECT over a sequence, in batches: statuses mostly solved
+    or closed (10 % unsolved: new 3 %, open 4 %, pending 2 %, on hold 1 %), priorities urgent
+    5 %, high 20 %, normal 55 %, low 20 %, markets those of the accounts (spread evenly over
+    them), every tenth ticket from the phone (the CSV export's filter), created over two
+    years, five messages each (customer, reply, customer, reply, internal note) with e-mail
+    threading ids, texts in English, Japanese, Chinese, German and Korean; unsolved tickets
+    carry an ``sla_due_at`` (their SLA commitments are not in the ledger: the sweep's dataset
+    owns that table).
+    """
+    targets = ticket_targets(factor)
+    seed_desk()
+    desk_admin()
+    if _ticket_counts() == targets and _open_tickets() == _expected_open(targets["tickets"]):
+        return targets
+    if connection.vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError("The tickets dataset is built on SQLite and PostgreSQL.")
+    wipe_tickets()
+    _build_tickets(targets["tickets"])
+    _analyze("support_ticket", "support_message")
+    counts = _ticket_counts()
+    assert counts == targets, (counts, targets)
+    return targets
+
+
+def _expected_open(total: int) -> int:
+    """How many tickets the builder makes open (the SQL's status formula, in Python): a
+    dataset built by an older formula is rebuilt, not reused."""
+    return sum(1 for n in range(1, total + 1) if 3 <= (n * 2654435761 % 1000003) % 100 < 7)
+
+
+def _open_tickets() -> int:
+    from beachhead.support.models import Ticket
+
+    return Ticket.objects.filter(status="open").count()
+
+
+def _tmp_tables(cursor, vendor: str) -> None:
+    from beachhead.accounts.models import Account, Contact
+    from beachhead.core.models import Team, User
+
+    for name in ("bench_acc", "bench_text", "bench_agent"):
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    temp = "TEMP " if vendor == "sqlite" else "TEMPORARY "
+    cursor.execute(
+        f"CREATE {temp}TABLE bench_acc (i INTEGER PRIMARY KEY, account_id BIGINT, "
+        "market_id BIGINT, contact_id BIGINT, email VARCHAR(254), name VARCHAR(200), "
+        "language VARCHAR(16))"
+    )
+    first_contact = {}
+    for account_id, pk, email, name, language in (
+        Contact.objects.filter(account__isnull=False)
+        .order_by("-pk")
+        .values_list("account_id", "pk", "email", "full_name", "language")
+    ):
+        first_contact[account_id] = (pk, email, name, language)
+    rows = []
+    accounts = Account.objects.order_by("pk").values_list("pk", "market_id", "market__languages")
+    for i, (pk, market_id, languages) in enumerate(accounts):
+        contact = first_contact.get(pk, (None, "", "", ""))
+        language = (contact[3] or (languages or ["en"])[0]).lower()[:16]
+        rows.append((i, pk, market_id, contact[0], contact[1], contact[2][:200], language))
+    assert rows, "build the accounts dataset first"
+    cursor.executemany("INSERT INTO bench_acc VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+    cursor.execute(
+        f"CREATE {temp}TABLE bench_text (i INTEGER PRIMARY KEY, language VARCHAR(16), "
+        "subject VARCHAR(300), body TEXT)"
+    )
+    cursor.executemany(
+        "INSERT INTO bench_text VALUES (%s, %s, %s, %s)",
+        [(i, *text) for i, text in enumerate(TICKET_TEXTS)],
+    )
+    cursor.execute(
+        f"CREATE {temp}TABLE bench_agent (i INTEGER PRIMARY KEY, user_id BIGINT, "
+        "team_id BIGINT, name VARCHAR(200))"
+    )
+    agents = []
+    for team in Team.objects.filter(name__startswith="Bench desk ").order_by("pk"):
+        for user in User.objects.filter(teams=team).order_by("pk"):
+            agents.append((len(agents), user.pk, team.pk, user.username))
+    cursor.executemany("INSERT INTO bench_agent VALUES (%s, %s, %s, %s)", agents)
+    return len(rows), len(agents)
+
+
+def _build_tickets(total: int, batch: int = 100_000) -> None:
+    """INSERT … SELECT in batches of ``batch`` tickets (and their messages)."""
+    import sys
+    import time
+
+    vendor = connection.vendor
+    now = _fmt(NOW)
+    span = 730 * 86400  # two years, in seconds
+
+    if vendor == "sqlite":
+
+        def plus(base: str, seconds: str) -> str:
+            return f"datetime({base}, ({seconds}) || ' seconds')"
+
+        base = f"'{now}'"
+        seq = "WITH RECURSIVE seq(n) AS (SELECT %s UNION ALL SELECT n + 1 FROM seq WHERE n < %s) "
+        source = "seq"
+    else:
+
+        def plus(base: str, seconds: str) -> str:
+            return f"({base} + ({seconds}) * interval '1 second')"
+
+        base = f"'{now}+00'::timestamptz"
+        seq = ""
+        source = "generate_series(%s, %s) AS seq(n)"
+    n_accounts = None
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        n_accounts, n_agents = _tmp_tables(cursor, vendor)
+        texts = len(TICKET_TEXTS)
+        tags = " ".join(  # a CASE over n % len(TICKET_TAGS)
+            f"WHEN {i} THEN '{tag}'" for i, tag in enumerate(TICKET_TAGS)
+        )
+        status = (
+            "CASE WHEN s < 3 THEN 'new' WHEN s < 7 THEN 'open' WHEN s < 9 THEN 'pending' "
+            "WHEN s < 10 THEN 'on_hold' WHEN s < 40 THEN 'solved' ELSE 'closed' END"
+        )
+        priority = (
+            "CASE WHEN p < 5 THEN 'urgent' WHEN p < 25 THEN 'high' WHEN p < 80 THEN 'normal' "
+            "ELSE 'low' END"
+        )
+        rank = "CASE WHEN p < 5 THEN 0 WHEN p < 25 THEN 1 WHEN p < 80 THEN 2 ELSE 3 END"
+        channel = (
+            "CASE n % 10 WHEN 0 THEN 'phone' WHEN 7 THEN 'web_form' WHEN 8 THEN 'portal' "
+            "WHEN 9 THEN 'api' ELSE 'email' END"
+        )
+        created = plus(base, f"-{span} + (n - 1) * {span // max(1, total)} + (n % 3600)")
+        unsolved = "s < 10"
+        # Unsolved tickets moved within the last two weeks; the others a day or so after
+        # they were opened.
+        updated = (
+            f"CASE WHEN {unsolved} THEN {plus(base, '-(n % 20160) * 60')} "
+            f"ELSE {plus(created, '3600 * (2 + n % 46)')} END"
+        )
+        due = f"CASE WHEN s < 7 OR s = 9 THEN {plus(base, '((n % 2880) - 480) * 60')} ELSE NULL END"
+        inner = f"""
+            SELECT n, ((n * 2654435761) % 1000003) % 100 AS s,
+                   ((n * 40503) % 65537) % 100 AS p, a.*, x.subject,
+                   x.language AS text_language, g.user_id AS agent_id, g.team_id AS agent_team
+            FROM {source}
+            JOIN bench_acc a ON a.i = (n * 7919) % {n_accounts}
+            JOIN bench_text x ON x.i = n % {texts}
+            JOIN bench_agent g ON g.i = n % {n_agents}
+        """
+        ticket_sql = f"""{seq}
+            INSERT INTO support_ticket (subject, account_id, requester_id, requester_email,
+              requester_name, market_id, channel, language, priority, priority_rank, status,
+              assignee_id, team_id, tags, product_version, sla_due_at, routing_note,
+              created_at, updated_at, first_replied_at, last_customer_at, last_reply_at,
+              solved_at, message_count, satisfaction)
+            SELECT subject, account_id, contact_id, COALESCE(email, ''), COALESCE(name, ''),
+              market_id, {channel}, language, {priority}, {rank}, {status},
+              agent_id, agent_team, CASE n % {len(TICKET_TAGS)} {tags} END,
+              'v7.5.' || (n % 5), {due}, '',
+              {created}, {updated}, {plus(created, "3600")}, {plus(created, "7200")},
+              {plus(created, "10800")},
+              CASE WHEN s >= 10 THEN {updated} ELSE NULL END,
+              5,
+              CASE WHEN s >= 10 AND n % 7 = 0 THEN 'good'
+                   WHEN s >= 10 AND n % 29 = 0 THEN 'bad' ELSE '' END
+            FROM ({inner}) AS t
+            ORDER BY n
+        """
+        kinds = (  # k: kind, from the customer?
+            (1, "inbound"), (2, "reply"), (3, "inbound"), (4, "reply"), (5, "note")
+        )  # fmt: skip
+        k_rows = " UNION ALL ".join(f"SELECT {k} AS k, '{kind}' AS kind" for k, kind in kinds)
+        mid = "'b' || t.id || '.' || k.k || '@bench.beachhead.localhost'"
+        prev = "'b' || t.id || '.' || (k.k - 1) || '@bench.beachhead.localhost'"
+        msg_created = (
+            "datetime(t.created_at, '+' || (k.k - 1) || ' hours')"
+            if vendor == "sqlite"
+            else "(t.created_at + (k.k - 1) * interval '1 hour')"
+        )
+        message_sql = f"""
+            INSERT INTO support_message (ticket_id, kind, channel, author_id, contact_id,
+              from_name, from_address, body_text, body_quoted, body_html, message_id,
+              in_reply_to, "references", dedup_key, language, notes, created_at, sent_at)
+            SELECT t.id, k.kind,
+              CASE WHEN k.kind = 'inbound' THEN t.channel ELSE 'email' END,
+              CASE WHEN k.kind = 'inbound' THEN NULL ELSE t.assignee_id END,
+              CASE WHEN k.kind = 'inbound' THEN t.requester_id ELSE NULL END,
+              CASE WHEN k.kind = 'inbound' THEN t.requester_name ELSE '' END,
+              CASE WHEN k.kind = 'inbound' THEN t.requester_email ELSE '' END,
+              x.body, '', '',
+              CASE WHEN k.kind = 'note' THEN '' ELSE {mid} END,
+              CASE WHEN k.k > 1 AND k.kind <> 'note' THEN {prev} ELSE '' END,
+              '',
+              CASE WHEN k.kind = 'inbound' THEN 'mid:' || {mid} ELSE NULL END,
+              t.language, '', {msg_created},
+              CASE WHEN k.kind = 'reply' THEN {msg_created} ELSE NULL END
+            FROM support_ticket t
+            CROSS JOIN ({k_rows}) AS k
+            JOIN bench_text x ON x.i = (t.id + k.k) % {texts}
+            WHERE t.id > %s
+            ORDER BY t.id, k.k
+        """
+        for first in range(1, total + 1, batch):
+            last = min(total, first + batch - 1)
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM support_ticket")
+            before = cursor.fetchone()[0]
+            # Parameters make "%" a placeholder's mark on both drivers: modulo is "%%".
+            cursor.execute(ticket_sql.replace(" % ", " %% "), [first, last])
+            cursor.execute(message_sql.replace(" % ", " %% "), [before])
+            print(
+                f"    tickets {last:,}/{total:,} in {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+        for name in ("bench_acc", "bench_text", "bench_agent"):
+            cursor.execute(f"DROP TABLE {name}")

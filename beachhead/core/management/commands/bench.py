@@ -13,6 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--db", choices=["sqlite", "postgresql", "mysql"], default="sqlite")
         parser.add_argument("--only", action="append", default=[])
         parser.add_argument("--check", action="store_true", help="Fail when 3× over a target.")
+        parser.add_argument("--with-http", action="store_true", help="HTTP load at small scale.")
+        parser.add_argument("--with-peer", action="store_true", help="Peer at small scale.")
 
     def handle(self, *args, **options):
         # A child process: the benchmark sets up Django on its own database, not this one.
@@ -20,6 +22,7 @@ class Command(BaseCommand):
         command += ["--scale", options["scale"], "--db", options["db"]]
         for name in options["only"]:
             command += ["--only", name]
-        if options["check"]:
-            command.append("--check")
+        for flag in ("check", "with_http", "with_peer"):
+            if options[flag]:
+                command.append("--" + flag.replace("_", "-"))
         sys.exit(subprocess.call(command))

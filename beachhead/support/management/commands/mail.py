@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from beachhead.support.models import InboundMail
@@ -182,9 +183,12 @@ class Command(BaseCommand):
             while True:
                 try:
                     imap.poll_once(url, on_result=emit)
-                except (imaplib.IMAP4.error, OSError) as exc:
-                    # The server may be away for a moment: say so and try again next round.
+                except (imaplib.IMAP4.error, OSError, DatabaseError) as exc:
+                    # The mail server or the database may be away for a moment: say so, drop a
+                    # broken database connection, and try again next round.
                     self.stderr.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} {target.label}: {exc}")
+                    if isinstance(exc, DatabaseError):
+                        close_old_connections()
                 time.sleep(every)
         except KeyboardInterrupt:
             self.stderr.write("Stopped.")

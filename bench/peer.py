@@ -169,9 +169,11 @@ def seed():
         plus = lambda b, s: f"({b} + ({s}) * interval '1 second')"
         base = f"'{now}+00'::timestamptz"
         seq = ""
-        source = "generate_series(%s, %s) AS seq(n)"
+        source = "generate_series(%s::bigint, %s::bigint) AS seq(n)"
         temp = "TEMPORARY"
     with transaction.atomic(), connection.cursor() as c:
+        if vendor == "sqlite":
+            c.execute("PRAGMA cache_size = -1000000")
         for name in ("peer_acc", "peer_agent", "peer_text"):
             c.execute(f"DROP TABLE IF EXISTS {name}")
         c.execute(f"CREATE {temp} TABLE peer_acc (i INTEGER PRIMARY KEY, queue_id BIGINT)")

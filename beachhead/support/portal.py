@@ -19,11 +19,12 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beachhead.markets.vocabulary import COMPLIANCE, label
@@ -69,7 +70,9 @@ class StyledForm(forms.Form):
 class RequestForm(StyledForm):
     """What every request has: a subject, a description, a priority and a language."""
 
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=rules.SUBJECT_MAX)
+    subject = forms.CharField(
+        label=pgettext_lazy("request", "Subject"), max_length=rules.SUBJECT_MAX
+    )
     description = forms.CharField(
         label=gettext_lazy("Description"),
         max_length=rules.TEXT_MAX,
@@ -149,7 +152,7 @@ class SurveyForm(StyledForm):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=gettext_lazy("Anything you would like to tell us? (optional)"),
+        label=gettext_lazy("Anything you would like to tell us?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -353,8 +356,9 @@ def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as exc:
         status = 404 if exc.code == "invalid" else 410
         return _page(request, "sign_in_failed.html", {"state": exc.code}, status=status)
-    # A new session key: a key planted before sign-in is worthless after it.
+    # A new session key and CSRF token: whatever was planted before sign-in is worthless after.
     request.session.cycle_key()
+    rotate_token(request)
     request.session[rules.SESSION_KEY] = contact.pk
     request.session[TZ_KEY] = rules.valid_timezone(request.POST.get("tz", ""))
     request.session.pop(LINK_KEY, None)

@@ -423,7 +423,11 @@ def send_link_now(email: str, fallback_language: str = "", now: datetime | None 
     with translation.override(mail_language(first, fallback_language)):
         links = [
             {
-                "account": contact.account.name if contact.account_id else "",
+                "account": (
+                    contact.account.name
+                    if contact.account_id
+                    else (_("Your own requests") if len(contacts) > 1 else "")
+                ),
                 "url": base + reverse("support:portal_sign_in", args=[issue_token(contact, now)]),
             }
             for contact in contacts

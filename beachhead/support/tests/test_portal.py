@@ -468,6 +468,25 @@ def test_survey_needs_a_rating(client, survey):
     assert response.status_code == 200 and b"Choose one of the two answers." in response.content
 
 
+def test_a_closed_survey_says_so(client, survey):
+    Survey.objects.filter(pk=survey.pk).update(sent_at=timezone.now() - timedelta(days=61))
+    url = reverse("support:survey", args=[survey.token])
+    response = client.post(url, {"rating": "good"})
+    assert response.status_code == 200 and b"This survey has closed." in response.content
+    survey.refresh_from_db()
+    assert survey.rating == ""
+
+
+def test_one_mail_carries_a_link_per_account_of_the_same_person(yamada, markets):
+    Contact.objects.create(full_name="山田 太郎", email="yamada@yamato-seiki.co.jp")
+    assert rules.send_link_now("YAMADA@yamato-seiki.co.jp") == 1
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert body.count("/support/portal/sign-in/") == 2
+    assert "株式会社ヤマト精機" in body and "Your own requests" in body
+    assert PortalToken.objects.count() == 2
+
+
 def test_an_invalid_survey_token_is_404(client, db, settings):
     response = client.get(reverse("support:survey", args=["not-a-token"]), {"rating": "good"})
     assert response.status_code == 404

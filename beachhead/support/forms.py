@@ -148,7 +148,7 @@ class TicketForm(ServiceForm):
     requester = forms.CharField(label=_("Contact"), required=False, widget=forms.Select)
     requester_email = forms.EmailField(label=_("Or an e-mail address"), required=False)
     requester_name = forms.CharField(label=_("Name"), required=False, max_length=200)
-    subject = forms.CharField(label=_("Subject"), max_length=300)
+    subject = forms.CharField(label=pgettext_lazy("ticket", "Subject"), max_length=300)
     body = forms.CharField(
         label=_("What the customer asked"), widget=forms.Textarea(attrs={"rows": 7})
     )

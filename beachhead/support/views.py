@@ -144,9 +144,9 @@ def _assignees(ticket: Ticket) -> list[User]:
     return people
 
 
-def _commitments(ticket: Ticket, user, now) -> list[Commitment]:
-    """The promises about this ticket the user may see: open ones first (by due time), then
-    the rest, newest first; cancelled ones are left out."""
+def _commitments(ticket: Ticket, user, now) -> tuple[list[Commitment], list[Commitment]]:
+    """The promises about this ticket the user may see: the open ones (soonest due first) and
+    the rest (newest first); cancelled ones are left out."""
     rows = list(
         Commitment.objects.visible_to(user)
         .filter(
@@ -165,7 +165,7 @@ def _commitments(ticket: Ticket, user, now) -> list[Commitment]:
         key=lambda r: r.resolved_at or r.broken_at or r.due_at,
         reverse=True,
     )
-    return opened + done
+    return opened, done
 
 
 def _customer_promises(ticket: Ticket, user, now) -> list[Commitment]:
@@ -221,12 +221,15 @@ def _properties_form(ticket: Ticket, data=None) -> PropertiesForm:
 def _panel_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
     """What the header badges, the SLA card and the properties card need."""
     now = timezone.now()
+    opened, done = _commitments(ticket, request.user, now)
     context = {
         "ticket": ticket,
         "now": now,
         "customer_tz": _customer_tz(ticket),
         "can_change": may(request.user, ticket, Action.CHANGE),
-        "commitments": _commitments(ticket, request.user, now),
+        "open_commitments": opened,
+        "done_commitments": done,
+        "next_due": next((c for c in opened if not c.paused_at), None),
         "routing_note": _(ticket.routing_note) if ticket.routing_note else "",
     }
     if "properties_form" not in extra:
@@ -246,6 +249,15 @@ def _conversation(ticket: Ticket) -> tuple[list[Message], int]:
     )
     hidden = max(0, ticket.message_count - PAGE_MESSAGES) if len(rows) > PAGE_MESSAGES else 0
     return list(reversed(rows[:PAGE_MESSAGES])), hidden
+
+
+def _timeline(ticket: Ticket, user) -> list:
+    """The customer's timeline, without the ledger's entries: this ticket's promises are in the
+    promises card and the customer's other open ones in the card above the timeline."""
+    if ticket.account_id is None:
+        return []
+    keys = {s.key for s in timeline.sources() if s.key != "commitments"}
+    return timeline.timeline(ticket.account, user, limit=PAGE_TIMELINE, only=keys)
 
 
 def _reply_form(ticket: Ticket, data=None, **initial) -> ReplyForm:
@@ -269,9 +281,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
         reply_form=_reply_form(ticket),
         templates=list(ReplyTemplate.objects.order_by("name")),
         customer_promises=_customer_promises(ticket, user, timezone.now()),
-        timeline=timeline.timeline(ticket.account, user, limit=PAGE_TIMELINE)
-        if ticket.account_id
-        else [],
+        timeline=_timeline(ticket, user),
         previous_ticket=previous,
         next_ticket=following,
     )
@@ -610,37 +620,33 @@ def _zone(name: str):
         return timezone.get_current_timezone()
 
 
-def _at_risk(user, now) -> list[Commitment]:
-    """Open reply and resolution promises past their warning time, on tickets the user may
-    see, soonest due first (two bounded queries)."""
+def _promises_now(user, now, *, broken: bool) -> list[Commitment]:
+    """Open, running reply and resolution promises on tickets the user may see: past their
+    warning time but not yet due (``broken=False``), or past due and still owed. Soonest due
+    first, at most ``PAGE_AT_RISK``; two bounded queries on the ledger's state indexes."""
+    when = Q(due_at__lte=now) if broken else Q(warn_at__lte=now, due_at__gt=now)
+    rows = Commitment.objects.visible_to(user).filter(
+        when,
+        state=State.OPEN,
+        kind__in=SLA_KINDS,
+        paused_at__isnull=True,
+        subject_type=ContentType.objects.get_for_model(Ticket),
+    )
     candidates = list(
-        Commitment.objects.visible_to(user)
-        .filter(
-            state=State.OPEN,
-            kind__in=SLA_KINDS,
-            warn_at__lte=now,
-            paused_at__isnull=True,
-            subject_type=ContentType.objects.get_for_model(Ticket),
-        )
-        .select_related("owner", "team", "market")
-        .order_by("due_at", "pk")[: PAGE_AT_RISK * 3]
+        rows.select_related("owner", "team", "market").order_by("due_at", "pk")[: PAGE_AT_RISK * 2]
     )
     ids = {int(c.subject_id) for c in candidates if c.subject_id.isdigit()}
     tickets = {
         t.pk: t
         for t in scoped(Ticket, user).filter(pk__in=ids).select_related("assignee", "account")
     }
-    rows = []
+    found = []
     for c in candidates:
-        found = tickets.get(int(c.subject_id)) if c.subject_id.isdigit() else None
-        if found is None:
-            continue
-        c.ticket = found
-        c.health_now = c.health(now)
-        rows.append(c)
-        if len(rows) == PAGE_AT_RISK:
-            break
-    return rows
+        c.ticket = tickets.get(int(c.subject_id)) if c.subject_id.isdigit() else None
+        if c.ticket is not None:
+            c.health_now = c.health(now)
+            found.append(c)
+    return found[:PAGE_AT_RISK]
 
 
 @login_required
@@ -687,7 +693,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         ],
         "mine": mine_and_unassigned["mine"],
         "unassigned": mine_and_unassigned["unassigned"],
-        "at_risk": _at_risk(user, now),
+        "at_risk": _promises_now(user, now, broken=False),
+        "broken": _promises_now(user, now, broken=True),
         "on_shift": _on_shift(now),
         "teams": _team_rows(user, now),
         "has_any": has_any,
@@ -718,7 +725,7 @@ def teams(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "support/teams.html",
-        {"rows": rows, "grouped": grouped, "recent_alerts": recent, "now": now},
+        {"rows": rows, "grouped": grouped, "recent_alerts": recent, "nav_active": "desk"},
     )
 
 
@@ -740,7 +747,11 @@ def rejected(request: HttpRequest) -> HttpResponse:
     if show != "all":
         rows = rows.filter(status=InboundMail.Status.REJECTED)
     page = Paginator(rows.order_by("-received_at", "-pk"), 50).get_page(request.GET.get("page"))
-    return render(request, "support/rejected_list.html", {"page": page, "show": show})
+    return render(
+        request,
+        "support/rejected_list.html",
+        {"page": page, "show": show, "nav_active": "desk"},
+    )
 
 
 @login_required
@@ -765,6 +776,7 @@ def rejected_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "truncated": item.size > RAW_PREVIEW_BYTES,
             "preview_bytes": RAW_PREVIEW_BYTES,
             "missing": missing,
+            "nav_active": "desk",
         },
     )
 

@@ -3,9 +3,13 @@ every colour), file sizes, and the label of a language code."""
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django import template
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from beachhead.support.models import Priority, Status
 
@@ -41,6 +45,12 @@ def status_badge(status: str):
         icon,
         _STATUS_LABELS.get(status, status),
     )
+
+
+@register.simple_tag
+def status_icon(status: str):
+    _css, icon = _STATUS.get(status, ("", "point"))
+    return format_html('<i class="ti ti-{} me-1" aria-hidden="true"></i>', icon)
 
 
 @register.simple_tag
@@ -99,3 +109,28 @@ def author_of(message, ticket=None) -> str:
         )
     author = message.author if message.author_id else None
     return (author.display_name if author else "") or message.from_name
+
+
+@register.simple_tag
+def local_clock(now, tz_name: str):
+    """The customer's wall clock now ("Sun 11:15 · Tokyo") and how far it is from the viewer's."""
+    try:
+        zone = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "—"
+    there = now.astimezone(zone)
+    here = timezone.localtime(now)
+    diff = (there.utcoffset() - here.utcoffset()).total_seconds() / 3600
+    hours = formats.number_format(abs(diff), decimal_pos=0 if diff.is_integer() else 1)
+    if diff > 0:
+        gap = _("%(hours)s h ahead of you") % {"hours": hours}
+    elif diff < 0:
+        gap = _("%(hours)s h behind you") % {"hours": hours}
+    else:
+        gap = _("same time as you")
+    return format_html(
+        '<span class="fw-medium">{}</span> · {} <span class="text-secondary small">({})</span>',
+        formats.date_format(there, "D H:i"),
+        tz_name.rsplit("/", 1)[-1].replace("_", " "),
+        gap,
+    )

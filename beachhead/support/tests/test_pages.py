@@ -512,7 +512,15 @@ def test_the_desk_counts_and_lists_what_is_at_risk(client, agent, ticket, custom
     tickets.do_create_ticket(
         subject="請求書の宛名変更", body_text="宛名を変更したい", account=customer, priority="low"
     )
-    # The urgent ticket's first reply (15 minutes) was due 45 minutes ago.
+    soon = tickets.do_create_ticket(
+        subject="管理画面に入れません",
+        body_text="…",
+        account=customer,
+        priority="urgent",
+        at=timezone.now() - dt.timedelta(minutes=13),
+    )
+    # The urgent ticket's first reply (15 minutes) was due 45 minutes ago; the other one's is
+    # due in two minutes.
     TeamThreshold.objects.create(team=tokyo_team, max_breach_rate=5, min_satisfaction=90)
     client.force_login(agent)
 
@@ -522,10 +530,12 @@ def test_the_desk_counts_and_lists_what_is_at_risk(client, agent, ticket, custom
     html = response.content.decode()
     assert "SLA at risk or broken now" in html
     assert f"#{ticket.pk} 本番環境のノード" in html
-    assert "state-broken" in html
+    assert "state-broken" in html and "Broken and still owed" in html
+    assert [c.ticket.pk for c in response.context["at_risk"]] == [soon.pk]
+    assert ticket.pk in {c.ticket.pk for c in response.context["broken"]}
     assert "Tokyo support" in html
-    assert response.context["unsolved"] == 2
-    assert {r["key"]: r["count"] for r in response.context["priority_rows"]}["urgent"] == 1
+    assert response.context["unsolved"] == 3
+    assert {r["key"]: r["count"] for r in response.context["priority_rows"]}["urgent"] == 2
 
 
 def test_the_desk_teaches_when_empty(client, agent):
@@ -639,3 +649,22 @@ def test_an_admin_retries_a_rejected_mail(client, admin, customer, tokyo_team, r
     assert rejected_mail.ticket == ticket
     # Retrying again finds nothing to retry.
     assert client.get("/support/rejected/").context["page"].paginator.count == 0
+
+
+def test_a_reader_sees_the_ticket_but_cannot_answer_or_change_it(client, make_user, ticket):
+    reader = make_user("account_executive", ["JP"])
+    client.force_login(reader)
+    html = client.get(f"/support/tickets/{ticket.pk}/").content.decode()
+    assert "You can read this ticket" in html and 'id="reply-box"' not in html
+    response = client.post(
+        f"/support/tickets/{ticket.pk}/reply/",
+        {"reply-body": "勝手な返信", "reply-kind": "reply"},
+        **HTMX,
+    )
+    assert "You may not change this ticket." in response.content.decode()
+    response = client.post(
+        f"/support/tickets/{ticket.pk}/properties/", _props(ticket, priority="low"), **HTMX
+    )
+    assert "You may not change this ticket." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.priority == "urgent" and ticket.messages.count() == 1

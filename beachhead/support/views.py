@@ -260,8 +260,13 @@ def _timeline(ticket: Ticket, user) -> list:
     return timeline.timeline(ticket.account, user, limit=PAGE_TIMELINE, only=keys)
 
 
-def _reply_form(ticket: Ticket, data=None, **initial) -> ReplyForm:
+def _reply_form(data=None, **initial) -> ReplyForm:
     return ReplyForm(data, initial={"kind": "reply", **initial}, prefix="reply")
+
+
+def _errors(form) -> str:
+    """A form's errors as one line (for a message after a redirect)."""
+    return " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
 
 
 @login_required
@@ -278,7 +283,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
         ticket,
         conversation=conversation,
         hidden_messages=hidden,
-        reply_form=_reply_form(ticket),
+        reply_form=_reply_form(),
         templates=list(ReplyTemplate.objects.order_by("name")),
         customer_promises=_customer_promises(ticket, user, timezone.now()),
         timeline=_timeline(ticket, user),
@@ -294,7 +299,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a public reply or add an internal note (htmx: the reply box comes back, and the
     conversation, promises and properties are swapped out of band)."""
     ticket = _ticket_or_404(request.user, pk)
-    form = _reply_form(ticket, request.POST)
+    form = _reply_form(request.POST)
     sent = None
     if form.is_valid():
         data = form.cleaned_data
@@ -313,7 +318,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         if sent is not None:
             messages.success(request, _("Reply sent.") if sent.is_public else _("Note added."))
         else:
-            messages.error(request, " ".join(str(e) for e in form.errors.values()))
+            messages.error(request, _errors(form))
         return redirect(ticket)
     if sent is None:
         return render(
@@ -333,7 +338,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         ticket,
         conversation=conversation,
         hidden_messages=hidden,
-        reply_form=_reply_form(ticket, kind="note" if not sent.is_public else "reply"),
+        reply_form=_reply_form(kind="note" if not sent.is_public else "reply"),
         templates=list(ReplyTemplate.objects.order_by("name")),
         sent=sent,
     )
@@ -361,7 +366,7 @@ def properties(request: HttpRequest, pk: int) -> HttpResponse:
         if saved:
             messages.success(request, _("Ticket saved."))
         else:
-            messages.error(request, " ".join(str(e) for e in form.errors.values()))
+            messages.error(request, _errors(form))
         return redirect(ticket)
     if saved:
         ticket = _ticket_or_404(request.user, pk)
@@ -386,19 +391,18 @@ def _variant(template: ReplyTemplate, language: str, market_code: str, tone: str
     the asked-for tone when there is a choice."""
     variants = list(template.variants.all())
     language = (language or "en").lower()
-    base = language.split("-")[0]
+    family = language.split("-")[0]  # zh-hans → zh
 
-    def same_language(v, lang) -> bool:
-        code = v.language.lower()
-        return code == lang or (lang == base and code.split("-")[0] == base)
+    def code(v) -> str:
+        return v.language.lower()
 
     steps = (
-        lambda v: same_language(v, language) and v.market_code == market_code,
-        lambda v: same_language(v, language) and not v.market_code,
-        lambda v: same_language(v, language),
-        lambda v: same_language(v, base),
-        lambda v: v.language.lower() == "en" and not v.market_code,
-        lambda v: v.language.lower().startswith("en"),
+        lambda v: code(v) == language and v.market_code == market_code,
+        lambda v: code(v) == language and not v.market_code,
+        lambda v: code(v) == language,
+        lambda v: code(v).split("-")[0] == family,
+        lambda v: code(v) == "en" and not v.market_code,
+        lambda v: code(v).startswith("en"),
     )
     for accept in steps:
         found = [v for v in variants if accept(v)]
@@ -658,10 +662,15 @@ def desk(request: HttpRequest) -> HttpResponse:
     _require_desk(user)
     now = timezone.now()
     tickets = scoped(Ticket, user)
+    # One grouped query over the unsolved tickets in scope (the status index narrows it).
     grid = list(
         tickets.filter(status__in=UNSOLVED_STATUSES)
         .values("status", "priority")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            mine=Count("pk", filter=Q(assignee_id=user.pk)),
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        )
         .order_by()
     )
     by_status = dict.fromkeys(UNSOLVED_STATUSES, 0)
@@ -670,10 +679,6 @@ def desk(request: HttpRequest) -> HttpResponse:
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
         by_priority[row["priority"]] = by_priority.get(row["priority"], 0) + row["n"]
     unsolved = sum(by_status.values())
-    mine_and_unassigned = tickets.filter(status__in=UNSOLVED_STATUSES).aggregate(
-        mine=Count("pk", filter=Q(assignee_id=user.pk)),
-        unassigned=Count("pk", filter=Q(assignee__isnull=True)),
-    )
     has_any = unsolved > 0 or tickets.exists()
     statuses = dict(Status.choices)
     priorities = dict(Priority.choices)
@@ -691,8 +696,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             }
             for p in Priority.values
         ],
-        "mine": mine_and_unassigned["mine"],
-        "unassigned": mine_and_unassigned["unassigned"],
+        "mine": sum(row["mine"] for row in grid),
+        "unassigned": sum(row["unassigned"] for row in grid),
         "at_risk": _promises_now(user, now, broken=False),
         "broken": _promises_now(user, now, broken=True),
         "on_shift": _on_shift(now),

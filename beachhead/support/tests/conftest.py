@@ -11,6 +11,22 @@ from beachhead.support.models import AgentProfile, Shift
 
 
 @pytest.fixture
+def markets(markets):
+    """The root fixture's markets, plus the default SLA policies of the data migration: a
+    transactional test (the browser tests' live server) empties every table when it ends,
+    rows of data migrations included."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from beachhead.support.models import SlaPolicy
+
+    if not SlaPolicy.objects.exists():
+        import_module("beachhead.support.migrations.0002_default_sla_policies").seed(apps, None)
+    return markets
+
+
+@pytest.fixture
 def admin(make_user):
     return make_user("admin", username="boss")
 

@@ -213,7 +213,9 @@ _REFUSED_CODECS = frozenset(
         "unicode-internal",
     }
 )
-_MULTIBYTE_FIRST = frozenset({"gb18030", "cp950", "cp932", "cp949", "iso2022_jp", "euc_jp"})
+_MULTIBYTE_FIRST = frozenset(
+    {"gb18030", "cp950", "big5hkscs", "cp932", "cp949", "iso2022_jp", "euc_jp"}
+)
 
 
 def _normalise_label(label: str | None) -> str:
@@ -294,27 +296,42 @@ def decode_bytes(data: bytes, label: str | None, *, hint: str | None = None) -> 
             return Decoded(
                 text, "utf-8", f"declared as {_normalise_label(label)} but was UTF-8; read as UTF-8"
             )
+    name = _normalise_label(label)
     for codec in chain:
         try:
-            return Decoded(_decode(data, codec), codec)
-        except (UnicodeDecodeError, LookupError, ValueError):
+            text = _decode(data, codec)
+        except (ValueError, LookupError, TypeError):  # any codec Python knows may be named
             continue
+        if codec in _MULTIBYTE_FIRST and _implausible(text, codec):
+            guessed = _guess_cjk(data, minimum=0.5)
+            if guessed is not None:
+                return Decoded(
+                    guessed.text,
+                    guessed.charset,
+                    f"declared as {name} but was {guessed.charset}; read as {guessed.charset}",
+                )
+        return Decoded(text, codec)
+    # The label is wrong: UTF-8, or another CJK charset that reads like its language
+    # (ISO-2022-JP labels on raw Shift_JIS, gb2312 labels on Big5 …).
     if first != "utf-8":
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             pass
         else:
-            return Decoded(
-                text, "utf-8", f"declared as {_normalise_label(label)} but was UTF-8; read as UTF-8"
-            )
+            return Decoded(text, "utf-8", f"declared as {name} but was UTF-8; read as UTF-8")
+    guessed = _guess_cjk(data)
+    if guessed is not None:
+        return Decoded(
+            guessed.text,
+            guessed.charset,
+            f"declared as {name} but was {guessed.charset}; read as {guessed.charset}",
+        )
     try:
         text = _decode(data, first, "replace")
-    except (LookupError, ValueError):  # pragma: no cover - chains hold real codecs
+    except (ValueError, LookupError, TypeError):
         text, first = data.decode("latin_1"), "latin_1"
-    return Decoded(
-        text, first, f"text was not valid {_normalise_label(label)}; bad bytes were replaced"
-    )
+    return Decoded(text, first, f"text was not valid {name}; bad bytes were replaced")
 
 
 # --- guessing ----------------------------------------------------------------------------------
@@ -357,6 +374,7 @@ _KO = frozenset(
     "애오류로그재시작업데이트설치연결실패계정비밀번호고객지원담당회신메일첨부파일내용"
 )
 _CJK_PUNCT = frozenset("、。，．・：；？！「」『』（）【】《》〈〉“”‘’ー～…　")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 
 
@@ -382,6 +400,11 @@ _CANDIDATES: tuple[tuple[str, Callable[[str], float]], ...] = (
     ("cp949", _share(_KO)),
     ("cp950", _share(_ZH_HANT)),
 )
+_LANGUAGE_OF = dict(_CANDIDATES) | {
+    "big5hkscs": _share(_ZH_HANT),
+    "iso2022_jp": _score_ja,
+}
+_JAPANESE = frozenset({"cp932", "euc_jp", "iso2022_jp"})
 _SAMPLE = 2000  # characters scored per candidate: enough to tell, cheap on a long body
 
 
@@ -396,6 +419,37 @@ def _high_bytes_in_runs(data: bytes) -> float:
     runs = _HIGH_RUN.findall(data)
     total = sum(len(run) for run in runs)
     return sum(len(run) for run in runs if len(run) > 1) / total if total else 0.0
+
+
+def _implausible(text: str, codec: str) -> bool:
+    """Text a CJK codec decoded "cleanly" that cannot be right: private-use characters (GB 18030
+    and Big5 give every unassigned pair one), or almost none of the language's commonest
+    characters where there are enough to tell (GBK bytes read as Big5 give rare characters)."""
+    if text.isascii():
+        return False
+    if _PRIVATE_USE.search(text):
+        return True
+    sample = text[:500]
+    non_ascii = sum(1 for c in sample if ord(c) >= 0x80)
+    # Kana count for every language: Chinese and Korean code pages carry Japanese too.
+    hits = _LANGUAGE_OF[codec](sample) + (_score_ja(sample) if codec not in _JAPANESE else 0)
+    return non_ascii >= 20 and hits / non_ascii < 0.15
+
+
+def _guess_cjk(data: bytes, minimum: float = 0.25) -> Decoded | None:
+    """The CJK code page that decodes ``data`` cleanly into the most typical text, if any."""
+    best: tuple[float, str, str] | None = None
+    for codec, score in _CANDIDATES:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _PRIVATE_USE.search(text):
+            continue
+        share = _language_share(text, score)
+        if share >= minimum and (best is None or share > best[0]):
+            best = (share, codec, text)
+    return Decoded(best[2], best[1]) if best is not None else None
 
 
 def guess_decode(data: bytes, *, hint: str | None = None) -> Decoded:
@@ -426,19 +480,11 @@ def guess_decode(data: bytes, *, hint: str | None = None) -> Decoded:
     for codec in (codec_chain(hint) or ()) if hint else ():
         try:
             return Decoded(_decode(data, codec), codec)
-        except (UnicodeDecodeError, LookupError, ValueError):
+        except (ValueError, LookupError, TypeError):
             continue
-    best: tuple[float, str, str] | None = None
-    for codec, score in _CANDIDATES:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        share = _language_share(text, score)
-        if share >= 0.25 and (best is None or share > best[0]):
-            best = (share, codec, text)
-    if best is not None:
-        return Decoded(best[2], best[1])
+    guessed = _guess_cjk(data)
+    if guessed is not None:
+        return guessed
     if _high_bytes_in_runs(data) >= 0.6:
         try:
             text = data.decode("cp1251")

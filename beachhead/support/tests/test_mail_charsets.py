@@ -211,3 +211,25 @@ def test_rfc2231_parameters():
     assert main == "attachment"
     assert params["filename"] == ("utf-8", "障害.txt".encode())
     assert params["size"] == "12"
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "label", "read_as"),
+    [
+        (ZH_HANT, "big5", "gb2312", "cp950"),  # GB 18030 gives private-use characters
+        (ZH_HANS, "gbk", "big5", "gb18030"),  # Big5 gives rare characters, no common ones
+        (JA, "cp932", "iso-2022-jp", "cp932"),  # raw Shift_JIS under a 7-bit label
+        (KO, "cp949", "utf-8", "cp949"),
+    ],
+)
+def test_the_wrong_cjk_label_is_noticed(text, codec, label, read_as):
+    decoded = decode_bytes(text.encode(codec), label)
+
+    assert decoded.text == text
+    assert decoded.charset == read_as
+    assert decoded.defect == f"declared as {label} but was {read_as}; read as {read_as}"
+
+
+def test_short_cjk_text_keeps_its_label():
+    # too little text to overrule the sender: 您好 in GBK reads as two rare Big5 characters
+    assert decode_bytes("您好".encode("gbk"), "big5").charset == "cp950"

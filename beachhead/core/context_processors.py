@@ -10,10 +10,12 @@ def shell(request) -> dict:
     user = getattr(request, "user", None)
     nav = items_for(user) if user is not None and user.is_authenticated else []
     path = request.path
-    active = ""
+    active, matched = "", -1
     for item in nav:
-        if (item["url"] != "/" and path.startswith(item["url"])) or item["url"] == path:
-            active = item["key"]
+        # The longest matching address wins: /support/desk/ is the desk, not /support/.
+        url = item["url"]
+        if ((url != "/" and path.startswith(url)) or url == path) and len(url) > matched:
+            active, matched = item["key"], len(url)
     unread = 0
     if user is not None and user.is_authenticated:
         from beachhead.core.inbox import unread_count

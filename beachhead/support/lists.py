@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beachhead.accounts.lists import MARKET_CHOICES
 from beachhead.accounts.models import Tier
@@ -35,7 +36,7 @@ TICKETS = ListSource(
     queryset=ticket_rows,
     columns=(
         Column("id", _("Number"), "number", width="5rem"),
-        Column("subject", _("Subject"), editable=True, width="22rem"),
+        Column("subject", pgettext_lazy("ticket", "Subject"), editable=True, width="22rem"),
         Column("status", _("Status"), "choice", Status.choices, groupable=True, editable=True),
         Column(
             "priority", _("Priority"), "choice", Priority.choices, groupable=True, editable=True

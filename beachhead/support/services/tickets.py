@@ -369,6 +369,11 @@ def do_reply(
     text = (text or "").strip()
     if not text and not html:
         raise ValidationError(_("Write something first."))
+    if html:
+        # Pages show body_html as markup: whatever the caller, it is sanitised here.
+        from beachhead.support.mail.sanitize import sanitize_html
+
+        html = sanitize_html(html).html
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     kind = Message.Kind.REPLY if public else Message.Kind.NOTE
     in_reply_to, references = _thread_headers(ticket) if public else ("", "")

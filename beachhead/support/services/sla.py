@@ -69,6 +69,12 @@ def open_commitments(ticket: Ticket, kinds=SLA_KINDS):
     return ledger.for_subject(ticket).filter(kind__in=kinds, state=State.OPEN)
 
 
+def owed(ticket: Ticket, kinds=SLA_KINDS):
+    """What the desk still owes: running promises, and broken ones not yet made good (an
+    answer after the breach keeps them late)."""
+    return ledger.for_subject(ticket).filter(kind__in=kinds, state__in=[State.OPEN, State.BROKEN])
+
+
 def start(ticket: Ticket, at: datetime, actor=None) -> list[Commitment]:
     """Apply the matching policy to a new ticket: first reply, resolution and (for urgent
     tickets) periodic updates start now."""
@@ -87,7 +93,7 @@ def start(ticket: Ticket, at: datetime, actor=None) -> list[Commitment]:
 
 def on_public_reply(ticket: Ticket, at: datetime, actor=None) -> None:
     """A public reply keeps the reply promises; an urgent ticket promises its next update."""
-    for commitment in open_commitments(ticket, REPLY_KINDS):
+    for commitment in owed(ticket, REPLY_KINDS):
         ledger.do_keep(commitment, at=at, actor=actor)
     if ticket.is_unsolved and ticket.priority == Priority.URGENT and ticket.sla_policy:
         _promise(ticket, "periodic_update", ticket.sla_policy.periodic_update_minutes, at, actor)
@@ -95,7 +101,7 @@ def on_public_reply(ticket: Ticket, at: datetime, actor=None) -> None:
 
 def on_customer_message(ticket: Ticket, at: datetime) -> None:
     """The customer wrote again: the desk owes the next reply (unless a reply is owed already)."""
-    if open_commitments(ticket, ("first_reply", "next_reply")).exists():
+    if owed(ticket, ("first_reply", "next_reply")).exists():
         return
     if ticket.sla_policy:
         _promise(ticket, "next_reply", ticket.sla_policy.next_reply_minutes, at)
@@ -113,8 +119,8 @@ def resume(ticket: Ticket, at: datetime, actor=None) -> None:
 
 def on_solved(ticket: Ticket, at: datetime, actor=None) -> None:
     """Solving keeps the resolution promise; promises of further replies no longer apply."""
-    for commitment in open_commitments(ticket):
-        if commitment.kind == "resolution":
+    for commitment in owed(ticket):
+        if commitment.kind == "resolution" or commitment.state == State.BROKEN:
             ledger.do_keep(commitment, at=at, actor=actor)
         elif commitment.kind == "periodic_update":
             ledger.do_cancel(commitment, at=at, actor=actor, reason="ticket solved")
@@ -135,10 +141,9 @@ def on_reassigned(ticket: Ticket, actor=None) -> None:
 
 
 def refresh_due(ticket: Ticket) -> None:
-    """Mirror the earliest running SLA due time on the ticket (lists sort by it)."""
-    due = (
-        open_commitments(ticket).filter(paused_at__isnull=True).aggregate(due=Min("due_at"))["due"]
-    )
+    """Mirror the earliest due time of what the desk still owes on the ticket (lists sort by
+    it; an overdue one shows in red)."""
+    due = owed(ticket).filter(paused_at__isnull=True).aggregate(due=Min("due_at"))["due"]
     if due != ticket.sla_due_at:
         ticket.sla_due_at = due
         Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)

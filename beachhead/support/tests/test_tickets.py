@@ -198,3 +198,30 @@ def test_unknown_sender_becomes_contact_of_no_account(markets):
 @pytest.mark.parametrize("value", ["", "Billing, billing  Login;urgent"])
 def test_normalize_tags(value):
     assert tickets.normalize_tags(value) == ("billing login urgent" if value else "")
+
+
+@pytest.mark.django_db
+def test_a_reply_after_the_breach_keeps_the_promise_late(customer, tokyo_team, admin):
+    from beachhead.commitments.services import sweep
+
+    at = dt.datetime(2027, 1, 24, 3, 0, tzinfo=TOKYO)  # Sunday: nobody on shift
+    ticket = tickets.do_create_ticket(
+        subject="停止",
+        body_text="停止中",
+        requester_email="yamada@yamato-seiki.co.jp",
+        priority="urgent",
+        at=at,
+    )
+    first = for_subject(ticket).get(kind="first_reply")
+    sweep(now=first.due_at + dt.timedelta(minutes=1))
+    first.refresh_from_db()
+    assert first.state == State.BROKEN
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at == first.due_at  # still owed: shown overdue
+    tickets.do_reply(
+        ticket, admin, "大変お待たせいたしました。", at=first.due_at + dt.timedelta(minutes=20)
+    )
+    first.refresh_from_db()
+    assert first.state == State.KEPT_LATE and first.broken_at == first.due_at
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at != first.due_at

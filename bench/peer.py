@@ -384,8 +384,8 @@ def _spec(tickets: int, scale: str) -> dict:
         "account_markets": list(Account.objects.order_by("pk").values_list("market__code", flat=True)),
         "texts": [(subject[:200], body) for _lang, subject, body in TICKET_TEXTS],
         "runs": {
-            "create": 60 if scale == "full" else 30,
-            "service": 100 if scale == "full" else 40,
+            "create": 40 if scale == "full" else 30,
+            "service": 40,
             "list": 25,
             "page": 15,
         },

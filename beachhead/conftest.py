@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -76,3 +79,35 @@ def markets(db):
     if not Market.objects.exists():
         do_sync_markets()
     return {m.code: m for m in Market.objects.all()}
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium driven by Playwright, for the browser tests (``make browser``)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: `make browser` installs it.")
+        pytest.skip("Debian's chromium is not installed here (run `make browser` as root).")
+    from playwright.sync_api import sync_playwright
+
+    # The live server's database calls run in the test's thread while Playwright's loop runs.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

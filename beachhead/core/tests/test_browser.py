@@ -4,7 +4,6 @@ Chinese and Japanese, and saves full-page screenshots under var/screenshots/."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,44 +12,9 @@ from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(settings.REPO_DIR) / "var" / "screenshots"
 LANGUAGES = {"en": "Sign in", "zh-hans": "登录", "ja": "ログイン"}
 WIDTHS = {"desktop": 1440, "narrow": 390}
-
-
-def _browser_or_skip():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: `make browser` installs it.")
-        pytest.skip("Debian's chromium is not installed here (run `make browser` as root).")
-    from playwright.sync_api import sync_playwright
-
-    return sync_playwright
-
-
-@pytest.fixture
-def browser():
-    sync_playwright = _browser_or_skip()
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # around it are synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _sign_in(page, base: str, username: str) -> None:

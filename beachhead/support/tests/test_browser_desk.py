@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -34,28 +32,9 @@ from beachhead.support.services import tickets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(settings.REPO_DIR) / "var" / "screenshots"
 PASSWORD = "A-long-test-passphrase-42"
 WIDTHS = {"desktop": 1440, "narrow": 390}
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: `make browser` installs it.")
-        pytest.skip("Debian's chromium is not installed here (run `make browser` as root).")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _shoot(page, name: str) -> None:

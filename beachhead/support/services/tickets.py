@@ -283,9 +283,8 @@ def do_create_ticket(
     if ticket.team is None and ticket.assignee is None:
         ticket.team = _fallback_team()
     ticket.save()
-    message = Message.objects.create(
-        ticket=ticket,
-        kind=Message.Kind.INBOUND,
+    _customer_message(
+        ticket,
         channel=channel,
         author=actor,
         contact=requester,
@@ -294,19 +293,45 @@ def do_create_ticket(
         body_text=body_text,
         body_quoted=body_quoted,
         body_html=body_html,
-        message_id=message_id[:255],
-        in_reply_to=in_reply_to[:255],
+        message_id=message_id,
+        in_reply_to=in_reply_to,
         references=references,
         dedup_key=dedup_key,
-        language=ticket.language,
         notes=notes,
-        created_at=at,
+        at=at,
+        attachments=attachments,
     )
-    _store_attachments(message, attachments)
     sla.start(ticket, at, actor)
     ticket.save(update_fields=["sla_policy"])
     sla.refresh_due(ticket)
     return ticket
+
+
+def _customer_message(
+    ticket: Ticket,
+    *,
+    at: datetime,
+    attachments=(),
+    message_id: str = "",
+    in_reply_to: str = "",
+    from_name: str = "",
+    from_address: str = "",
+    **fields: Any,
+) -> Message:
+    """Store what the customer wrote (the first message of a ticket or a later one)."""
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=Message.Kind.INBOUND,
+        from_name=from_name[:200],
+        from_address=from_address[:254],
+        message_id=message_id[:255],
+        in_reply_to=in_reply_to[:255],
+        language=ticket.language,
+        created_at=at,
+        **fields,
+    )
+    _store_attachments(message, attachments)
+    return message
 
 
 def _fallback_team() -> Team:
@@ -444,25 +469,24 @@ def do_add_customer_message(
     again (its clocks run again) and the desk owes the next reply."""
     at = _now(at)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    message = Message.objects.create(
-        ticket=ticket,
-        kind=Message.Kind.INBOUND,
+    message = _customer_message(
+        ticket,
         channel=channel,
+        author=None,
         contact=contact,
-        from_name=from_name[:200],
-        from_address=from_address[:254],
+        from_name=from_name,
+        from_address=from_address,
         body_text=text,
         body_quoted=quoted,
         body_html=html,
-        message_id=message_id[:255],
-        in_reply_to=in_reply_to[:255],
+        message_id=message_id,
+        in_reply_to=in_reply_to,
         references=references,
         dedup_key=dedup_key,
-        language=ticket.language,
         notes=notes,
-        created_at=at,
+        at=at,
+        attachments=attachments,
     )
-    _store_attachments(message, attachments)
     ticket.updated_at = at
     ticket.last_customer_at = at
     ticket.message_count += 1

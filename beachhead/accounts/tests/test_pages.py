@@ -84,6 +84,47 @@ def test_the_360_page_costs_the_same_queries_for_3_or_30_of_everything(
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def test_the_360_page_reads_promises_through_the_customer_index(client, sony, ae):
+    """Most promises have no customer (type NULL, id ""). SQLite's planner knows only the
+    average rows per key, so in a full index that one huge key made it scan the ledger for
+    every customer; the partial index (customer rows only) is chosen however many there are.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from beachhead.commitments.models import Commitment
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the planner this guards against is SQLite's")
+    fill(sony, ae, 2)
+    template = Commitment.objects.filter(customer_id=str(sony.pk)).first()
+    Commitment.objects.bulk_create(
+        [
+            Commitment(
+                kind="follow_up", title=f"Bench {i}", calendar="24x7", owner=ae,
+                market=sony.market, started_at=template.started_at, target_seconds=3600,
+                due_at=template.due_at, warn_at=template.warn_at,
+                escalate_at=template.escalate_at,
+            )
+            for i in range(3000)
+        ]
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    client.force_login(ae)
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/accounts/{sony.pk}/").status_code == 200
+
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "commitments_commitment"' in q["sql"]]
+    assert len(reads) == 3  # open promises, trust figures, timeline
+    with connection.cursor() as cursor:
+        for sql in reads:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "USING INDEX commitment_customer_due" in plan, plan
+
+
 def test_the_timeline_merges_every_source_newest_first(sony, ae):
     # given: a deployment in the past, a contact, a won deal
     deployments.do_create_deployment(

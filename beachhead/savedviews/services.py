@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
@@ -389,9 +391,14 @@ class Lane:
         return max(0, self.count - len(self.cards))
 
 
+#: Above this many non-empty lanes the board reads its cards with one windowed query instead
+#: of one bounded subquery per lane.
+LANE_QUERIES_MAX = 20
+
+
 def kanban_lanes(source: ListSource, state: ViewState, user, cap: int | None = None) -> list[Lane]:
     """Every choice of the source's ``kanban_path`` as a lane (empty ones too) with its count
-    and at most ``cap`` cards: one group-count query and one windowed query for the cards."""
+    and at most ``cap`` cards: one group-count query and one query for the cards."""
     path = source.kanban_path
     if not path:
         raise ValidationError(_("This list has no board layout."))
@@ -399,6 +406,7 @@ def kanban_lanes(source: ListSource, state: ViewState, user, cap: int | None = N
     column = source.column(path)
     qs = base_queryset(source, state, user)
     counts = {_lane_key(value): (value, n) for value, n in _group_counts(qs, source, path)}
+    stored = [value for value, _n in counts.values()]  # as the database holds them
     lanes = [
         Lane(key, str(label), counts.pop(_lane_key(key), (key, 0))[1])
         for key, label in filters.choices_of(source, column)
@@ -409,18 +417,32 @@ def kanban_lanes(source: ListSource, state: ViewState, user, cap: int | None = N
     if not any(lane.count for lane in lanes):
         return lanes
     ordering = order_expressions(source, state)
-    ranked = (
-        with_change_flag(qs, source, user)
-        .annotate(_lane_rank=models.Window(RowNumber(), partition_by=[F(path)], order_by=ordering))
-        .filter(_lane_rank__lte=cap)
-        .order_by(*ordering)
-    )
+    if connections[qs.db].features.allow_sliced_subqueries_with_in and (
+        len(stored) <= LANE_QUERIES_MAX
+    ):
+        # Each lane's first ``cap`` keys in a bounded subquery (an index on the lane and the
+        # sort key reads just those); the cards are the rows with one of these keys.
+        cards = qs.filter(
+            reduce(or_, (Q(pk__in=_lane_keys(qs, path, v, ordering, cap)) for v in stored))
+        )
+    else:
+        # MySQL allows no LIMIT in an IN subquery: number every row within its lane.
+        cards = qs.annotate(
+            _lane_rank=models.Window(RowNumber(), partition_by=[F(path)], order_by=ordering)
+        ).filter(_lane_rank__lte=cap)
+    ranked = with_change_flag(cards, source, user).order_by(*ordering)
     by_value = {_lane_key(lane.value): lane for lane in lanes}
     for row in ranked:
         lane = by_value.get(_lane_key(key_value(row, path)))
         if lane is not None:
             lane.cards.append(row)
     return lanes
+
+
+def _lane_keys(qs: models.QuerySet, path: str, value: Any, ordering, cap: int) -> models.QuerySet:
+    """The primary keys of the first ``cap`` rows of one lane, in the board's order."""
+    lane = qs.filter(**{f"{path}__isnull": True} if value is None else {path: value})
+    return lane.order_by(*ordering).values("pk")[:cap]
 
 
 def _lane_key(value: Any) -> str:

@@ -188,16 +188,23 @@ def _lanes(request: HttpRequest, resolved: Resolved, columns) -> list:
     card_columns = [
         source.column(p) for p in card_paths if p not in (source.title_path, source.kanban_path)
     ][:3]
+    card_plans = tables.plans(source, card_columns)
+    editable = _kanban_editable(source)
+    move_url = tables.RowUrl("savedviews:row_move", source.key)
     for lane in lanes:
         lane.key = "" if lane.value is None else str(lane.value)
+    for lane in lanes:
+        # The lanes a card can move to, the same for every card of a lane: written once.
+        lane.move_options = tables.lane_options(lanes, lane.key)
         lane.cards = [
             {
                 "obj": obj,
                 "pk": obj.pk,
                 "title": tables.title_of(source, obj),
                 "url": source.detail_url(obj) if source.detail_url else "",
-                "lines": tables.card_lines(source, card_columns, obj),
-                "may_change": bool(getattr(obj, "_may_change", False)) and _kanban_editable(source),
+                "lines": tables.card_lines(source, card_columns, obj, card_plans),
+                "may_change": bool(getattr(obj, "_may_change", False)) and editable,
+                "move_url": move_url(obj.pk),
             }
             for obj in lane.cards
         ]
@@ -498,12 +505,16 @@ def _cell_context(source: ListSource, obj, path: str, **extra) -> dict:
     column = source.column(path)
     if column is None:
         raise Http404
+    cell = tables.build_cell(source, column, obj)
+    first = extra.pop("first", False)
+    url = source.detail_url(obj) if source.detail_url else ""
     return {
         "source": source,
         "row_pk": obj.pk,
-        "cell": tables.build_cell(source, column, obj),
-        "first": extra.pop("first", False),
-        "url": source.detail_url(obj) if source.detail_url else "",
+        "cell": cell,
+        "cell_html": tables.cell_html(cell, obj.pk, url, first),
+        "first": first,
+        "url": url,
         **extra,
     }
 

@@ -70,6 +70,30 @@ def test_numbers_are_right_aligned_and_money_carries_its_currency(client, refere
     assert "14,400 JPY" in html  # JPY has no minor unit
 
 
+def test_a_table_cell_reads_as_the_cell_the_inline_edit_answers_with(
+    client, reference, aoi, promise
+):
+    """The table writes its cells in Python (tables.cell_html), not with a template per
+    cell: the same markup as the single cell, text escaped, edit URL as reverse() gives it."""
+    from django.urls import reverse
+
+    commitment = promise(aoi, title="<b>Sony & Co</b>")
+    client = login(client, aoi)
+
+    page = client.get(URL, {"cols": "title,state,fee"}).content.decode()
+    for path in ("title", "state"):
+        first = "1" if path == "title" else ""
+        answer = client.get(
+            f"/lists/reference/rows/{commitment.pk}/{path}/", {"first": first} if first else {}
+        )
+        cell = answer.content.decode()
+        assert cell.startswith(f'<td id="cell-{commitment.pk}-{path}"') and cell in page
+        edit = reverse("savedviews:cell_edit", args=["reference", commitment.pk, path])
+        assert f'hx-get="{edit}{"?first=1" if first else ""}"' in cell
+    assert "&lt;b&gt;Sony &amp; Co&lt;/b&gt;" in page and "<b>Sony" not in page
+    assert 'aria-label="Edit Description"' in page
+
+
 def test_long_text_is_truncated_with_the_full_text_on_hover(client, reference, aoi, promise):
     long = "A very long promise description " * 5
     promise(aoi, title=long.strip())
@@ -182,6 +206,32 @@ def test_kanban_lanes_in_two_queries(reference, aoi, promise, django_assert_max_
         ("kept_late", 0, 0),
         ("broken", 2, 1),
     ]
+
+
+@pytest.mark.parametrize("sliced_in", [True, False], ids=["bounded-subqueries", "windowed"])
+def test_the_board_reads_the_same_cards_either_way(
+    reference, aoi, promise, monkeypatch, django_assert_max_num_queries, sliced_in
+):
+    """One bounded subquery per lane where the database allows LIMIT inside IN; a window
+    numbering each lane's rows elsewhere (MySQL). The same first cards, in the same order."""
+    from django.db import connection
+
+    for i in range(7):
+        promise(aoi, hours=7 - i, title=f"P{i}", state=["open", "kept", "broken"][i % 3])
+    promise(aoi, hours=9, title="Nobody's", state="")
+    monkeypatch.setattr(connection.features, "allow_sliced_subqueries_with_in", sliced_in)
+    state = ViewState(columns=("title",), layout="kanban", sort=("-due_at",))
+
+    with django_assert_max_num_queries(2):
+        lanes = services.kanban_lanes(reference, state, aoi, cap=2)
+
+    cards = {str(lane.value): [c.title for c in lane.cards] for lane in lanes if lane.cards}
+    assert cards == {
+        "open": ["P0", "P3"],
+        "kept": ["P1", "P4"],
+        "broken": ["P2", "P5"],
+        "": ["Nobody's"],
+    }
 
 
 def test_moving_a_card_changes_its_lane_through_the_update(client, reference, aoi, promise):

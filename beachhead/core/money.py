@@ -136,9 +136,6 @@ def format_money(money: Money | None, compact: bool = False, whole: bool = False
     """``money`` for people, in the active language, always with its currency:
     "$1,234,567.50", "￥1,234,568"; ``whole`` drops the minor unit ("$1,234,568"); ``compact``
     abbreviates ("$1.2M", "US$123.5万")."""
-    import copy
-
-    from babel import Locale
     from babel.numbers import format_compact_currency, format_currency
     from django.utils import translation
 
@@ -150,8 +147,7 @@ def format_money(money: Money | None, compact: bool = False, whole: bool = False
         if compact:
             return format_compact_currency(money.amount, currency, locale=locale, fraction_digits=1)
         if whole:
-            pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
-            pattern.frac_prec = (0, 0)
+            pattern = _whole_currency_pattern(locale)
             return pattern.apply(
                 round_money(Decimal(money.amount), "JPY"),
                 locale,
@@ -161,3 +157,16 @@ def format_money(money: Money | None, compact: bool = False, whole: bool = False
         return format_currency(money.amount, currency, locale=locale)
     except (ValueError, LookupError):
         return f"{currency} {money.amount}"
+
+
+@lru_cache(maxsize=32)
+def _whole_currency_pattern(locale: str):
+    """The locale's standard currency pattern without the minor unit (parsed once: pages
+    format dozens of amounts)."""
+    import copy
+
+    from babel import Locale
+
+    pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
+    pattern.frac_prec = (0, 0)
+    return pattern

@@ -9,6 +9,7 @@ its contracts need, and more than one thread into the company.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -86,6 +87,7 @@ def normalize_phone(raw: str, country: str = "") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)  # parsing is slow and an account's page shows up to 100 numbers
 def format_phone(e164: str, viewer_country: str = "") -> str:
     """A stored number as people dial it: national format in its own country, international
     format for a viewer elsewhere (``viewer_country``), the raw value if it does not parse."""

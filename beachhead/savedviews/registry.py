@@ -33,6 +33,10 @@ class Column:
     groupable: bool = False
     editable: bool = False  # inline edit through ListSource.update
     width: str = ""  # optional CSS width hint, e.g. "8rem"
+    # Optional: ``render(value, row) -> (safe HTML or text, hover title)`` for cells a pillar
+    # shows its own way (a status badge, a due time with its health colour). Exports still
+    # write the plain value.
+    render: Callable[[Any, Any], tuple[Any, str]] | None = None
 
 
 @dataclass(frozen=True)

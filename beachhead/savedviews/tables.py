@@ -113,6 +113,8 @@ def display(
     source: ListSource, column: Column, value: Any, row: Any = None, plan: ColumnPlan | None = None
 ) -> tuple[Any, str]:
     """(what the cell shows — text or safe HTML —, the full text for the hover title)."""
+    if column.render is not None:
+        return column.render(value, row)
     if value is None or value == "":
         return "—", ""
     kind = column.kind

@@ -6,19 +6,57 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from beachhead.accounts.lists import MARKET_CHOICES
 from beachhead.accounts.models import Tier
 from beachhead.core.access import scoped
+from beachhead.core.templatetags.beachhead import when
 from beachhead.savedviews.registry import Column, ListSource
 from beachhead.support.models import Channel, Priority, Status, Ticket
 from beachhead.support.services import tickets as ticket_services
+from beachhead.support.templatetags.support import priority_badge, status_badge
 
 
 def ticket_rows(user):
     return scoped(Ticket, user).select_related("account", "market", "assignee", "team", "requester")
+
+
+def _status(value, row):
+    return status_badge(value), str(dict(Status.choices).get(value, value))
+
+
+def _priority(value, row):
+    return priority_badge(value), str(dict(Priority.choices).get(value, value))
+
+
+def _due(value, row):
+    """The next SLA due time with its health: red once overdue, amber from the promise's
+    warning time (an icon and a word with each colour), the customer's local time on hover."""
+    if value is None:
+        return "—", ""
+    now = timezone.now()
+    warn = getattr(row, "sla_warn_at", None) or value
+    if value <= now:
+        css, icon, word = "text-red", "circle-x", pgettext("commitment health", "Broken")
+    elif warn <= now:
+        css, icon, word = "text-yellow", "alert-triangle", pgettext("commitment health", "At risk")
+    else:
+        css, icon, word = "text-green", "clock", pgettext("commitment health", "On track")
+    zones = (row.market.timezones or [""]) if row is not None and row.market_id else [""]
+    return (
+        format_html(
+            '<span class="{}"><i class="ti ti-{} me-1" aria-label="{}"></i></span>{}',
+            css,
+            icon,
+            word,
+            when(value, zones[0], relative=True),
+        ),
+        "",
+    )
 
 
 def update_ticket(ticket: Ticket, path: str, value, user) -> None:
@@ -37,9 +75,23 @@ TICKETS = ListSource(
     columns=(
         Column("id", _("Number"), "number", width="5rem"),
         Column("subject", pgettext_lazy("ticket", "Subject"), editable=True, width="22rem"),
-        Column("status", _("Status"), "choice", Status.choices, groupable=True, editable=True),
         Column(
-            "priority", _("Priority"), "choice", Priority.choices, groupable=True, editable=True
+            "status",
+            _("Status"),
+            "choice",
+            Status.choices,
+            groupable=True,
+            editable=True,
+            render=_status,
+        ),
+        Column(
+            "priority",
+            _("Priority"),
+            "choice",
+            Priority.choices,
+            groupable=True,
+            editable=True,
+            render=_priority,
         ),
         Column("account__legal_name", _("Account")),
         Column("account__tier", _("Tier"), "choice", Tier.choices, groupable=True),
@@ -52,7 +104,7 @@ TICKETS = ListSource(
         Column("team__name", _("Team"), groupable=True),
         Column("tags", _("Tags"), editable=True),
         Column("product_version", _("Product version"), editable=True),
-        Column("sla_due_at", _("Next SLA due"), "datetime"),
+        Column("sla_due_at", _("Next SLA due"), "datetime", render=_due),
         Column(
             "satisfaction",
             _("Satisfaction"),

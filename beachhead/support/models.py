@@ -134,6 +134,8 @@ class Ticket(models.Model):
         related_name="+",
     )
     sla_due_at = models.DateTimeField(_("next SLA due"), null=True, blank=True)
+    # When that promise turns "at risk" (its warning time): lists colour the due time by it.
+    sla_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Why routing chose this assignee and team, in words (shown on the ticket page).
     routing_note = models.CharField(_("routing"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"))

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Min
 
 from beachhead.commitments import services as ledger
 from beachhead.commitments.models import Commitment, State
@@ -143,7 +142,13 @@ def on_reassigned(ticket: Ticket, actor=None) -> None:
 def refresh_due(ticket: Ticket) -> None:
     """Mirror the earliest due time of what the desk still owes on the ticket (lists sort by
     it; an overdue one shows in red)."""
-    due = owed(ticket).filter(paused_at__isnull=True).aggregate(due=Min("due_at"))["due"]
-    if due != ticket.sla_due_at:
-        ticket.sla_due_at = due
-        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)
+    due, warn = (
+        owed(ticket)
+        .filter(paused_at__isnull=True)
+        .order_by("due_at", "pk")
+        .values_list("due_at", "warn_at")
+        .first()
+    ) or (None, None)
+    if (due, warn) != (ticket.sla_due_at, ticket.sla_warn_at):
+        ticket.sla_due_at, ticket.sla_warn_at = due, warn
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due, sla_warn_at=warn)

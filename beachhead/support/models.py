@@ -72,7 +72,7 @@ UNSOLVED_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 class Ticket(models.Model):
     """A customer's request and everything the desk promised about it."""
 
-    subject = models.CharField(_("subject"), max_length=300)
+    subject = models.CharField(pgettext_lazy("ticket", "subject"), max_length=300)
     account = models.ForeignKey(
         "accounts.Account",
         verbose_name=_("account"),
@@ -270,7 +270,7 @@ class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=120, blank=True)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
+    size = models.PositiveBigIntegerField(pgettext_lazy("file", "size"), default=0)
     file = models.FileField(upload_to=attachment_path, max_length=400, blank=True)
     content_id = models.CharField(max_length=255, blank=True)
     inline = models.BooleanField(default=False)
@@ -293,9 +293,9 @@ class InboundMail(models.Model):
 
     fingerprint = models.CharField(max_length=64, unique=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
-    received_at = models.DateTimeField(_("received"), auto_now_add=True)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    received_at = models.DateTimeField(pgettext_lazy("e-mail", "received"), auto_now_add=True)
+    size = models.PositiveBigIntegerField(pgettext_lazy("file", "size"), default=0)
+    subject = models.CharField(pgettext_lazy("ticket", "subject"), max_length=300, blank=True)
     from_address = models.CharField(_("from"), max_length=254, blank=True)
     error = models.TextField(_("error"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REJECTED)

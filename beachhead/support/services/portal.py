@@ -46,7 +46,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_tasks import task
 
 from beachhead.accounts.models import Contact
@@ -130,7 +130,7 @@ CUSTOMER_STATUS = {
         "message-question",
     ),
     Status.SOLVED: ("solved", gettext_lazy("Solved"), "bg-green-lt", "circle-check"),
-    Status.CLOSED: ("closed", gettext_lazy("Closed"), "bg-secondary-lt", "lock"),
+    Status.CLOSED: ("closed", pgettext_lazy("ticket status", "Closed"), "bg-secondary-lt", "lock"),
 }
 
 

@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from beachhead.accounts.models import Contact
 from beachhead.support.models import Channel, Message, PortalToken, Status, Survey, Ticket
@@ -23,6 +24,14 @@ pytestmark = pytest.mark.django_db
 WEB_FORM = "/support/help/"
 SENT = "/support/help/sent/"
 PORTAL = "/support/portal/"
+
+
+def _ja(text: str) -> str:
+    """What a Japanese-speaking contact reads (the portal speaks the contact's language)."""
+    with translation.override("ja"):
+        translated = gettext(text)
+    assert translated != text, f"“{text}” has no Japanese translation"
+    return translated
 
 
 def _form(**overrides):
@@ -254,7 +263,7 @@ def test_a_link_signs_in_once(client, yamada, customer):
     assert client.session.session_key != before  # rotated
     assert PortalToken.objects.get().used_at is not None
     home = client.get(PORTAL)
-    assert b"Your requests" in home.content and customer.name.encode() in home.content
+    assert _ja("Your requests").encode() in home.content and customer.name.encode() in home.content
 
     again = client.__class__().post(url)
     assert again.status_code == 410
@@ -329,7 +338,7 @@ def test_a_contact_sees_their_accounts_tickets_only(client, yamada, colleague, s
     assert client.get(reverse("support:portal_ticket", args=[theirs.pk])).status_code == 200
     response = client.get(reverse("support:portal_ticket", args=[other.pk]))
     assert response.status_code == 404
-    assert b"We could not find this page" in response.content
+    assert _ja("We could not find this page").encode() in response.content
     assert client.post(
         reverse("support:portal_ticket", args=[other.pk]), {"text": "hi"}
     ).status_code == (404)
@@ -377,7 +386,7 @@ def test_a_portal_reply_joins_and_reopens_a_pending_ticket(client, yamada, agent
     assert ticket.status == Status.PENDING
     _sign_in(client, yamada)
     page = client.get(reverse("support:portal_ticket", args=[ticket.pk])).content.decode()
-    assert "We are waiting for your reply." in page
+    assert _ja("We are waiting for your reply.") in page
     url = reverse("support:portal_ticket", args=[ticket.pk])
     empty = client.post(url, {"text": "   "})
     assert empty.status_code == 200 and b"invalid-feedback" in empty.content
@@ -389,7 +398,9 @@ def test_a_portal_reply_joins_and_reopens_a_pending_ticket(client, yamada, agent
     message = ticket.messages.order_by("-pk").first()
     assert message.kind == Message.Kind.INBOUND and message.channel == Channel.PORTAL
     assert message.contact == yamada and message.from_address == yamada.email
-    assert "Your reply was added" in client.get(url).content.decode()
+    assert (
+        _ja("Your reply was added. We will answer by e-mail.") in client.get(url).content.decode()
+    )
 
 
 def test_a_closed_ticket_takes_no_reply(client, yamada, agent):
@@ -465,14 +476,19 @@ def test_survey_answers(client, survey, rating):
 def test_survey_needs_a_rating(client, survey):
     url = reverse("support:survey", args=[survey.token])
     response = client.post(url, {"comment": "?"})
-    assert response.status_code == 200 and b"Choose one of the two answers." in response.content
+    assert (
+        response.status_code == 200
+        and _ja("Choose one of the two answers.").encode() in response.content
+    )
 
 
 def test_a_closed_survey_says_so(client, survey):
     Survey.objects.filter(pk=survey.pk).update(sent_at=timezone.now() - timedelta(days=61))
     url = reverse("support:survey", args=[survey.token])
     response = client.post(url, {"rating": "good"})
-    assert response.status_code == 200 and b"This survey has closed." in response.content
+    assert (
+        response.status_code == 200 and _ja("This survey has closed.").encode() in response.content
+    )
     survey.refresh_from_db()
     assert survey.rating == ""
 
@@ -483,7 +499,7 @@ def test_one_mail_carries_a_link_per_account_of_the_same_person(yamada, markets)
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert body.count("/support/portal/sign-in/") == 2
-    assert "株式会社ヤマト精機" in body and "Your own requests" in body
+    assert "株式会社ヤマト精機" in body and _ja("Your own requests") in body
     assert PortalToken.objects.count() == 2
 
 
@@ -491,4 +507,4 @@ def test_an_invalid_survey_token_is_404(client, db, settings):
     response = client.get(reverse("support:survey", args=["not-a-token"]), {"rating": "good"})
     assert response.status_code == 404
     assert settings.BEACHHEAD_COMPANY_NAME.encode() in response.content
-    assert b"We could not find this page" in response.content
+    assert b"We could not find this page" in response.content  # no contact: the browser's

@@ -642,6 +642,7 @@ def seed_tickets(factor: float) -> dict[str, int]:
     seed_desk()
     desk_admin()
     if _ticket_counts() == targets and _open_tickets() == _expected_open(targets["tickets"]):
+        _fill_sla_warn()
         return targets
     if connection.vendor not in ("sqlite", "postgresql"):
         raise NotImplementedError("The tickets dataset is built on SQLite and PostgreSQL.")
@@ -654,9 +655,24 @@ def seed_tickets(factor: float) -> dict[str, int]:
             cursor.execute("VACUUM ANALYZE support_ticket, support_message")
     else:
         _analyze("support_ticket", "support_message")
+    _fill_sla_warn()
     counts = _ticket_counts()
     assert counts == targets, (counts, targets)
     return targets
+
+
+def _fill_sla_warn() -> None:
+    """Tickets mirror the warning time of their next promise too (``sla_warn_at``, added after
+    the builder was written): an hour before the due time, filled in place when missing."""
+    from django.db.models import F
+
+    from beachhead.support.models import Ticket
+
+    if not any(f.name == "sla_warn_at" for f in Ticket._meta.get_fields()):
+        return
+    missing = Ticket.objects.filter(sla_due_at__isnull=False, sla_warn_at__isnull=True)
+    if missing.exists():
+        missing.update(sla_warn_at=F("sla_due_at") - timedelta(hours=1))
 
 
 def _expected_open(total: int) -> int:

@@ -141,9 +141,9 @@ def format_money(money: Money | None, compact: bool = False, whole: bool = False
 
     if money is None:
         return "—"
-    locale = translation.to_locale(translation.get_language() or "en")
     currency = str(money.currency)
     try:
+        locale = _locale(translation.to_locale(translation.get_language() or "en"))
         if compact:
             return format_compact_currency(money.amount, currency, locale=locale, fraction_digits=1)
         if whole:
@@ -160,13 +160,20 @@ def format_money(money: Money | None, compact: bool = False, whole: bool = False
 
 
 @lru_cache(maxsize=32)
-def _whole_currency_pattern(locale: str):
+def _locale(name: str):
+    """A parsed Babel locale: Babel parses a locale given by name again for every symbol it
+    looks up, which made each amount on a page cost twice as much."""
+    from babel import Locale
+
+    return Locale.parse(name)
+
+
+@lru_cache(maxsize=32)
+def _whole_currency_pattern(locale):
     """The locale's standard currency pattern without the minor unit (parsed once: pages
     format dozens of amounts)."""
     import copy
 
-    from babel import Locale
-
-    pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
+    pattern = copy.copy(locale.currency_formats["standard"])
     pattern.frac_prec = (0, 0)
     return pattern

@@ -224,7 +224,11 @@ def seed():
             last = min(total, first + step - 1)
             c.execute("SELECT COALESCE(MAX(id), 0) FROM helpdesk_ticket")
             before = c.fetchone()[0]
-            c.execute(ticket_sql.replace(" % ", " %% "), [first, last, *[v for _c, v in rest]])
+            # The sequence's bounds come first in SQLite's CTE, last in PostgreSQL's FROM.
+            values = [v for _c, v in rest]
+            bounds = [first, last]
+            params = bounds + values if vendor == "sqlite" else values + bounds
+            c.execute(ticket_sql.replace(" % ", " %% "), params)
             c.execute(followup_sql.replace(" % ", " %% "), [*[v for _c, v in frest], before])
             log(f"    peer tickets {last:,}/{total:,}")
     with connection.cursor() as c:
@@ -490,7 +494,12 @@ def bench_peer(scale: str, database: str) -> list[Result]:
 
     connections.close_all()
     t0 = time.perf_counter()
-    peer = run_peer(database, _spec(targets["tickets"], scale))
+    try:
+        peer = run_peer(database, _spec(targets["tickets"], scale))
+    except (RuntimeError, NotImplementedError, subprocess.CalledProcessError) as exc:
+        # The other operations' results still get written.
+        print(f"  peer failed: {exc}", file=sys.stderr)
+        return [Result("peer: failed", scale, database, [0.0], None, str(exc)[:300])]
     print(
         f"  peer ran in {time.perf_counter() - t0:.0f} s (seeding {peer['seeded_seconds']:.0f} s)",
         file=sys.stderr,

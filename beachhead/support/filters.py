@@ -23,11 +23,17 @@ def _codes(params, name: str, allowed=None, upper=False) -> list[str] | None:
     return values
 
 
+def is_id(value) -> bool:
+    """A row id: ASCII digits that fit a 64-bit column (``"²".isdigit()`` is true too)."""
+    value = str(value)
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def _int(params, name: str) -> int | None:
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not is_id(raw):
         raise ValidationError({name: ["Give a number."]})
     return int(raw)
 
@@ -59,7 +65,7 @@ def apply(queryset: QuerySet, params, user) -> QuerySet:
         queryset = queryset.filter(assignee_id=user.pk)
     elif assignee == "none":
         queryset = queryset.filter(assignee__isnull=True)
-    elif assignee.isdigit():
+    elif is_id(assignee):
         queryset = queryset.filter(assignee_id=int(assignee))
     elif assignee:
         queryset = queryset.filter(assignee__username=assignee)
@@ -74,7 +80,7 @@ def apply(queryset: QuerySet, params, user) -> QuerySet:
         )
     q = (params.get("q") or "").strip()
     if q:
-        if q.lstrip("#").isdigit():
+        if is_id(q.lstrip("#")):
             queryset = queryset.filter(Q(pk=int(q.lstrip("#"))) | Q(subject__icontains=q))
         else:
             queryset = queryset.filter(Q(subject__icontains=q) | Q(requester_email__icontains=q))

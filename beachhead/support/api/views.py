@@ -111,6 +111,8 @@ class TicketViewSet(
         requester_email = ""
         value = v["requester"].strip()
         if value.isdigit():
+            if not filters.is_id(value):
+                raise exceptions.ValidationError({"requester": ["No such contact."]})
             requester = scoped(Contact, request.user).filter(pk=int(value)).first()
             if requester is None:
                 raise exceptions.ValidationError({"requester": ["No such contact."]})

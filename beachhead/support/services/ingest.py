@@ -27,7 +27,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from beachhead.support.models import Channel, InboundMail, Message, Ticket
+from beachhead.support.models import Channel, InboundMail, Message, Status, Ticket
 from beachhead.support.services import tickets
 
 if TYPE_CHECKING:
@@ -181,6 +181,9 @@ def _store(parsed: ParsedMessage, key: str) -> IngestResult:
     }
     with transaction.atomic():
         ticket = _thread(parsed)
+        if ticket is not None and ticket.status == Status.CLOSED:
+            # A closed ticket stays closed (as in the portal): the mail starts a new one.
+            ticket = None
         if ticket is not None:
             contact = tickets.resolve_requester(
                 parsed.from_address, parsed.from_name, language=parsed.language_hint

@@ -21,12 +21,26 @@ from django.utils.translation import gettext as _
 from beachhead.support.models import Message, Survey
 
 
+def mail_language(code: str) -> str:
+    """The interface language nearest the ticket's (``zh-cn`` → ``zh-hans``, ``ja-jp`` → ``ja``);
+    one we have no catalogue for (``ko``, ``de``) → the default, never a half-translated mail."""
+    try:
+        return translation.get_supported_language_variant((code or "").lower())
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def _one_line(value: str) -> str:
+    """A header value from customer input on one line (CR/LF would fail every send)."""
+    return " ".join(str(value or "").split())
+
+
 def _brackets(ids: str) -> str:
     return " ".join(f"<{i}>" for i in ids.split() if i)
 
 
 def reply_subject(subject: str, reference: str) -> str:
-    base = subject
+    base = _one_line(subject)
     if not base.lower().startswith(("re:", "aw:", "回复:", "回复：", "答复:")):
         base = f"Re: {base}"
     if reference not in base:
@@ -38,7 +52,7 @@ def build_reply(message: Message) -> EmailMultiAlternatives:
     ticket = message.ticket
     company = settings.BEACHHEAD_COMPANY_NAME
     support = settings.BEACHHEAD_SUPPORT_EMAIL
-    with translation.override(ticket.language or "en"):
+    with translation.override(mail_language(ticket.language)):
         context = {
             "message": message,
             "ticket": ticket,
@@ -49,7 +63,9 @@ def build_reply(message: Message) -> EmailMultiAlternatives:
         html = render_to_string("support/email/reply.html", context)
         sender = formataddr(
             (
-                _("%(agent)s at %(company)s") % {"agent": message.from_name, "company": company},
+                _one_line(
+                    _("%(agent)s at %(company)s") % {"agent": message.from_name, "company": company}
+                ),
                 support,
             )
         )
@@ -62,7 +78,7 @@ def build_reply(message: Message) -> EmailMultiAlternatives:
         subject=reply_subject(ticket.subject, ticket.reference),
         body=text,
         from_email=sender,
-        to=[formataddr((ticket.requester_name, ticket.requester_email))],
+        to=[formataddr((_one_line(ticket.requester_name), ticket.requester_email))],
         reply_to=[support],
         headers=headers,
     )
@@ -95,7 +111,7 @@ def send_survey(survey_pk: int) -> bool:
         return False
     ticket = survey.ticket
     base = settings.BEACHHEAD_BASE_URL
-    with translation.override(ticket.language or "en"):
+    with translation.override(mail_language(ticket.language)):
         context = {
             "ticket": ticket,
             "company": settings.BEACHHEAD_COMPANY_NAME,
@@ -109,7 +125,7 @@ def send_survey(survey_pk: int) -> bool:
         subject=subject,
         body=text,
         from_email=formataddr((settings.BEACHHEAD_COMPANY_NAME, settings.BEACHHEAD_SUPPORT_EMAIL)),
-        to=[formataddr((ticket.requester_name, ticket.requester_email))],
+        to=[formataddr((_one_line(ticket.requester_name), ticket.requester_email))],
         headers={"Auto-Submitted": "auto-generated"},
     )
     email.attach_alternative(html, "text/html")

@@ -148,7 +148,7 @@ def resolve_requester(
     owner = account or account_for_address(address)
     return Contact.objects.create(
         account=owner,
-        full_name=(name or address.partition("@")[0])[:200],
+        full_name=(" ".join((name or "").split()) or address.partition("@")[0])[:200],
         email=address,
         language=(language or "")[:16],
     )
@@ -261,7 +261,9 @@ def do_create_ticket(
         account=account,
         requester=requester,
         requester_email=(requester.email if requester else requester_email)[:254],
-        requester_name=(requester.full_name if requester else requester_name)[:200],
+        requester_name=" ".join((requester.full_name if requester else requester_name).split())[
+            :200
+        ],
         market=market,
         channel=channel,
         language=_language(language, requester, market),
@@ -610,8 +612,13 @@ def do_update_ticket(ticket: Ticket, user: User, changes: dict[str, Any]) -> lis
 
 
 def _user(value: Any) -> User:
-    field = "pk" if isinstance(value, int) or str(value).isdigit() else "username"
-    found = User.objects.filter(**{field: value}, is_active=True).first()
+    text = str(value)
+    is_id = text.isascii() and text.isdigit()
+    if is_id and len(text) > 18:
+        found = None
+    else:
+        field = "pk" if is_id else "username"
+        found = User.objects.filter(**{field: value}, is_active=True).first()
     if found is None:
         raise ValidationError(_("No active user “%(value)s”.") % {"value": value})
     return found
@@ -627,14 +634,20 @@ def _reapply_policy(ticket: Ticket, user: User, at: datetime) -> None:
             continue
         minutes = getattr(policy, f"{commitment.kind}_minutes", None)
         if minutes:
-            sla._promise(ticket, commitment.kind, minutes, commitment.started_at, user)
+            made = sla._promise(ticket, commitment.kind, minutes, commitment.started_at, user)
+            if made is not None and commitment.paused_at is not None:
+                # Pending on the customer: the new promise's clock stands still from the same
+                # moment, and runs again when the old one would have.
+                ledger.do_pause(made, at=commitment.paused_at, actor=user)
     if (
         policy
         and ticket.priority == Priority.URGENT
         and ticket.is_unsolved
         and not sla.open_commitments(ticket, ("periodic_update",)).exists()
     ):
-        sla._promise(ticket, "periodic_update", policy.periodic_update_minutes, at, user)
+        made = sla._promise(ticket, "periodic_update", policy.periodic_update_minutes, at, user)
+        if made is not None and ticket.status == Status.PENDING:
+            ledger.do_pause(made, at=at, actor=user)
     sla.refresh_due(ticket)
 
 

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from beachhead.commitments import services as ledger
 from beachhead.commitments.models import Commitment, State
-from beachhead.support.models import CalendarChoice, Priority, SlaPolicy, Ticket
+from beachhead.support.models import CalendarChoice, Priority, SlaPolicy, Status, Ticket
 
 REPLY_KINDS = ("first_reply", "next_reply", "periodic_update")
 SLA_KINDS = (*REPLY_KINDS, "resolution")
@@ -95,7 +95,12 @@ def on_public_reply(ticket: Ticket, at: datetime, actor=None) -> None:
     for commitment in owed(ticket, REPLY_KINDS):
         ledger.do_keep(commitment, at=at, actor=actor)
     if ticket.is_unsolved and ticket.priority == Priority.URGENT and ticket.sla_policy:
-        _promise(ticket, "periodic_update", ticket.sla_policy.periodic_update_minutes, at, actor)
+        made = _promise(
+            ticket, "periodic_update", ticket.sla_policy.periodic_update_minutes, at, actor
+        )
+        if made is not None and ticket.status == Status.PENDING:
+            # Still waiting on the customer: the next update's clock starts when they answer.
+            ledger.do_pause(made, at=at, actor=actor)
 
 
 def on_customer_message(ticket: Ticket, at: datetime) -> None:

@@ -156,3 +156,17 @@ def test_mail_answering_a_closed_ticket_opens_a_new_one(customer, agent):
     assert again.result == "created", again
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
+
+
+@pytest.mark.django_db
+def test_reply_on_a_pending_urgent_ticket_does_not_start_a_running_update(customer, agent):
+    ticket = tickets.do_create_ticket(
+        subject="x", requester_email="yamada@yamato-seiki.co.jp", priority="urgent"
+    )
+    tickets.do_reply(ticket, agent, "Could you send the logs?", status=Status.PENDING)
+    ticket.refresh_from_db()
+    tickets.do_reply(ticket, agent, "One more thing: the version, please.")
+    running = for_subject(ticket).filter(state=State.OPEN, paused_at__isnull=True)
+    assert not running.exists(), list(running.values_list("kind", flat=True))
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at is None

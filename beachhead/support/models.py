@@ -476,6 +476,8 @@ class Survey(models.Model):
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="survey")
     token = models.CharField(max_length=64, unique=True)
     sent_at = models.DateTimeField()
+    # When the question was e-mailed (once, whatever the queue retries).
+    emailed_at = models.DateTimeField(null=True, blank=True)
     rating = models.CharField(
         max_length=8, blank=True, choices=[("good", _("Good")), ("bad", _("Bad"))]
     )

@@ -106,9 +106,22 @@ def send_reply(message_pk: int) -> bool:
 
 
 def send_survey(survey_pk: int) -> bool:
-    survey = Survey.objects.select_related("ticket").filter(pk=survey_pk).first()
-    if survey is None or survey.answered_at:
-        return False
+    """E-mail the satisfaction question (once: a retried job finds it sent)."""
+    with transaction.atomic():
+        survey = (
+            Survey.objects.select_for_update()
+            .select_related("ticket")
+            .filter(pk=survey_pk, emailed_at__isnull=True, answered_at__isnull=True)
+            .first()
+        )
+        if survey is None:
+            return False
+        _send_survey_mail(survey)
+        Survey.objects.filter(pk=survey.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def _send_survey_mail(survey: Survey) -> None:
     ticket = survey.ticket
     base = settings.BEACHHEAD_BASE_URL
     with translation.override(mail_language(ticket.language)):
@@ -130,4 +143,3 @@ def send_survey(survey_pk: int) -> bool:
     )
     email.attach_alternative(html, "text/html")
     email.send()
-    return True

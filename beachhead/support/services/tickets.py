@@ -551,7 +551,15 @@ def do_assign(
     _require_change(ticket, user)
     if assignee is not None and not assignee.is_active:
         raise ValidationError(_("%(name)s is not active.") % {"name": assignee})
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update().select_related("market").get(pk=ticket.pk)
+    if assignee is not None and not (
+        assignee.is_global or ticket.market.code in (assignee.market_codes or [])
+    ):
+        # The assignee owns the ticket (and sees it): only someone who covers its market.
+        raise ValidationError(
+            _("%(name)s does not cover %(market)s.")
+            % {"name": assignee, "market": ticket.market.code}
+        )
     ticket.assignee = assignee
     if team is not None:
         ticket.team = team

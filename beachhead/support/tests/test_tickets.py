@@ -225,3 +225,23 @@ def test_a_reply_after_the_breach_keeps_the_promise_late(customer, tokyo_team, a
     assert first.state == State.KEPT_LATE and first.broken_at == first.due_at
     ticket.refresh_from_db()
     assert ticket.sla_due_at != first.due_at
+
+
+@pytest.mark.django_db
+def test_survey_is_emailed_once_and_assignee_must_cover_the_market(
+    customer, tokyo_team, admin, make_user, django_capture_on_commit_callbacks
+):
+    from beachhead.support.services import outbound
+
+    ticket = tickets.do_create_ticket(
+        subject="質問", body_text="質問", requester_email="yamada@yamato-seiki.co.jp"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        tickets.do_set_status(ticket, admin, "solved")
+    assert [m.subject for m in mail.outbox if "#" in m.subject]
+    sent = len(mail.outbox)
+    assert outbound.send_survey(ticket.survey.pk) is False  # a retried job sends nothing
+    assert len(mail.outbox) == sent
+    berlin = make_user("support_agent", ["DE"], username="jonas")
+    with pytest.raises(ValidationError):
+        tickets.do_assign(ticket, admin, assignee=berlin)

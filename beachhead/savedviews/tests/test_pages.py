@@ -219,6 +219,8 @@ def test_the_board_reads_the_same_cards_either_way(
     for i in range(7):
         promise(aoi, hours=7 - i, title=f"P{i}", state=["open", "kept", "broken"][i % 3])
     promise(aoi, hours=9, title="Nobody's", state="")
+    # MariaDB and MySQL refuse LIMIT inside IN: there only the windowed path can run.
+    sliced_in = sliced_in and connection.features.allow_sliced_subqueries_with_in
     monkeypatch.setattr(connection.features, "allow_sliced_subqueries_with_in", sliced_in)
     state = ViewState(columns=("title",), layout="kanban", sort=("-due_at",))
 

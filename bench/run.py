@@ -1,6 +1,7 @@
 """The benchmark harness: builds a dataset at a scale, times each target operation several
 times and prints a table (operation, scale, database, median, p95, runs, target, verdict). The
-same table is written to ``bench/results/<date>-<db>.md``.
+same table is written to ``bench/results/<date>-<db>-<scale>.md`` (with ``--only``:
+``<date>-<db>-<operations>-<scale>.md``, so a partial run never replaces a full table).
 
 Run it through ``beachhead bench [--scale small|full] [--db sqlite|postgresql|mysql]`` or
 ``make bench``. It works in its own database (``var/bench/`` for SQLite, ``beachhead_bench``
@@ -324,10 +325,14 @@ def main(argv: list[str] | None = None) -> int:
         results.extend(func(args.scale, args.db))
     text = table(results)
     print(text)
-    out = REPO / "bench" / "results" / f"{dt.date.today().isoformat()}-{args.db}-{args.scale}.md"
+    today = dt.date.today().isoformat()
+    only = [name for name in OPERATIONS if args.only and name in args.only]
+    stem = "-".join([today, args.db, *only, args.scale])
+    out = REPO / "bench" / "results" / f"{stem}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
-        f"# Benchmarks — {args.scale} scale on {args.db}, {dt.date.today().isoformat()}\n\n"
+        f"# Benchmarks — {args.scale} scale on {args.db}, {today}"
+        f"{' (only ' + ', '.join(only) + ')' if only else ''}\n\n"
         f"Machine: {os.cpu_count()} cores. Python {sys.version.split()[0]}.\n\n{text}\n"
     )
     print(f"\nWritten to {out.relative_to(REPO)}", file=sys.stderr)

@@ -16,7 +16,12 @@ class CommitmentsConfig(AppConfig):
         from beachhead.core import dashboard, demo, navigation, schedule
         from beachhead.core.roles import Operation
 
-        auditlog.register(Commitment, exclude_fields=["updated_at", "warned_at", "escalated_at"])
+        # The generic subject and customer are recorded by their type and id columns; letting
+        # the audit log read the generic relations themselves loads both records on every save.
+        auditlog.register(
+            Commitment,
+            exclude_fields=["updated_at", "warned_at", "escalated_at", "subject", "customer"],
+        )
         navigation.register(
             navigation.NavItem(
                 "commitments", _("Commitments"), "commitments:list", "checklist", order=10

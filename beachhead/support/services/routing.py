@@ -32,32 +32,38 @@ class Decision:
     note: str  # English, marked with gettext_noop; translated when shown
 
 
-def _on_shift(shift: Shift, local: datetime) -> bool:
+def _within(weekday: int, start: time, end: time, local: datetime) -> bool:
     now: time = local.time().replace(tzinfo=None)
     day = local.weekday()
-    if shift.start < shift.end:
-        return shift.weekday == day and shift.start <= now < shift.end
+    if start < end:
+        return weekday == day and start <= now < end
     # Past midnight: the evening part on its own day, the morning part on the next.
-    return (shift.weekday == day and now >= shift.start) or (
-        (shift.weekday + 1) % 7 == day and now < shift.end
-    )
+    return (weekday == day and now >= start) or ((weekday + 1) % 7 == day and now < end)
+
+
+def _on_shift(shift: Shift, local: datetime) -> bool:
+    return _within(shift.weekday, shift.start, shift.end, local)
 
 
 def agents_on_shift(at: datetime) -> list[User]:
-    """Active agents who take tickets and are inside one of their shifts at ``at``."""
-    shifts = Shift.objects.select_related("user", "user__agent_profile").filter(
+    """Active agents who take tickets and are inside one of their shifts at ``at``. Shifts are
+    read as plain tuples (every new ticket asks), the agents on shift as models."""
+    rows = Shift.objects.filter(
         user__is_active=True, user__agent_profile__accepts_tickets=True
-    )
-    seen: dict[int, User] = {}
-    zones: dict[str, ZoneInfo] = {}
-    for shift in shifts:
-        user = shift.user
-        if user.pk in seen:
+    ).values_list("user_id", "weekday", "start", "end", "user__timezone")
+    on_shift: set[int] = set()
+    local_at: dict[str, datetime] = {}
+    for user_id, weekday, start, end, zone in rows:
+        if user_id in on_shift:
             continue
-        zone = zones.setdefault(user.timezone, ZoneInfo(user.timezone))
-        if _on_shift(shift, at.astimezone(zone)):
-            seen[user.pk] = user
-    return list(seen.values())
+        local = local_at.get(zone)
+        if local is None:
+            local = local_at[zone] = at.astimezone(ZoneInfo(zone))
+        if _within(weekday, start, end, local):
+            on_shift.add(user_id)
+    if not on_shift:
+        return []
+    return list(User.objects.filter(pk__in=on_shift).select_related("agent_profile"))
 
 
 def _speaks(user: User, language: str) -> bool:

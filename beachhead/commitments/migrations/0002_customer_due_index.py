@@ -1,7 +1,7 @@
 """Promises made to a customer, by due time, in a partial index (rows without a customer left
 out): the customer-360 page reads them through it on SQLite and PostgreSQL, however many
-customer-less promises the table holds. MySQL skips partial indexes; it keeps
-``commitment_customer``."""
+customer-less promises the table holds. MySQL and MariaDB have no partial indexes: Django
+creates it there without its condition (and warns, models.W037)."""
 
 from django.db import migrations, models
 

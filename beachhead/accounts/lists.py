@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from beachhead.accounts.models import (
@@ -45,24 +46,25 @@ from beachhead.savedviews.registry import Column, ListSource
 
 
 class CachedChoices(Sequence):
-    """Choices read from the database when used, kept for ``ttl`` seconds (a list page asks
-    for a column's labels once per cell: this keeps it at one query a minute, not per row)."""
+    """Choices read from the database when used, kept for ``ttl`` seconds per interface
+    language (a list page asks for a column's labels once per cell: this keeps it at one query
+    a minute, not per row, and a Chinese reader never gets labels loaded for an English one)."""
 
     def __init__(self, load: Callable[[], list[tuple[str, str]]], ttl: float = 60.0) -> None:
         self._load = load
         self._ttl = ttl
-        self._rows: list[tuple[str, str]] | None = None
-        self._at = 0.0
+        self._cache: dict[str, tuple[float, list[tuple[str, str]]]] = {}
 
     def rows(self) -> list[tuple[str, str]]:
         now = time.monotonic()
-        if self._rows is None or now - self._at > self._ttl:
-            self._rows = self._load()
-            self._at = now
-        return self._rows
+        language = translation.get_language() or ""
+        cached = self._cache.get(language)
+        if cached is None or now - cached[0] > self._ttl:
+            cached = self._cache[language] = (now, self._load())
+        return cached[1]
 
     def clear(self) -> None:
-        self._rows = None
+        self._cache.clear()
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self.rows())

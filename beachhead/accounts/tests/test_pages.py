@@ -324,3 +324,17 @@ def test_when_now_moves_the_timeline_stays_sorted(sony, ae):
     assert timezone.now()  # the merge relies on aware datetimes only
     contacts.do_create_contact(sony, ae, full_name="X")
     assert all(e.at.tzinfo for e in timeline.timeline(sony, ae))
+
+
+def test_cached_stage_labels_follow_the_reader_language(db):
+    from django.utils import translation
+
+    from beachhead.accounts.lists import STAGE_CHOICES
+
+    STAGE_CHOICES.clear()
+    with translation.override("en"):
+        english = dict(STAGE_CHOICES)
+    with translation.override("ja"):
+        japanese = dict(STAGE_CHOICES)
+    assert english.keys() == japanese.keys()
+    assert english != japanese  # the labels were loaded again for the Japanese reader

@@ -46,20 +46,36 @@ def calendar_key(policy: SlaPolicy, ticket: Ticket) -> str:
     return f"market:{ticket.market.code}"
 
 
-def _promise(ticket: Ticket, kind: str, minutes: int | None, at: datetime, actor=None):
-    if not minutes or ticket.sla_policy is None:
-        return None
+def promise_about(
+    ticket: Ticket, kind: str, *, calendar: str, target: timedelta, owner, at: datetime, actor=None
+):
+    """A commitment about ``ticket``, made to its account, in its market (SLA and follow-up)."""
     return ledger.do_create_commitment(
         kind=kind,
-        calendar=calendar_key(ticket.sla_policy, ticket),
-        target=timedelta(minutes=minutes),
-        owner=ticket.assignee,
+        calendar=calendar,
+        target=target,
+        owner=owner,
         team=ticket.team,
         start=at,
         subject=ticket,
         subject_label=f"#{ticket.pk} {ticket.subject}"[:200],
         customer=ticket.account,
         market=ticket.market,
+        actor=actor,
+    )
+
+
+def promise(ticket: Ticket, kind: str, minutes: int | None, at: datetime, actor=None):
+    """The policy's target of ``kind`` as a commitment (None when the policy sets none)."""
+    if not minutes or ticket.sla_policy is None:
+        return None
+    return promise_about(
+        ticket,
+        kind,
+        calendar=calendar_key(ticket.sla_policy, ticket),
+        target=timedelta(minutes=minutes),
+        owner=ticket.assignee,
+        at=at,
         actor=actor,
     )
 
@@ -82,11 +98,11 @@ def start(ticket: Ticket, at: datetime, actor=None) -> list[Commitment]:
     if policy is None:
         return []
     made = [
-        _promise(ticket, "first_reply", policy.first_reply_minutes, at, actor),
-        _promise(ticket, "resolution", policy.resolution_minutes, at, actor),
+        promise(ticket, "first_reply", policy.first_reply_minutes, at, actor),
+        promise(ticket, "resolution", policy.resolution_minutes, at, actor),
     ]
     if ticket.priority == Priority.URGENT:
-        made.append(_promise(ticket, "periodic_update", policy.periodic_update_minutes, at, actor))
+        made.append(promise(ticket, "periodic_update", policy.periodic_update_minutes, at, actor))
     return [c for c in made if c is not None]
 
 
@@ -95,7 +111,7 @@ def on_public_reply(ticket: Ticket, at: datetime, actor=None) -> None:
     for commitment in owed(ticket, REPLY_KINDS):
         ledger.do_keep(commitment, at=at, actor=actor)
     if ticket.is_unsolved and ticket.priority == Priority.URGENT and ticket.sla_policy:
-        made = _promise(
+        made = promise(
             ticket, "periodic_update", ticket.sla_policy.periodic_update_minutes, at, actor
         )
         if made is not None and ticket.status == Status.PENDING:
@@ -108,7 +124,7 @@ def on_customer_message(ticket: Ticket, at: datetime) -> None:
     if owed(ticket, ("first_reply", "next_reply")).exists():
         return
     if ticket.sla_policy:
-        _promise(ticket, "next_reply", ticket.sla_policy.next_reply_minutes, at)
+        promise(ticket, "next_reply", ticket.sla_policy.next_reply_minutes, at)
 
 
 def pause(ticket: Ticket, at: datetime, actor=None) -> None:

@@ -642,7 +642,7 @@ def _reapply_policy(ticket: Ticket, user: User, at: datetime) -> None:
             continue
         minutes = getattr(policy, f"{commitment.kind}_minutes", None)
         if minutes:
-            made = sla._promise(ticket, commitment.kind, minutes, commitment.started_at, user)
+            made = sla.promise(ticket, commitment.kind, minutes, commitment.started_at, user)
             if made is not None and commitment.paused_at is not None:
                 # Pending on the customer: the new promise's clock stands still from the same
                 # moment, and runs again when the old one would have.
@@ -653,7 +653,7 @@ def _reapply_policy(ticket: Ticket, user: User, at: datetime) -> None:
         and ticket.is_unsolved
         and not sla.open_commitments(ticket, ("periodic_update",)).exists()
     ):
-        made = sla._promise(ticket, "periodic_update", policy.periodic_update_minutes, at, user)
+        made = sla.promise(ticket, "periodic_update", policy.periodic_update_minutes, at, user)
         if made is not None and ticket.status == Status.PENDING:
             ledger.do_pause(made, at=at, actor=user)
     sla.refresh_due(ticket)
@@ -670,18 +670,8 @@ def do_promise_follow_up(
         raise ValidationError(_("Times must carry a time zone."))
     if by <= at:
         raise ValidationError(_("A follow-up must be in the future."))
-    commitment = ledger.do_create_commitment(
-        kind="follow_up",
-        calendar="24x7",
-        target=by - at,
-        owner=user,
-        team=ticket.team,
-        start=at,
-        subject=ticket,
-        subject_label=f"#{ticket.pk} {ticket.subject}"[:200],
-        customer=ticket.account,
-        market=ticket.market,
-        actor=user,
+    commitment = sla.promise_about(
+        ticket, "follow_up", calendar="24x7", target=by - at, owner=user, at=at, actor=user
     )
     sla.refresh_due(ticket)
     return commitment

@@ -30,7 +30,10 @@ def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
 
+    from beachhead.core import refcache
+
     cache.clear()
+    refcache.clear_all()
 
 
 @pytest.fixture

@@ -346,25 +346,11 @@ def measure_lists(scale: str, database: str, token: str, user, tickets: int) -> 
 
 
 def desk_overview(user):
-    """The desk page's aggregates when the page offers them, else the equivalent queryset."""
-    from django.db.models import Count
+    """The desk page's aggregates: unsolved tickets by status and priority in the user's scope
+    (``support.services.desk.unsolved_grid``, the function the page calls)."""
+    from beachhead.support.services.desk import unsolved_grid
 
-    from beachhead.core.access import scoped
-    from beachhead.support import views
-    from beachhead.support.models import UNSOLVED_STATUSES, Ticket
-
-    for name in ("desk_counts", "overview_counts", "desk_overview"):
-        func = getattr(views, name, None)
-        if callable(func):
-            return func(user), f"beachhead.support.views.{name}"
-    rows = list(
-        scoped(Ticket, user)
-        .filter(status__in=UNSOLVED_STATUSES)
-        .order_by()
-        .values("status", "priority")
-        .annotate(n=Count("pk"))
-    )
-    return rows, "equivalent queryset (the desk page is not built yet)"
+    return unsolved_grid(user), "support.services.desk.unsolved_grid (the desk page's query)"
 
 
 def measure_desk(scale: str, database: str, user) -> Result:

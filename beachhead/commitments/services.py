@@ -72,8 +72,7 @@ def default_title(kind: str, subject_label: str, language: str) -> str:
         return kinds.label(kind)
 
 
-@transaction.atomic
-def do_create_commitment(
+def prepare_commitment(
     *,
     kind: str,
     calendar: str,
@@ -87,9 +86,10 @@ def do_create_commitment(
     customer=None,
     customer_label: str = "",
     market=None,
-    actor: User | None = None,
 ) -> Commitment:
-    """Record a promise: its due, warning and escalation times are computed on ``calendar``."""
+    """A promise checked and timed but not saved yet: its due, warning and escalation times are
+    computed on ``calendar``. ``subject`` may still be unsaved (its id is taken when the
+    commitment is stored by ``do_create_commitments``)."""
     if not kinds.is_known(kind):
         raise ValidationError(_("Unknown kind of commitment “%(kind)s”.") % {"kind": kind})
     if owner is None and team is None:
@@ -112,7 +112,7 @@ def do_create_commitment(
         kind=kind,
         title=(title or default_title(kind, subject_label, language))[:300],
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
-        subject_id=str(subject.pk) if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None and subject.pk is not None else "",
         subject_label=subject_label,
         customer_type=ContentType.objects.get_for_model(customer) if customer is not None else None,
         customer_id=str(customer.pk) if customer is not None else "",
@@ -127,9 +127,57 @@ def do_create_commitment(
         warn_at=warn,
         escalate_at=escalate,
     )
-    commitment.save()
-    _event(commitment, CommitmentEvent.Kind.CREATED, start, actor, due_at=due.isoformat())
+    commitment._subject = subject  # read by do_create_commitments once the subject is saved
     return commitment
+
+
+@transaction.atomic
+def do_create_commitment(*, actor: User | None = None, **promise) -> Commitment:
+    """Record a promise (the arguments of ``prepare_commitment``)."""
+    return do_create_commitments([prepare_commitment(**promise)], actor=actor)[0]
+
+
+def do_create_commitments(
+    commitments: list[Commitment], *, actor: User | None = None
+) -> list[Commitment]:
+    """Store prepared promises (``prepare_commitment``) and their "created" events: one INSERT
+    for the promises and one for the events where the database returns the new ids of a
+    multi-row INSERT (SQLite, PostgreSQL, MariaDB 10.5+), a row at a time elsewhere (MySQL,
+    TiDB). Each promise is audited as if saved alone (django-auditlog's create entry)."""
+    if not commitments:
+        return []
+    from auditlog.receivers import log_create
+    from auditlog.registry import auditlog
+
+    with transaction.atomic(savepoint=False):
+        for commitment in commitments:
+            subject = getattr(commitment, "_subject", None)
+            if subject is not None and not commitment.subject_id:
+                if subject.pk is None:
+                    raise ValueError("Save the subject of a promise before the promise.")
+                commitment.subject_id = str(subject.pk)
+        connection = transaction.get_connection()
+        if len(commitments) > 1 and connection.features.can_return_rows_from_bulk_insert:
+            Commitment.objects.bulk_create(commitments)
+            if auditlog.contains(Commitment):
+                for commitment in commitments:
+                    log_create(sender=Commitment, instance=commitment, created=True)
+        else:
+            for commitment in commitments:
+                commitment.save()
+        CommitmentEvent.objects.bulk_create(
+            [
+                CommitmentEvent(
+                    commitment=commitment,
+                    kind=CommitmentEvent.Kind.CREATED,
+                    at=commitment.started_at,
+                    actor=actor,
+                    data={"due_at": commitment.due_at.isoformat()},
+                )
+                for commitment in commitments
+            ]
+        )
+    return commitments
 
 
 def _locked(commitment: Commitment) -> Commitment:

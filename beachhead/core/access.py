@@ -59,10 +59,22 @@ def _is_global(user) -> bool:
     return bool(user.is_superuser or user.role in ("admin", "executive"))
 
 
-def _owner_q(policy: AccessPolicy, user) -> Q:
+def _through_fk(model: type[models.Model], path: str, lookup: str, value) -> Q:
+    """``Q(path__lookup=value)``; a path over one foreign key (``account__owner``) becomes
+    ``account_id IN (SELECT id FROM account WHERE owner_id = …)``: no join on the counted
+    rows, so each branch of an OR keeps to its own index."""
+    head, _sep, rest = path.partition("__")
+    field = model._meta.get_field(head) if rest else None
+    if field is None or not field.many_to_one or "__" in rest:
+        return Q(**{f"{path}__{lookup}": value})
+    rows = field.related_model._default_manager.filter(**{f"{rest}__{lookup}": value})
+    return Q(**{f"{head}__in": rows.values("pk")})
+
+
+def _owner_q(model: type[models.Model], policy: AccessPolicy, user) -> Q:
     if not policy.owner_paths:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{path: user.pk}) for path in policy.owner_paths))
+    return reduce(or_, (_through_fk(model, path, "exact", user.pk) for path in policy.owner_paths))
 
 
 def _member_q(model: type[models.Model], policy: AccessPolicy, user) -> Q:
@@ -75,14 +87,45 @@ def _member_q(model: type[models.Model], policy: AccessPolicy, user) -> Q:
     return Q(pk__in=rows.values("pk"))
 
 
-def _market_q(policy: AccessPolicy, user) -> Q:
+def _market_q(model: type[models.Model], policy: AccessPolicy, codes) -> Q:
     if policy.market_path is None:
         return Q()  # records that belong to no market are visible to every role
-    return Q(**{f"{policy.market_path}__in": list(user.market_codes or [])})
+    return _through_fk(model, policy.market_path, "in", sorted(codes or []))
 
 
-def _market_or_owner_q(policy: AccessPolicy, user, owner_q: Q) -> Q:
-    market_q = _market_q(policy, user)
+def _parts(model: type[models.Model], user, action: str) -> tuple[Q | None, Q] | None:
+    """The condition as (rows of the user's markets, rows the user owns or is a member of);
+    ``(None, q)`` when the markets grant nothing; None when nothing at all; ``(Q(), Q())``
+    for everything."""
+    policy = policy_for(model)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    owner_q = _owner_q(model, policy, user)
+    if policy.owner_only:
+        return None, owner_q
+    if _is_global(user):
+        return Q(), Q()
+    if action == Action.VIEW:
+        if policy.member_paths:
+            owner_q = owner_q | _member_q(model, policy, user)
+        if policy.viewer_roles is not None and user.role not in policy.viewer_roles:
+            return None, owner_q
+        return _market_q(model, policy, user.market_codes), owner_q
+    if user.role in policy.editor_roles:
+        return _market_q(model, policy, user.market_codes), owner_q
+    if policy.owners_may_change:
+        return None, owner_q
+    return None
+
+
+def access_filter(model: type[models.Model], user, action: str = Action.VIEW) -> Q | None:
+    """The condition a record must meet for ``user`` to do ``action``; None means "nothing"."""
+    parts = _parts(model, user, action)
+    if parts is None:
+        return None
+    market_q, owner_q = parts
+    if market_q is None:
+        return owner_q
     if not market_q:
         # An empty Q matches every row, but ``Q() | other`` is ``other``: return it alone, or
         # records that belong to no market would shrink to the user's own.
@@ -90,27 +133,44 @@ def _market_or_owner_q(policy: AccessPolicy, user, owner_q: Q) -> Q:
     return market_q | owner_q
 
 
-def access_filter(model: type[models.Model], user, action: str = Action.VIEW) -> Q | None:
-    """The condition a record must meet for ``user`` to do ``action``; None means "nothing"."""
+def scope_parts(
+    model: type[models.Model], user, action: str = Action.VIEW
+) -> list[models.QuerySet]:
+    """The rows of ``scoped(model, user, action)`` as disjoint querysets whose union is the
+    scope: the user's markets, then what they own elsewhere. Counts and sums run once per part
+    and add up: each part keeps to its indexes, where one OR of market and ownership makes
+    the database read every row of the table."""
+    parts = _parts(model, user, action)
+    manager = model._default_manager
+    if parts is None:
+        return []
+    market_q, owner_q = parts
+    if market_q is None:
+        return [manager.filter(owner_q)]
+    if not market_q:
+        return [manager.all()]
+    return [manager.filter(market_q), manager.filter(owner_q).exclude(market_q)]
+
+
+def scoped_in_markets(
+    model: type[models.Model], user, codes, action: str = Action.VIEW
+) -> models.QuerySet:
+    """``scoped(model, user, action)`` narrowed to the markets ``codes``. When the user may
+    see every record of those markets, the condition is the market alone: no OR with
+    ownership, so the database reads the market's index range and nothing else."""
     policy = policy_for(model)
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    owner_q = _owner_q(policy, user)
-    if policy.owner_only:
-        return owner_q
-    if _is_global(user):
-        return Q()
-    if action == Action.VIEW:
-        if policy.member_paths:
-            owner_q = owner_q | _member_q(model, policy, user)
-        if policy.viewer_roles is not None and user.role not in policy.viewer_roles:
-            return owner_q
-        return _market_or_owner_q(policy, user, owner_q)
-    if user.role in policy.editor_roles:
-        return _market_or_owner_q(policy, user, owner_q)
-    if policy.owners_may_change:
-        return owner_q
-    return None
+    codes = sorted({str(c).upper() for c in codes})
+    if policy.market_path is None:
+        return scoped(model, user, action)
+    in_markets = _market_q(model, policy, codes)
+    parts = _parts(model, user, action)
+    if parts is None:
+        return model._default_manager.none()
+    market_q = parts[0]
+    if market_q is not None and (not market_q or set(codes) <= set(user.market_codes or [])):
+        return model._default_manager.filter(in_markets)
+    condition = access_filter(model, user, action)
+    return model._default_manager.filter(condition).filter(in_markets)
 
 
 def restrict(queryset: models.QuerySet, user, action: str = Action.VIEW) -> models.QuerySet:

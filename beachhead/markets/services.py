@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beachhead.core.access import Action, may
+from beachhead.core.refcache import RefCache
 from beachhead.markets import validators
 from beachhead.markets.calendar import (
     AlwaysOpen,
@@ -331,6 +332,33 @@ def _market_written(sender, instance: Market, **kwargs: Any) -> None:
     if connection.in_atomic_block and connection.atomic_blocks:
         _writes.transaction = connection.atomic_blocks[0]
         transaction.on_commit(clear_calendar_cache, using=connection.alias)
+
+
+_markets: RefCache[dict[str, Market]] = RefCache(
+    "markets", lambda: {m.code: m for m in Market.objects.all()}, watch=("markets.Market",)
+)
+
+
+def market_by_code(code: str) -> Market | None:
+    """The market with this code, from the in-memory table (``core.refcache``): every new
+    ticket asks. The instance is shared: do not change it."""
+    return _markets.get().get((code or "").upper())
+
+
+def market_code_of(market_id: int | None) -> str | None:
+    """The code of the market with this id, from memory (list rows carry only the id)."""
+    if market_id is None:
+        return None
+    for market in _markets.get().values():
+        if market.pk == market_id:
+            return market.code
+    market = Market.objects.filter(pk=market_id).only("code").first()
+    return market.code if market else None
+
+
+def all_markets() -> list[Market]:
+    """Every market by code (shared instances, see ``market_by_code``)."""
+    return sorted(_markets.get().values(), key=lambda m: m.code)
 
 
 def calendar_for_market(market: Market) -> BusinessCalendar:

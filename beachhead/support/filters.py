@@ -38,6 +38,11 @@ def _int(params, name: str) -> int | None:
     return int(raw)
 
 
+def market_codes(params) -> list[str] | None:
+    """The ``market`` parameter as upper-case codes (None when absent)."""
+    return _codes(params, "market", upper=True)
+
+
 def apply(queryset: QuerySet, params, user) -> QuerySet:
     statuses = _codes(params, "status", {*dict(Status.choices), "unsolved"})
     if statuses:

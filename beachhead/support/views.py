@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,6 +46,7 @@ from beachhead.support.models import (
     Ticket,
 )
 from beachhead.support.services import alerts, ingest, routing
+from beachhead.support.services import desk as desk_numbers
 from beachhead.support.services import tickets as services
 from beachhead.support.services.sla import SLA_KINDS
 
@@ -595,16 +596,7 @@ def _team_rows(user, now, alerts_since=None) -> list[dict]:
 
 def _on_shift(now) -> list[dict]:
     agents = routing.agents_on_shift(now)
-    loads = (
-        dict(
-            Ticket.objects.filter(assignee__in=[a.pk for a in agents], status__in=UNSOLVED_STATUSES)
-            .values("assignee")
-            .annotate(n=Count("pk"))
-            .values_list("assignee", "n")
-        )
-        if agents
-        else {}
-    )
+    loads = desk_numbers.open_loads(a.pk for a in agents)
     rows = [
         {
             "user": agent,
@@ -662,17 +654,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     _require_desk(user)
     now = timezone.now()
     tickets = scoped(Ticket, user)
-    # One grouped query over the unsolved tickets in scope (the status index narrows it).
-    grid = list(
-        tickets.filter(status__in=UNSOLVED_STATUSES)
-        .values("status", "priority")
-        .annotate(
-            n=Count("pk"),
-            mine=Count("pk", filter=Q(assignee_id=user.pk)),
-            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
-        )
-        .order_by()
-    )
+    grid = desk_numbers.unsolved_grid(user)
     by_status = dict.fromkeys(UNSOLVED_STATUSES, 0)
     by_priority = dict.fromkeys(Priority.values, 0)
     for row in grid:

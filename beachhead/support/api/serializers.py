@@ -3,7 +3,9 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from beachhead.commitments.models import Commitment
+from beachhead.markets.services import market_code_of
 from beachhead.support.models import Attachment, Channel, Message, Priority, Status, Ticket
+from beachhead.support.services.sla import policy_name
 
 
 class TicketCommitmentSerializer(serializers.ModelSerializer):
@@ -21,12 +23,14 @@ class PersonSerializer(serializers.Serializer):
 
 
 class TicketSerializer(serializers.ModelSerializer):
-    market = serializers.CharField(source="market.code", read_only=True)
+    # Market and SLA policy names come from memory by id (``core.refcache``): a list page
+    # neither joins nor decodes those rows (a market row carries its holidays and hours).
+    market = serializers.SerializerMethodField()
     account_name = serializers.CharField(source="account.name", default=None, read_only=True)
     assignee = PersonSerializer(read_only=True, allow_null=True)
     team = serializers.CharField(source="team.name", default=None, read_only=True)
     tags = serializers.ListField(source="tag_list", child=serializers.CharField(), read_only=True)
-    sla_policy = serializers.CharField(source="sla_policy.name", default=None, read_only=True)
+    sla_policy = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,6 +66,12 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj) -> str:
         return obj.get_absolute_url()
+
+    def get_market(self, obj) -> str:
+        return market_code_of(obj.market_id)
+
+    def get_sla_policy(self, obj) -> str | None:
+        return policy_name(obj.sla_policy_id)
 
 
 class TicketDetailSerializer(TicketSerializer):

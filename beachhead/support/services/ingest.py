@@ -71,7 +71,8 @@ def _thread(parsed: ParsedMessage) -> Ticket | None:
             .first()
         )
         if found:
-            return Ticket.objects.select_related("market", "account").get(pk=found)
+            # Locked here: the message is added under this lock (no second read).
+            return Ticket.objects.select_for_update().get(pk=found)
     match = REFERENCE_RE.search(parsed.subject)
     if match:
         ticket = (
@@ -80,7 +81,7 @@ def _thread(parsed: ParsedMessage) -> Ticket | None:
             .first()
         )
         if ticket is not None and _may_write_to(ticket, parsed.from_address):
-            return ticket
+            return Ticket.objects.select_for_update().get(pk=ticket.pk)
     return None
 
 
@@ -197,6 +198,7 @@ def _store(parsed: ParsedMessage, key: str) -> IngestResult:
                 contact=contact,
                 from_name=parsed.from_name,
                 from_address=parsed.from_address,
+                locked=True,
                 **common,
             )
             return IngestResult("appended", ticket=ticket.pk, message=message.pk)
@@ -211,8 +213,7 @@ def _store(parsed: ParsedMessage, key: str) -> IngestResult:
             language=parsed.language_hint,
             **common,
         )
-        message_pk = ticket.messages.values_list("pk", flat=True).first()
-        return IngestResult("created", ticket=ticket.pk, message=message_pk)
+        return IngestResult("created", ticket=ticket.pk, message=ticket.opening_message.pk)
 
 
 def retry(item: InboundMail) -> IngestResult:

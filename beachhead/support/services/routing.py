@@ -8,8 +8,9 @@
 4. Else nobody is on shift: the market's team holds the ticket, unassigned; its promises are
    the team's, and the sweep alerts the team manager before a breach.
 
-Shifts and profiles are a small table (hundreds of rows), read in one query; the load is one
-aggregate query over the candidates' unsolved tickets.
+Shifts, profiles and teams are small tables (hundreds of rows), kept in memory
+(``core.refcache``: 30 seconds, or until one of them is saved); the load is one aggregate query
+over the candidates' unsolved tickets, counted on the ``(assignee, status, …)`` index.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext_noop
 
 from beachhead.core.models import Team, User
-from beachhead.support.models import UNSOLVED_STATUSES, Shift, Ticket
+from beachhead.core.refcache import RefCache
+from beachhead.support.models import Shift, Ticket
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,41 @@ def _on_shift(shift: Shift, local: datetime) -> bool:
     return _within(shift.weekday, shift.start, shift.end, local)
 
 
+def _load_roster() -> tuple[list[tuple], dict[int, User]]:
+    rows = list(
+        Shift.objects.filter(
+            user__is_active=True, user__agent_profile__accepts_tickets=True
+        ).values_list("user_id", "weekday", "start", "end", "user__timezone")
+    )
+    users = User.objects.filter(pk__in={row[0] for row in rows}).select_related("agent_profile")
+    return rows, {user.pk: user for user in users}
+
+
+_roster: RefCache[tuple[list[tuple], dict[int, User]]] = RefCache(
+    "support.roster",
+    _load_roster,
+    watch=("support.Shift", "support.AgentProfile", "core.User"),
+)
+
+
+def _load_teams() -> tuple[list[Team], dict[int, list[int]]]:
+    teams = list(Team.objects.order_by("pk"))
+    member_of: dict[int, list[int]] = {}
+    through = Team.members.through.objects.order_by("team_id")
+    for team_id, user_id in through.values_list("team_id", "user_id"):
+        member_of.setdefault(user_id, []).append(team_id)
+    return teams, member_of
+
+
+_teams: RefCache[tuple[list[Team], dict[int, list[int]]]] = RefCache(
+    "support.teams", _load_teams, watch=("core.Team", "core.Team.members")
+)
+
+
 def agents_on_shift(at: datetime) -> list[User]:
-    """Active agents who take tickets and are inside one of their shifts at ``at``. Shifts are
-    read as plain tuples (every new ticket asks), the agents on shift as models."""
-    rows = Shift.objects.filter(
-        user__is_active=True, user__agent_profile__accepts_tickets=True
-    ).values_list("user_id", "weekday", "start", "end", "user__timezone")
+    """Active agents who take tickets and are inside one of their shifts at ``at`` (each
+    shift read in the agent's own time zone). Shared instances: do not change them."""
+    rows, users = _roster.get()
     on_shift: set[int] = set()
     local_at: dict[str, datetime] = {}
     for user_id, weekday, start, end, zone in rows:
@@ -61,9 +91,7 @@ def agents_on_shift(at: datetime) -> list[User]:
             local = local_at[zone] = at.astimezone(ZoneInfo(zone))
         if _within(weekday, start, end, local):
             on_shift.add(user_id)
-    if not on_shift:
-        return []
-    return list(User.objects.filter(pk__in=on_shift).select_related("agent_profile"))
+    return [users[pk] for pk in sorted(on_shift) if pk in users]
 
 
 def _speaks(user: User, language: str) -> bool:
@@ -79,29 +107,29 @@ def _covers(user: User, market_code: str) -> bool:
 
 
 def _least_loaded(candidates: list[User]) -> User:
-    loads = dict(
-        Ticket.objects.filter(assignee__in=[u.pk for u in candidates], status__in=UNSOLVED_STATUSES)
-        .values("assignee")
-        .annotate(n=Count("pk"))
-        .values_list("assignee", "n")
-    )
+    from beachhead.support.services.desk import open_loads
+
+    loads = open_loads(u.pk for u in candidates)
     return min(candidates, key=lambda u: (loads.get(u.pk, 0), u.pk))
 
 
 def _team_of(user: User, market_code: str) -> Team | None:
-    teams = list(Team.objects.filter(members=user).order_by("pk"))
-    for team in teams:
+    teams, member_of = _teams.get()
+    mine = [t for t in teams if t.pk in set(member_of.get(user.pk, ()))]
+    for team in mine:
         if team.market_code == market_code:
             return team
-    return teams[0] if teams else None
+    return mine[0] if mine else None
 
 
 def market_team(market_code: str) -> Team | None:
     """The team that holds a market's tickets when nobody is on shift."""
-    team = Team.objects.filter(market_code=market_code).order_by("pk").first()
-    if team is None:
-        team = Team.objects.filter(Q(market_code="") | Q(market_code__isnull=True)).first()
-    return team or Team.objects.order_by("pk").first()
+    teams, _member_of = _teams.get()
+    for accept in (lambda t: t.market_code == market_code, lambda t: not t.market_code):
+        for team in teams:
+            if accept(team):
+                return team
+    return teams[0] if teams else None
 
 
 def route(ticket: Ticket, at: datetime) -> Decision:

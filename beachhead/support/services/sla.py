@@ -17,16 +17,39 @@ from django.conf import settings
 
 from beachhead.commitments import services as ledger
 from beachhead.commitments.models import Commitment, State
+from beachhead.core.refcache import RefCache
 from beachhead.support.models import CalendarChoice, Priority, SlaPolicy, Status, Ticket
 
 REPLY_KINDS = ("first_reply", "next_reply", "periodic_update")
 SLA_KINDS = (*REPLY_KINDS, "resolution")
 
 
+#: The active policies in order (a handful of rows every new ticket reads): kept in memory.
+_policies: RefCache[list[SlaPolicy]] = RefCache(
+    "support.sla_policies",
+    lambda: list(SlaPolicy.objects.filter(is_active=True).order_by("order", "pk")),
+    watch=("support.SlaPolicy",),
+)
+
+
+_names: RefCache[dict[int, str]] = RefCache(
+    "support.sla_policy_names",
+    lambda: dict(SlaPolicy.objects.values_list("pk", "name")),
+    watch=("support.SlaPolicy",),
+)
+
+
+def policy_name(policy_id: int | None) -> str | None:
+    """The name of a policy by id, from memory (list rows carry only the id)."""
+    if policy_id is None:
+        return None
+    return _names.get().get(policy_id)
+
+
 def policy_for(ticket: Ticket) -> SlaPolicy | None:
     tier = ticket.account.tier if ticket.account_id else ""
     code = ticket.market.code
-    for policy in SlaPolicy.objects.filter(is_active=True):
+    for policy in _policies.get():
         if policy.tiers and tier not in policy.tiers:
             continue
         if policy.priorities and ticket.priority not in policy.priorities:
@@ -90,20 +113,52 @@ def owed(ticket: Ticket, kinds=SLA_KINDS):
     return ledger.for_subject(ticket).filter(kind__in=kinds, state__in=[State.OPEN, State.BROKEN])
 
 
-def start(ticket: Ticket, at: datetime, actor=None) -> list[Commitment]:
-    """Apply the matching policy to a new ticket: first reply, resolution and (for urgent
-    tickets) periodic updates start now."""
+def plan(ticket: Ticket, at: datetime) -> list[Commitment]:
+    """The promises a new ticket starts with (first reply, resolution and, for urgent tickets,
+    periodic updates), timed but not saved, so the ticket is written once with its policy and
+    next due time; ``start`` stores them once the ticket has its id."""
     policy = policy_for(ticket)
     ticket.sla_policy = policy
+    ticket.sla_due_at = ticket.sla_warn_at = None
     if policy is None:
         return []
-    made = [
-        promise(ticket, "first_reply", policy.first_reply_minutes, at, actor),
-        promise(ticket, "resolution", policy.resolution_minutes, at, actor),
+    targets = [
+        ("first_reply", policy.first_reply_minutes),
+        ("resolution", policy.resolution_minutes),
     ]
     if ticket.priority == Priority.URGENT:
-        made.append(promise(ticket, "periodic_update", policy.periodic_update_minutes, at, actor))
-    return [c for c in made if c is not None]
+        targets.append(("periodic_update", policy.periodic_update_minutes))
+    calendar = calendar_key(policy, ticket)
+    planned = [
+        ledger.prepare_commitment(
+            kind=kind,
+            calendar=calendar,
+            target=timedelta(minutes=minutes),
+            owner=ticket.assignee,
+            team=ticket.team,
+            start=at,
+            subject=ticket,
+            subject_label=f"#{ticket.pk} {ticket.subject}"[:200],
+            customer=ticket.account,
+            market=ticket.market,
+        )
+        for kind, minutes in targets
+        if minutes
+    ]
+    if planned:
+        first = min(planned, key=lambda c: c.due_at)
+        ticket.sla_due_at, ticket.sla_warn_at = first.due_at, first.warn_at
+    return planned
+
+
+def start(ticket: Ticket, planned: list[Commitment], actor=None) -> list[Commitment]:
+    """Store the promises ``plan`` made for ``ticket`` (now saved: the labels get its number)."""
+    for commitment in planned:
+        label = f"#{ticket.pk} {ticket.subject}"[:200]
+        if commitment.subject_label != label:
+            commitment.title = commitment.title.replace(commitment.subject_label, label, 1)[:300]
+            commitment.subject_label = label
+    return ledger.do_create_commitments(planned, actor=actor)
 
 
 def on_public_reply(ticket: Ticket, at: datetime, actor=None) -> None:
@@ -119,12 +174,14 @@ def on_public_reply(ticket: Ticket, at: datetime, actor=None) -> None:
             ledger.do_pause(made, at=at, actor=actor)
 
 
-def on_customer_message(ticket: Ticket, at: datetime) -> None:
-    """The customer wrote again: the desk owes the next reply (unless a reply is owed already)."""
+def on_customer_message(ticket: Ticket, at: datetime) -> Commitment | None:
+    """The customer wrote again: the desk owes the next reply (unless a reply is owed already).
+    Returns the new promise, if any."""
     if owed(ticket, ("first_reply", "next_reply")).exists():
-        return
+        return None
     if ticket.sla_policy:
-        promise(ticket, "next_reply", ticket.sla_policy.next_reply_minutes, at)
+        return promise(ticket, "next_reply", ticket.sla_policy.next_reply_minutes, at)
+    return None
 
 
 def pause(ticket: Ticket, at: datetime, actor=None) -> None:

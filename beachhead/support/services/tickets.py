@@ -24,6 +24,7 @@ from beachhead.commitments import services as ledger
 from beachhead.core.access import Action, may, may_in_market
 from beachhead.core.models import Team, User
 from beachhead.markets.models import Market
+from beachhead.markets.services import all_markets, market_by_code
 from beachhead.support.models import (
     PRIORITY_RANK,
     UNSOLVED_STATUSES,
@@ -162,10 +163,10 @@ def market_for(account: Account | None, language: str) -> Market:
     )
     codes = [c for c in (code, settings.BEACHHEAD_SUPPORT_DEFAULT_MARKET) if c]
     for candidate in codes:
-        market = Market.objects.filter(code=candidate).first()
+        market = market_by_code(candidate)
         if market is not None:
             return market
-    market = Market.objects.order_by("code").first()
+    market = next(iter(all_markets()), None)
     if market is None:
         raise ValidationError(_("No market is set up yet: run “beachhead markets sync”."))
     return market
@@ -284,8 +285,9 @@ def do_create_ticket(
     )
     if ticket.team is None and ticket.assignee is None:
         ticket.team = _fallback_team()
+    planned = sla.plan(ticket, at)  # the ticket is written once, with its next SLA due time
     ticket.save()
-    _customer_message(
+    ticket.opening_message = _customer_message(
         ticket,
         channel=channel,
         author=actor,
@@ -303,9 +305,7 @@ def do_create_ticket(
         at=at,
         attachments=attachments,
     )
-    sla.start(ticket, at, actor)
-    ticket.save(update_fields=["sla_policy"])
-    sla.refresh_due(ticket)
+    sla.start(ticket, planned, actor)
     return ticket
 
 
@@ -466,11 +466,14 @@ def do_add_customer_message(
     notes: str = "",
     attachments=(),
     at: datetime | None = None,
+    locked: bool = False,
 ) -> Message:
     """The customer wrote again: the message joins the ticket, a pending or solved ticket opens
-    again (its clocks run again) and the desk owes the next reply."""
+    again (its clocks run again) and the desk owes the next reply. ``locked``: the caller read
+    ``ticket`` with ``select_for_update`` in this transaction already."""
     at = _now(at)
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if not locked:
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     message = _customer_message(
         ticket,
         channel=channel,
@@ -492,18 +495,22 @@ def do_add_customer_message(
     ticket.updated_at = at
     ticket.last_customer_at = at
     ticket.message_count += 1
-    ticket.save(update_fields=["updated_at", "last_customer_at", "message_count"])
-    if ticket.status in (Status.PENDING, Status.SOLVED, Status.CLOSED, Status.NEW):
+    # Not audited fields: a plain UPDATE (a model save would have the audit log read the row).
+    Ticket.objects.filter(pk=ticket.pk).update(
+        updated_at=at, last_customer_at=at, message_count=ticket.message_count
+    )
+    changed = False
+    if ticket.status in (Status.PENDING, Status.SOLVED, Status.CLOSED):
         if ticket.status == Status.PENDING:
             sla.resume(ticket, at)
         if ticket.status in (Status.SOLVED, Status.CLOSED):
             ticket.solved_at = None
             ticket.save(update_fields=["solved_at"])
-        if ticket.status != Status.NEW:
-            ticket.status = Status.OPEN
-            ticket.save(update_fields=["status"])
-    sla.on_customer_message(ticket, at)
-    sla.refresh_due(ticket)
+        ticket.status = Status.OPEN
+        ticket.save(update_fields=["status"])
+        changed = True
+    if sla.on_customer_message(ticket, at) is not None or changed:
+        sla.refresh_due(ticket)
     return message
 
 

@@ -113,6 +113,47 @@ def test_a_conversation_threads_by_headers_and_by_subject_reference(customer):
     ]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_ingest_costs_a_constant_handful_of_queries(
+    customer, make_agent, tokyo_team, django_assert_max_num_queries
+):
+    """With the reference tables in memory (``core.refcache``), a new ticket is written in one
+    pass (ticket with its SLA due time, message, its promises in one INSERT) and a reply in a
+    few statements, however many tickets and promises exist: the ingest target is 200 mails/s."""
+    make_agent(
+        "aiko",
+        ["JP"],
+        "Asia/Tokyo",
+        ["ja"],
+        shifts=[("00:00", "00:00")],
+        days=range(7),
+        team=tokyo_team,
+    )
+    ingest(raw("known-domain.eml"))  # warms the markets, policies, roster and teams in memory
+    with django_assert_max_num_queries(14) as created:
+        first = ingest(raw("original.eml"))
+    assert first.result == "created"
+    with django_assert_max_num_queries(12) as appended:
+        reply = ingest(raw("reply-in-reply-to.eml"))
+    assert (reply.result, reply.ticket) == ("appended", first.ticket)
+    ticket = Ticket.objects.get(pk=first.ticket)
+    assert ticket.assignee.username == "aiko" and ticket.team == tokyo_team
+    promises = {c.kind: c for c in sla_promises(ticket)}
+    assert set(promises) == {"first_reply", "resolution"}
+    assert all(c.subject_label == f"#{ticket.pk} {ticket.subject}" for c in promises.values())
+    assert all(f"#{ticket.pk} " in c.title for c in promises.values())
+    assert ticket.sla_due_at == promises["first_reply"].due_at
+    assert ticket.sla_warn_at == promises["first_reply"].warn_at
+    assert [e.kind for c in promises.values() for e in c.events.all()] == ["created", "created"]
+    assert len(created) <= 14 and len(appended) <= 12
+
+
+def sla_promises(ticket):
+    from beachhead.commitments.services import for_subject
+
+    return list(for_subject(ticket).order_by("pk"))
+
+
 @pytest.mark.django_db
 def test_a_ticket_number_in_the_subject_from_a_stranger_opens_a_new_ticket(customer):
     ticket = ingest(raw("original.eml")).ticket

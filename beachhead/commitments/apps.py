@@ -18,6 +18,8 @@ class CommitmentsConfig(AppConfig):
 
         # The generic subject and customer are recorded by their type and id columns; letting
         # the audit log read the generic relations themselves loads both records on every save.
+        # A promise's creation is recorded by its own "created" event, not here (see
+        # services.do_create_commitments); changes to its fields afterwards are.
         auditlog.register(
             Commitment,
             exclude_fields=["updated_at", "warned_at", "escalated_at", "subject", "customer"],

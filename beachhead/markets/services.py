@@ -345,14 +345,19 @@ def market_by_code(code: str) -> Market | None:
     return _markets.get().get((code or "").upper())
 
 
-def market_code_of(market_id: int | None) -> str | None:
-    """The code of the market with this id, from memory (list rows carry only the id)."""
+def market_by_id(market_id: int | None) -> Market | None:
+    """The market with this id, from memory (shared instance, see ``market_by_code``)."""
     if market_id is None:
         return None
     for market in _markets.get().values():
         if market.pk == market_id:
-            return market.code
-    market = Market.objects.filter(pk=market_id).only("code").first()
+            return market
+    return Market.objects.filter(pk=market_id).first()
+
+
+def market_code_of(market_id: int | None) -> str | None:
+    """The code of the market with this id, from memory (list rows carry only the id)."""
+    market = market_by_id(market_id)
     return market.code if market else None
 
 

@@ -113,12 +113,7 @@ class TicketViewSet(
         v = data.validated_data
         account = None
         if v.get("account"):
-            account = (
-                scoped(Account, request.user)
-                .select_related("market")
-                .filter(pk=v["account"])
-                .first()
-            )
+            account = scoped(Account, request.user).filter(pk=v["account"]).first()
             if account is None:
                 raise exceptions.ValidationError({"account": ["No such account."]})
         requester = None
@@ -153,8 +148,11 @@ class TicketViewSet(
             )
         except (ValidationError, DjangoPermissionDenied) as exc:
             raise _django_errors(exc) from exc
-        ticket = self.scope_queryset(Ticket.objects.all()).get(pk=ticket.pk)
-        return Response(s.TicketDetailSerializer(ticket).data, status=status.HTTP_201_CREATED)
+        # The ticket as written, with the promises it started: nothing to read back.
+        data = s.TicketDetailSerializer(
+            ticket, context={"commitments": ticket.sla_commitments}
+        ).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TicketUpdateSerializer, responses=s.TicketDetailSerializer)
     def partial_update(self, request: Request, *args, **kwargs) -> Response:

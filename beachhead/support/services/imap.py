@@ -8,10 +8,11 @@
 
 User and password are percent-encoded; the path is the mailbox (``INBOX`` when empty).
 
-One poll: SELECT the mailbox, SEARCH the unread mail (``UNSEEN UNDELETED``), and for each, by
-UID and in order: FETCH ``BODY.PEEK[]`` (which leaves it unread), ``ingest`` it, then mark it
-``\\Seen`` — and ``\\Flagged`` too when ingest rejected it, so a person looking at the mailbox
-sees which ones the desk could not read (the desk keeps those whole as ``InboundMail``).
+One poll: SELECT the mailbox, SEARCH the unread mail (``UNSEEN UNDELETED``), and by UID and
+in order, a batch at a time: FETCH ``BODY.PEEK[]`` (which leaves it unread), ``ingest_many``
+the batch (one transaction), then once it is committed mark each mail ``\\Seen`` — and
+``\\Flagged`` too when ingest rejected it, so a person looking at the mailbox sees which ones
+the desk could not read (the desk keeps those whole as ``InboundMail``).
 
 Idempotent: a crash between ingest and ``\\Seen`` only means the mail is read again on the next
 poll, and ingest answers "duplicate" (same Message-ID, or same bytes) without storing anything.
@@ -30,7 +31,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.conf import settings
 from django.db import DatabaseError
 
-from beachhead.support.services.ingest import IngestResult, ingest
+from beachhead.support.services.ingest import BATCH, IngestResult, ingest, ingest_many
 
 logger = logging.getLogger("beachhead.support.mail")
 TIMEOUT_SECONDS = 60
@@ -129,6 +130,34 @@ def _body(data) -> bytes | None:
     return None
 
 
+def _ingest_all(fetched: list[tuple[int, bytes, str]]) -> list[tuple[IngestResult, bool]]:
+    """(result, stored) for fetched mails, in order, after their commit: one transaction for
+    them all (``ingest_many``); if that fails for another reason than the database, one at a
+    time, so a mail that breaks ingest is reported alone and left unread for the next poll."""
+    try:
+        return [
+            (r, True) for r in ingest_many(((raw, src) for _u, raw, src in fetched), batch=BATCH)
+        ]
+    except DatabaseError:
+        raise  # the desk is down: stop, the mails stay unread for the next poll
+    except Exception:
+        logger.exception("A batch of mail failed; ingesting it one mail at a time")
+    results = []
+    for _uid, raw, source in fetched:
+        try:
+            results.append((ingest(raw, source=source), True))
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            logger.exception("Could not ingest %s", source)
+            error = (
+                f"Internal error ({exc.__class__.__name__}: {exc}); the mail was left unread "
+                "on the server and is tried again on the next poll."
+            )
+            results.append((IngestResult("rejected", error=error), False))
+    return results
+
+
 def poll_once(
     url: str | None = None,
     *,
@@ -151,32 +180,25 @@ def poll_once(
         typ, data = conn.uid("SEARCH", None, "UNSEEN", "UNDELETED")
         _check(typ, data, "SEARCH UNSEEN")
         uids = sorted({int(u) for u in b" ".join(d for d in data if d).split()})[:limit]
-        for uid in uids:
-            source = f"{mailbox};UID={uid}"
-            typ, data = conn.uid("FETCH", str(uid), "(BODY.PEEK[])")
-            _check(typ, data, f"FETCH {uid}")
-            raw = _body(data)
-            if raw is None:  # expunged by someone else in the meantime
-                continue
-            try:
-                result = ingest(raw, source=source)
-            except DatabaseError:
-                raise  # the desk is down: stop, the mail stays unread for the next poll
-            except Exception as exc:
-                logger.exception("Could not ingest %s", source)
-                result = IngestResult(
-                    "rejected",
-                    error=f"Internal error ({exc.__class__.__name__}: {exc}); the mail was "
-                    "left unread on the server and is tried again on the next poll.",
-                )
-            else:
-                flags = r"(\Seen \Flagged)" if result.result == "rejected" else r"(\Seen)"
-                typ, data = conn.uid("STORE", str(uid), "+FLAGS.SILENT", flags)
-                _check(typ, data, f"STORE {uid}")
-            result.file = source
-            results.append(result)
-            if on_result is not None:
-                on_result(result)
+        for start in range(0, len(uids), BATCH):
+            fetched = []
+            for uid in uids[start : start + BATCH]:
+                typ, data = conn.uid("FETCH", str(uid), "(BODY.PEEK[])")
+                _check(typ, data, f"FETCH {uid}")
+                raw = _body(data)
+                if raw is not None:  # else expunged by someone else in the meantime
+                    fetched.append((uid, raw, f"{mailbox};UID={uid}"))
+            for (uid, _raw, source), (result, stored) in zip(
+                fetched, _ingest_all(fetched), strict=True
+            ):
+                if stored:  # committed (or kept as rejected): read; else tried again next poll
+                    flags = r"(\Seen \Flagged)" if result.result == "rejected" else r"(\Seen)"
+                    typ, data = conn.uid("STORE", str(uid), "+FLAGS.SILENT", flags)
+                    _check(typ, data, f"STORE {uid}")
+                result.file = source
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
     finally:
         _close(conn)
     return results

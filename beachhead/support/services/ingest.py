@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from beachhead.accounts.models import Contact
 from beachhead.support.models import Channel, InboundMail, Message, Status, Ticket
-from beachhead.support.services import tickets
+from beachhead.support.services import routing, tickets
 
 if TYPE_CHECKING:
     from beachhead.support.mail import ParsedMessage
@@ -61,15 +63,25 @@ def dedup_key(parsed: ParsedMessage) -> str:
     return f"sha:{parsed.fingerprint}"
 
 
-def _thread(parsed: ParsedMessage) -> Ticket | None:
-    ids = [i for i in [*parsed.in_reply_to, *reversed(parsed.references)] if i][:50]
+def _thread_ids(parsed: ParsedMessage) -> list[str]:
+    return [i[:255] for i in [*parsed.in_reply_to, *reversed(parsed.references)] if i][:50]
+
+
+def _thread(parsed: ParsedMessage, known: dict[str, tuple] | None = None) -> Ticket | None:
+    """The ticket this mail answers. ``known``: Message-ID → (created_at, ticket id) of every
+    message the headers of a batch name (read in one query), else one query here."""
+    ids = _thread_ids(parsed)
     if ids:
-        found = (
-            Message.objects.filter(message_id__in=[i[:255] for i in ids])
-            .order_by("-created_at")
-            .values_list("ticket_id", flat=True)
-            .first()
-        )
+        if known is None:
+            found = (
+                Message.objects.filter(message_id__in=ids)
+                .order_by("-created_at")
+                .values_list("ticket_id", flat=True)
+                .first()
+            )
+        else:
+            hits = [known[i] for i in ids if i in known]
+            found = max(hits, key=lambda hit: hit[0])[1] if hits else None
         if found:
             # Locked here: the message is added under this lock (no second read).
             return Ticket.objects.select_for_update().get(pk=found)
@@ -137,25 +149,11 @@ def _header_block(raw: bytes) -> ParsedMessage | None:
 
 def ingest(raw: bytes, *, source: str = "") -> IngestResult:
     """Turn one raw e-mail into a ticket or a message (see the module docstring)."""
-    from beachhead.support.mail import MailParseError, parse_message
-
-    limit = settings.BEACHHEAD_MAIL_MAX_BYTES
-    if len(raw) > limit:
-        return _reject(
-            raw,
-            source,
-            f"The message is {len(raw):,} bytes; the limit is {limit:,} bytes.",
-            _header_block(raw),
-        )
-    try:
-        parsed = parse_message(
-            raw, max_attachment_bytes=settings.BEACHHEAD_MAIL_MAX_ATTACHMENT_BYTES
-        )
-    except MailParseError as exc:
-        return _reject(raw, source, str(exc))
-    if not parsed.from_address:
-        return _reject(raw, source, "The message has no sender address to answer.", parsed)
-    key = dedup_key(parsed)
+    ready, rejection = _prepare(raw, source)
+    if ready is None:
+        error, parsed = rejection
+        return _reject(raw, source, error, parsed)
+    parsed, key = ready
     existing = Message.objects.filter(dedup_key=key).values_list("ticket_id", "pk").first()
     if existing:
         return IngestResult("duplicate", ticket=existing[0], message=existing[1])
@@ -169,8 +167,17 @@ def ingest(raw: bytes, *, source: str = "") -> IngestResult:
         raise
 
 
-def _store(parsed: ParsedMessage, key: str) -> IngestResult:
+def _store(
+    parsed: ParsedMessage,
+    key: str,
+    known: dict[str, tuple] | None = None,
+    contacts: dict[str, Contact] | None = None,
+) -> IngestResult:
+    """Write one parsed mail. ``known`` and ``contacts``: what a batch read ahead (the messages
+    its headers name; the first contact of each sender address), else read here."""
     at = timezone.now()
+    address = (parsed.from_address or "").strip().lower()
+    contact = (contacts or {}).get(address)
     common = {
         "message_id": parsed.message_id[:255],
         "in_reply_to": (parsed.in_reply_to[0] if parsed.in_reply_to else "")[:255],
@@ -181,14 +188,15 @@ def _store(parsed: ParsedMessage, key: str) -> IngestResult:
         "at": at,
     }
     with transaction.atomic():
-        ticket = _thread(parsed)
+        ticket = _thread(parsed, known)
         if ticket is not None and ticket.status == Status.CLOSED:
             # A closed ticket stays closed (as in the portal): the mail starts a new one.
             ticket = None
         if ticket is not None:
-            contact = tickets.resolve_requester(
-                parsed.from_address, parsed.from_name, language=parsed.language_hint
-            )
+            if contact is None:
+                contact = tickets.resolve_requester(
+                    parsed.from_address, parsed.from_name, language=parsed.language_hint
+                )
             message = tickets.do_add_customer_message(
                 ticket,
                 text=parsed.text_visible,
@@ -208,12 +216,112 @@ def _store(parsed: ParsedMessage, key: str) -> IngestResult:
             body_html=parsed.html,
             body_quoted=parsed.text_quoted,
             channel=Channel.EMAIL,
+            requester=contact,  # None: found or made from the address
             requester_email=parsed.from_address,
             requester_name=parsed.from_name,
             language=parsed.language_hint,
             **common,
         )
         return IngestResult("created", ticket=ticket.pk, message=ticket.opening_message.pk)
+
+
+#: Mails written in one transaction by ``ingest_many`` (SQLite holds its write lock that long:
+#: about 5 ms a mail, so a quarter of a second).
+BATCH = 50
+
+
+def ingest_many(
+    mails: Iterable[tuple[bytes, str]], *, batch: int = BATCH
+) -> Iterator[IngestResult]:
+    """``ingest`` for many mails, ``(raw bytes, source)`` each: the same result for each, in
+    order, yielded once its batch is committed (a mailbox marks them read only then).
+
+    A batch is parsed first, then written in one transaction: one query finds the duplicates
+    of the whole batch, one the messages its headers answer, routing counts each agent's load
+    once (``routing.counting_loads``), and one commit ends it. Each mail is written in its own
+    savepoint: one that fails is rejected or raised alone, the others of its batch stand."""
+    chunk: list[tuple[bytes, str]] = []
+    for item in mails:
+        chunk.append(item)
+        if len(chunk) >= batch:
+            yield from _ingest_batch(chunk)
+            chunk = []
+    if chunk:
+        yield from _ingest_batch(chunk)
+
+
+def _prepare(raw: bytes, source: str):
+    """(parsed, key) for a mail that can be stored, else its rejection (written later)."""
+    from beachhead.support.mail import MailParseError, parse_message
+
+    limit = settings.BEACHHEAD_MAIL_MAX_BYTES
+    if len(raw) > limit:
+        error = f"The message is {len(raw):,} bytes; the limit is {limit:,} bytes."
+        return None, (error, _header_block(raw))
+    try:
+        parsed = parse_message(
+            raw, max_attachment_bytes=settings.BEACHHEAD_MAIL_MAX_ATTACHMENT_BYTES
+        )
+    except MailParseError as exc:
+        return None, (str(exc), None)
+    if not parsed.from_address:
+        return None, ("The message has no sender address to answer.", parsed)
+    return (parsed, dedup_key(parsed)), None
+
+
+def _ingest_batch(chunk: list[tuple[bytes, str]]) -> list[IngestResult]:
+    prepared = [_prepare(raw, source) for raw, source in chunk]
+    keys = [p[0][1] for p in prepared if p[0]]
+    ids = sorted({i for p in prepared if p[0] for i in _thread_ids(p[0][0])})
+    results: list[IngestResult] = []
+    with transaction.atomic(), routing.counting_loads():
+        stored = {
+            key: (ticket_id, pk)
+            for key, ticket_id, pk in Message.objects.filter(dedup_key__in=keys).values_list(
+                "dedup_key", "ticket_id", "pk"
+            )
+        }
+        # The first contact of each sender (as ``tickets.resolve_requester`` picks it).
+        contacts: dict[str, Contact] = {}
+        addresses = {p[0][0].from_address.strip().lower() for p in prepared if p[0]}
+        for contact in (
+            Contact.objects.select_related("account")
+            .filter(email__in=sorted(addresses))
+            .order_by("-pk")
+        ):
+            contacts[contact.email] = contact
+        known: dict[str, tuple] = {}
+        for i in range(0, len(ids), 500):
+            for mid, created, ticket_id in Message.objects.filter(
+                message_id__in=ids[i : i + 500]
+            ).values_list("message_id", "created_at", "ticket_id"):
+                if mid not in known or created > known[mid][0]:
+                    known[mid] = (created, ticket_id)
+        for (raw, source), (ready, rejection) in zip(chunk, prepared, strict=True):
+            if ready is None:
+                error, parsed = rejection
+                results.append(_reject(raw, source, error, parsed))
+                continue
+            parsed, key = ready
+            if key in stored:
+                ticket_id, pk = stored[key]
+                results.append(IngestResult("duplicate", ticket=ticket_id, message=pk))
+                continue
+            try:
+                result = _store(parsed, key, known, contacts)  # in its own savepoint
+            except IntegrityError:
+                # Another worker stored the same message a moment ago.
+                existing = (
+                    Message.objects.filter(dedup_key=key).values_list("ticket_id", "pk").first()
+                )
+                if not existing:
+                    raise
+                result = IngestResult("duplicate", ticket=existing[0], message=existing[1])
+            stored[key] = (result.ticket, result.message)
+            if parsed.message_id:
+                known[parsed.message_id[:255]] = (timezone.now(), result.ticket)
+            results.append(result)
+    return results
 
 
 def retry(item: InboundMail) -> IngestResult:

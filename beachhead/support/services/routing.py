@@ -15,6 +15,8 @@ over the candidates' unsolved tickets, counted on the ``(assignee, status, …)`
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -106,11 +108,37 @@ def _covers(user: User, market_code: str) -> bool:
     return user.is_global or market_code in (user.market_codes or [])
 
 
+#: Within ``counting_loads()``: open loads already counted, plus the tickets routed since.
+_loads: ContextVar[dict[int, int] | None] = ContextVar("support_routing_loads", default=None)
+
+
+@contextmanager
+def counting_loads():
+    """Route many tickets in one transaction (a batch of mail): each agent's open load is
+    counted once, then kept up to date with the batch's own assignments."""
+    token = _loads.set({})
+    try:
+        yield
+    finally:
+        _loads.reset(token)
+
+
 def _least_loaded(candidates: list[User]) -> User:
     from beachhead.support.services.desk import open_loads
 
-    loads = open_loads(u.pk for u in candidates)
-    return min(candidates, key=lambda u: (loads.get(u.pk, 0), u.pk))
+    memo = _loads.get()
+    if memo is None:
+        loads = open_loads(u.pk for u in candidates)
+    else:
+        missing = [u.pk for u in candidates if u.pk not in memo]
+        if missing:
+            memo.update(dict.fromkeys(missing, 0))
+            memo.update(open_loads(missing))
+        loads = memo
+    agent = min(candidates, key=lambda u: (loads.get(u.pk, 0), u.pk))
+    if memo is not None:
+        memo[agent.pk] += 1
+    return agent
 
 
 def _team_of(user: User, market_code: str) -> Team | None:

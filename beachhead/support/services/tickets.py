@@ -24,7 +24,7 @@ from beachhead.commitments import services as ledger
 from beachhead.core.access import Action, may, may_in_market
 from beachhead.core.models import Team, User
 from beachhead.markets.models import Market
-from beachhead.markets.services import all_markets, market_by_code
+from beachhead.markets.services import all_markets, market_by_code, market_by_id
 from beachhead.support.models import (
     PRIORITY_RANK,
     UNSOLVED_STATUSES,
@@ -139,7 +139,7 @@ def resolve_requester(
     address = (address or "").strip().lower()
     if not address:
         return None
-    contacts = Contact.objects.select_related("account", "account__market").filter(email=address)
+    contacts = Contact.objects.select_related("account").filter(email=address)
     if account is not None:
         contact = contacts.filter(account=account).first() or None
     else:
@@ -157,7 +157,7 @@ def resolve_requester(
 
 def market_for(account: Account | None, language: str) -> Market:
     if account is not None:
-        return account.market
+        return market_by_id(account.market_id) or account.market
     code = LANGUAGE_MARKETS.get((language or "").lower()) or LANGUAGE_MARKETS.get(
         (language or "").lower().split("-")[0]
     )
@@ -305,7 +305,7 @@ def do_create_ticket(
         at=at,
         attachments=attachments,
     )
-    sla.start(ticket, planned, actor)
+    ticket.sla_commitments = sla.start(ticket, planned, actor)
     return ticket
 
 

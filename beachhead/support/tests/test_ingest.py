@@ -465,3 +465,82 @@ def test_ingesting_every_fixture_again_creates_nothing(customer):
         else:
             assert two["result"] == "duplicate", (one, two)
             assert (two["ticket"], two["message"]) == (one["ticket"], one["message"])
+
+
+# --- Batches (the command and the IMAP poller) ------------------------------------------------
+
+
+def _mail(n: int, *, reply_to: str | None = None, sender: str = "yamada@yamato-seiki.co.jp"):
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "support@beachhead.localhost"
+    msg["Subject"] = f"Batch question {n}" if reply_to is None else f"Re: Batch question {n}"
+    msg["Message-ID"] = f"<batch-{n}@yamato-seiki.co.jp>"
+    if reply_to:
+        msg["In-Reply-To"] = f"<{reply_to}>"
+        msg["References"] = f"<{reply_to}>"
+    msg.set_content(f"ノード {n} の件です。")
+    return msg.as_bytes()
+
+
+@pytest.mark.django_db
+def test_a_batch_answers_as_one_mail_at_a_time_would(customer):
+    from beachhead.support.services.ingest import ingest_many
+
+    earlier = ingest(raw("original.eml"))
+    mails = [
+        (_mail(1), "a"),
+        (_mail(2, reply_to="batch-1@yamato-seiki.co.jp"), "b"),  # answers a mail of its batch
+        (raw("reply-in-reply-to.eml"), "c"),  # answers a ticket stored before
+        (_mail(1), "d"),  # the first one again
+        (GARBAGE, "e"),
+        (_mail(3, sender="newcomer@yamato-seiki.co.jp"), "f"),
+        (_mail(4, sender="newcomer@yamato-seiki.co.jp"), "g"),
+    ]
+    results = list(ingest_many(mails, batch=3))  # batches end inside the conversation
+    assert [r.result for r in results] == [
+        "created",
+        "appended",
+        "appended",
+        "duplicate",
+        "rejected",
+        "created",
+        "created",
+    ]
+    assert results[1].ticket == results[0].ticket
+    assert results[2].ticket == earlier.ticket
+    assert (results[3].ticket, results[3].message) == (results[0].ticket, results[0].message)
+    assert InboundMail.objects.get().source == "e"
+    newcomer = Contact.objects.get(email="newcomer@yamato-seiki.co.jp")  # made once
+    assert newcomer.account == customer
+    assert {Ticket.objects.get(pk=r.ticket).requester for r in results[5:]} == {newcomer}
+    again = list(ingest_many(mails))
+    assert [r.result for r in again] == ["duplicate"] * 4 + ["rejected"] + ["duplicate"] * 2
+
+
+@pytest.mark.django_db
+def test_a_batch_spreads_its_tickets_over_the_agents_on_shift(
+    customer, make_agent, tokyo_team, django_assert_max_num_queries
+):
+    """Loads are counted once a batch and kept up to date with the batch's own assignments."""
+    from beachhead.support.services.ingest import ingest_many
+
+    for name in ("aiko", "ren"):
+        make_agent(
+            name,
+            ["JP"],
+            "Asia/Tokyo",
+            ["ja"],
+            shifts=[("00:00", "00:00")],
+            days=range(7),
+            team=tokyo_team,
+        )
+    with django_assert_max_num_queries(200) as queries:
+        results = list(ingest_many([(_mail(n), str(n)) for n in range(10)]))
+    assignees = [Ticket.objects.get(pk=r.ticket).assignee.username for r in results]
+    assert sorted(assignees) == ["aiko"] * 5 + ["ren"] * 5
+    # The load is counted once for the batch, not once a ticket.
+    counts = [q for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1

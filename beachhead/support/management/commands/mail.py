@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from beachhead.support.models import InboundMail
 from beachhead.support.services import imap
-from beachhead.support.services.ingest import IngestResult, ingest, retry
+from beachhead.support.services.ingest import BATCH, IngestResult, ingest_many, retry
 
 STDIN = "-"
 
@@ -142,18 +142,33 @@ class Command(BaseCommand):
 
     def handle_ingest(self, *, paths: list[str], stdin: Any = None, **_options: Any) -> None:
         results = []
-        for path in _expand(paths):
-            try:
-                raw = self._read(path, stdin)
-            except OSError as exc:
-                reason = exc.strerror or str(exc)
-                result = IngestResult("rejected", error=f"Cannot read {_printable(path)}: {reason}")
-            else:
+        paths = list(_expand(paths))
+        # A batch of files at a time (``ingest_many``: one transaction each), in order.
+        for start in range(0, len(paths), BATCH):
+            group = paths[start : start + BATCH]
+            read: list[tuple[str, bytes | None, IngestResult | None]] = []
+            for path in group:
+                try:
+                    raw = self._read(path, stdin)
+                except OSError as exc:
+                    reason = exc.strerror or str(exc)
+                    error = f"Cannot read {_printable(path)}: {reason}"
+                    read.append((path, None, IngestResult("rejected", error=error)))
+                    continue
                 if isinstance(raw, str):  # a text stream given by a caller
                     raw = raw.encode("utf-8", "surrogateescape")
-                result = ingest(raw, source="stdin" if path == STDIN else f"file:{path}")
-            results.append(result)
-            self._emit(path, result)
+                read.append((path, raw, None))
+            done = iter(
+                ingest_many(
+                    (raw, "stdin" if path == STDIN else f"file:{path}")
+                    for path, raw, _failed in read
+                    if raw is not None
+                )
+            )
+            for path, raw, failed in read:
+                result = failed if raw is None else next(done)
+                results.append(result)
+                self._emit(path, result)
         self._fail_if_rejected(results)
 
     def handle_poll(

@@ -222,6 +222,8 @@ def _store(
             language=parsed.language_hint,
             **common,
         )
+        if contacts is not None and ticket.requester is not None:
+            contacts.setdefault(address, ticket.requester)  # the next mail of this sender
         return IngestResult("created", ticket=ticket.pk, message=ticket.opening_message.pk)
 
 

@@ -55,10 +55,13 @@ def _load_roster() -> tuple[list[tuple], dict[int, User]]:
         ).values_list("user_id", "weekday", "start", "end", "user__timezone")
     )
     users = User.objects.filter(pk__in={row[0] for row in rows}).select_related("agent_profile")
-    return rows, {user.pk: user for user in users}
+    whole_minutes = all(
+        not (t.second or t.microsecond) for _u, _d, start, end, _z in rows for t in (start, end)
+    )
+    return rows, {user.pk: user for user in users}, whole_minutes
 
 
-_roster: RefCache[tuple[list[tuple], dict[int, User]]] = RefCache(
+_roster: RefCache[tuple[list[tuple], dict[int, User], bool]] = RefCache(
     "support.roster",
     _load_roster,
     watch=("support.Shift", "support.AgentProfile", "core.User"),
@@ -79,10 +82,20 @@ _teams: RefCache[tuple[list[Team], dict[int, list[int]]]] = RefCache(
 )
 
 
+# The last answer of ``agents_on_shift``: (roster rows, minute, agent ids). Shifts start and
+# end on whole minutes, so within a minute the answer stands (mail arrives many a second).
+_last_answer: tuple[list, datetime, list[int]] | None = None
+
+
 def agents_on_shift(at: datetime) -> list[User]:
     """Active agents who take tickets and are inside one of their shifts at ``at`` (each
     shift read in the agent's own time zone). Shared instances: do not change them."""
-    rows, users = _roster.get()
+    global _last_answer
+    rows, users, whole_minutes = _roster.get()
+    minute = at.replace(second=0, microsecond=0)
+    last = _last_answer
+    if whole_minutes and last is not None and last[0] is rows and last[1] == minute:
+        return [users[pk] for pk in last[2] if pk in users]
     on_shift: set[int] = set()
     local_at: dict[str, datetime] = {}
     for user_id, weekday, start, end, zone in rows:
@@ -93,7 +106,10 @@ def agents_on_shift(at: datetime) -> list[User]:
             local = local_at[zone] = at.astimezone(ZoneInfo(zone))
         if _within(weekday, start, end, local):
             on_shift.add(user_id)
-    return [users[pk] for pk in sorted(on_shift) if pk in users]
+    ids = sorted(on_shift)
+    if whole_minutes:
+        _last_answer = (rows, minute, ids)
+    return [users[pk] for pk in ids if pk in users]
 
 
 def _speaks(user: User, language: str) -> bool:

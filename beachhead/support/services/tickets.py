@@ -503,11 +503,12 @@ def do_add_customer_message(
     if ticket.status in (Status.PENDING, Status.SOLVED, Status.CLOSED):
         if ticket.status == Status.PENDING:
             sla.resume(ticket, at)
+        fields = ["status"]
         if ticket.status in (Status.SOLVED, Status.CLOSED):
             ticket.solved_at = None
-            ticket.save(update_fields=["solved_at"])
+            fields.append("solved_at")
         ticket.status = Status.OPEN
-        ticket.save(update_fields=["status"])
+        ticket.save(update_fields=fields)  # one write, one audit entry
         changed = True
     if sla.on_customer_message(ticket, at) is not None or changed:
         sla.refresh_due(ticket)

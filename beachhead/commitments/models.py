@@ -105,7 +105,13 @@ class Commitment(models.Model):
             models.Index(fields=["state", "warn_at"], name="commitment_sweep_warn"),
             models.Index(fields=["state", "escalate_at"], name="commitment_sweep_escalate"),
             models.Index(fields=["owner", "state", "due_at"], name="commitment_owner"),
-            models.Index(fields=["subject_type", "subject_id"], name="commitment_subject"),
+            # Promises about one record (a ticket's SLA targets). Partial, for the reason told
+            # below for customers: promises about nothing would make SQLite scan the table.
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                condition=Q(subject_type__isnull=False),
+                name="commitment_subject",
+            ),
             models.Index(fields=["customer_type", "customer_id"], name="commitment_customer"),
             # Promises made to one customer (the customer-360 page: open ones by due time, the
             # year's trust figures, the timeline). Partial: most promises have no customer

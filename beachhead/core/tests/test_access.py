@@ -407,3 +407,27 @@ def test_page_commitment_action_outside_scope_is_404_and_changes_nothing(cast, o
     assert response.status_code == 404
     commitment.refresh_from_db()
     assert commitment.state == "open"
+
+
+@pytest.mark.parametrize("action", [VIEW, CHANGE])
+@pytest.mark.parametrize("who", sorted(EVERYONE))
+def test_scope_parts_and_market_narrowing_agree_with_scoped(who, action, cast, objects):
+    """``scope_parts`` splits the scope into disjoint parts whose union is the scope;
+    ``scoped_in_markets`` is the scope narrowed to those markets, however it gets there."""
+    from beachhead.commitments.models import Commitment
+    from beachhead.core.access import policy_for, scope_parts, scoped_in_markets
+    from beachhead.markets.models import Market
+
+    user = cast[who]
+    for model in (Team, Commitment, Market):
+        whole = set(scoped(model, user, action).values_list("pk", flat=True))
+        parts = [set(p.values_list("pk", flat=True)) for p in scope_parts(model, user, action)]
+        assert set().union(*parts) == whole, (model.__name__, who)
+        assert sum(len(p) for p in parts) == len(whole), (model.__name__, who)  # disjoint
+        path = policy_for(model).market_path
+        for codes in (["JP"], ["DE"], ["JP", "DE"]):
+            narrowed = scoped_in_markets(model, user, codes, action)
+            expected = scoped(model, user, action).filter(**{f"{path}__in": codes})
+            assert set(narrowed.values_list("pk", flat=True)) == set(
+                expected.values_list("pk", flat=True)
+            ), (model.__name__, who, codes)

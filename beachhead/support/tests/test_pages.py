@@ -668,3 +668,36 @@ def test_a_reader_sees_the_ticket_but_cannot_answer_or_change_it(client, make_us
     assert "You may not change this ticket." in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.priority == "urgent" and ticket.messages.count() == 1
+
+
+def test_the_desk_grid_counts_the_scope_part_by_part(agent, customer, admin, markets):
+    """The desk counts by market and by ownership in separate queries (``scope_parts``); the
+    sum is exactly what the agent may see: their market, plus what they hold elsewhere."""
+    from collections import Counter
+
+    from beachhead.accounts.services.accounts import do_create_account
+    from beachhead.core.access import scoped
+    from beachhead.support.models import UNSOLVED_STATUSES, Ticket
+    from beachhead.support.services.desk import unsolved_grid
+
+    berlin = do_create_account(
+        admin, market="DE", legal_name="Berliner Werke GmbH", industry="retail"
+    )
+    owned = do_create_account(admin, market="DE", legal_name="Agents own GmbH", industry="retail")
+    owned.owner = agent
+    owned.save(update_fields=["owner"])
+    for account, priority in [(customer, "urgent"), (customer, "low"), (berlin, "high")]:
+        tickets.do_create_ticket(subject="x", body_text="y", account=account, priority=priority)
+    mine = tickets.do_create_ticket(subject="x", body_text="y", account=owned, priority="high")
+    solved = tickets.do_create_ticket(subject="x", body_text="y", account=customer)
+    Ticket.objects.filter(pk=solved.pk).update(status="solved")
+    Ticket.objects.filter(pk=mine.pk).update(assignee=agent)
+
+    grid = unsolved_grid(agent)
+
+    seen = scoped(Ticket, agent).filter(status__in=UNSOLVED_STATUSES)
+    expected = Counter((t.status, t.priority) for t in seen)
+    assert {(r["status"], r["priority"]): r["n"] for r in grid} == dict(expected)
+    assert sum(r["n"] for r in grid) == 3  # two in JP, the owned one in DE; not Berlin's
+    assert sum(r["mine"] for r in grid) == 1
+    assert sum(r["unassigned"] for r in grid) == seen.filter(assignee__isnull=True).count()

@@ -36,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,11 +325,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _setup_django(args.db)
     results: list[Result] = []
+    failed_ops: list[str] = []
     for name, func in OPERATIONS.items():
         if not _wanted(name, args):
             continue
         print(f"… {name}", file=sys.stderr, flush=True)
-        results.extend(func(args.scale, args.db))
+        try:
+            results.extend(func(args.scale, args.db))
+        except Exception as exc:  # one broken operation must not lose the others' figures
+            traceback.print_exc()
+            failed_ops.append(name)
+            results.append(
+                Result(f"{name}: FAILED", args.scale, args.db, [0.0], None, f"{exc}"[:300])
+            )
     text = table(results)
     print(text)
     today = dt.date.today().isoformat()
@@ -342,6 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Machine: {os.cpu_count()} cores. Python {sys.version.split()[0]}.\n\n{text}\n"
     )
     print(f"\nWritten to {out.relative_to(REPO)}", file=sys.stderr)
+    if failed_ops:
+        print("operations that failed: " + ", ".join(failed_ops), file=sys.stderr)
+        return 1
     if args.check:
         failed = [
             r

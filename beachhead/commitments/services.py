@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -63,13 +64,17 @@ def _event(commitment: Commitment, kind: str, at: datetime, actor=None, **data) 
 
 def default_title(kind: str, subject_label: str, language: str) -> str:
     """A description of the promise in its owner's language."""
+    pattern, label = _title_parts(kind, language)
+    if subject_label:
+        return pattern % {"kind": label, "subject": subject_label}
+    return label
+
+
+@lru_cache(maxsize=512)
+def _title_parts(kind: str, language: str) -> tuple[str, str]:
+    # Kinds and catalogues are fixed while the process runs (every new ticket asks).
     with translation.override(language):
-        if subject_label:
-            return _("%(kind)s for %(subject)s") % {
-                "kind": kinds.label(kind),
-                "subject": subject_label,
-            }
-        return kinds.label(kind)
+        return _("%(kind)s for %(subject)s"), str(kinds.label(kind))
 
 
 def prepare_commitment(
@@ -166,17 +171,20 @@ def do_create_commitments(
         else:
             for commitment in commitments:
                 commitment.save()
-        CommitmentEvent.objects.bulk_create(
+        # Plain rows: nothing reads the event instances back.
+        insert_rows(
+            CommitmentEvent,
+            ("commitment_id", "kind", "at", "actor_id", "data"),
             [
-                CommitmentEvent(
-                    commitment=commitment,
-                    kind=CommitmentEvent.Kind.CREATED,
-                    at=commitment.started_at,
-                    actor=actor,
-                    data={"due_at": commitment.due_at.isoformat()},
+                (
+                    commitment.pk,
+                    CommitmentEvent.Kind.CREATED,
+                    commitment.started_at,
+                    actor.pk if actor is not None else None,
+                    {"due_at": commitment.due_at.isoformat()},
                 )
                 for commitment in commitments
-            ]
+            ],
         )
     return commitments
 

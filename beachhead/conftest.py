@@ -21,6 +21,21 @@ def pytest_sessionstart(session) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _signal_handlers():
+    """Commands under test install signal handlers (the task worker catches SIGINT and SIGTERM
+    and, in --batch mode, never puts them back): restore them after each test, or a later test
+    that stops a loop with SIGINT (``mail poll``) waits forever."""
+    import signal
+
+    names = [n for n in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, n)]
+    saved = {n: signal.getsignal(getattr(signal, n)) for n in names}
+    yield
+    for name, handler in saved.items():
+        if handler is not None and signal.getsignal(getattr(signal, name)) is not handler:
+            signal.signal(getattr(signal, name), handler)
+
+
+@pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -272,10 +272,15 @@ def test_worker_batch_runs_queued_tasks_and_records_a_heartbeat(database_queue):
     assert not WorkerHeartbeat.objects.exists()
 
     # when
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
     out = run("worker", "--batch", verbosity=0)
 
     # then
     assert "Worker started (DatabaseBackend)" in out
+    # The queue's worker catches Ctrl+C while it runs; afterwards the caller's handler is back.
+    assert signal.getsignal(signal.SIGINT) is before
     beat = WorkerHeartbeat.objects.get()
     assert beat.backend == "DatabaseBackend"
     results = DBTaskResult.objects.all()

@@ -1,3 +1,5 @@
+import signal
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -26,6 +28,9 @@ class Command(BaseCommand):
             scheduler = Scheduler()
             scheduler.start()
         self.stdout.write(f"Worker started ({backend.rsplit('.', 1)[-1]}).")
+        # The queue's worker catches SIGINT and SIGTERM and leaves its handlers behind when a
+        # --batch run ends: put ours back (the command may run inside another process).
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             if backend.startswith("django_tasks_rq"):
                 call_command("rqworker", "default", burst=options["batch"])
@@ -41,5 +46,8 @@ class Command(BaseCommand):
                     verbosity=options["verbosity"],
                 )
         finally:
+            for sig, handler in saved.items():
+                if handler is not None:
+                    signal.signal(sig, handler)
             if scheduler is not None:
                 scheduler.stop()

@@ -122,8 +122,6 @@ def _parts(
     owner_q = _owner_q(model, policy, user, materialize)
     if policy.owner_only:
         return None, owner_q
-    if _is_global(user):
-        return Q(), Q()
     if action == Action.VIEW:
         if policy.member_paths:
             owner_q = owner_q | _member_q(model, policy, user)
@@ -139,7 +137,11 @@ def _parts(
 
 def access_filter(model: type[models.Model], user, action: str = Action.VIEW) -> Q | None:
     """The condition a record must meet for ``user`` to do ``action``; None means "nothing"."""
-    parts = _parts(model, user, action)
+    return _combine(_parts(model, user, action))
+
+
+def _combine(parts: tuple[Q | None, Q] | None) -> Q | None:
+    """``_parts`` as one condition (see ``access_filter``)."""
     if parts is None:
         return None
     market_q, owner_q = parts
@@ -190,8 +192,7 @@ def scoped_in_markets(
     market_q = parts[0]
     if market_q is not None and (not market_q or set(codes) <= set(user.market_codes or [])):
         return model._default_manager.filter(in_markets)
-    condition = access_filter(model, user, action)
-    return model._default_manager.filter(condition).filter(in_markets)
+    return model._default_manager.filter(_combine(parts)).filter(in_markets)
 
 
 def restrict(queryset: models.QuerySet, user, action: str = Action.VIEW) -> models.QuerySet:

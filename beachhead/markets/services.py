@@ -334,25 +334,29 @@ def _market_written(sender, instance: Market, **kwargs: Any) -> None:
         transaction.on_commit(clear_calendar_cache, using=connection.alias)
 
 
-_markets: RefCache[dict[str, Market]] = RefCache(
-    "markets", lambda: {m.code: m for m in Market.objects.all()}, watch=("markets.Market",)
+def _load_markets() -> tuple[dict[str, Market], dict[int, Market]]:
+    rows = list(Market.objects.all())
+    return {m.code: m for m in rows}, {m.pk: m for m in rows}
+
+
+# (by code, by id): one table, looked up both ways.
+_markets: RefCache[tuple[dict[str, Market], dict[int, Market]]] = RefCache(
+    "markets", _load_markets, watch=("markets.Market",)
 )
 
 
 def market_by_code(code: str) -> Market | None:
     """The market with this code, from the in-memory table (``core.refcache``): every new
     ticket asks. The instance is shared: do not change it."""
-    return _markets.get().get((code or "").upper())
+    return _markets.get()[0].get((code or "").upper())
 
 
 def market_by_id(market_id: int | None) -> Market | None:
     """The market with this id, from memory (shared instance, see ``market_by_code``)."""
     if market_id is None:
         return None
-    for market in _markets.get().values():
-        if market.pk == market_id:
-            return market
-    return Market.objects.filter(pk=market_id).first()
+    market = _markets.get()[1].get(market_id)
+    return market or Market.objects.filter(pk=market_id).first()
 
 
 def market_code_of(market_id: int | None) -> str | None:
@@ -363,7 +367,7 @@ def market_code_of(market_id: int | None) -> str | None:
 
 def all_markets() -> list[Market]:
     """Every market by code (shared instances, see ``market_by_code``)."""
-    return sorted(_markets.get().values(), key=lambda m: m.code)
+    return sorted(_markets.get()[0].values(), key=lambda m: m.code)
 
 
 def calendar_for_market(market: Market) -> BusinessCalendar:

@@ -154,17 +154,32 @@ def ingest(raw: bytes, *, source: str = "") -> IngestResult:
         error, parsed = rejection
         return _reject(raw, source, error, parsed)
     parsed, key = ready
+    return _duplicate(key) or _store_once(parsed, key)
+
+
+def _duplicate(key: str) -> IngestResult | None:
+    """The answer for a mail already stored under ``key``, if it is."""
     existing = Message.objects.filter(dedup_key=key).values_list("ticket_id", "pk").first()
     if existing:
         return IngestResult("duplicate", ticket=existing[0], message=existing[1])
+    return None
+
+
+def _store_once(
+    parsed: ParsedMessage,
+    key: str,
+    known: dict[str, tuple] | None = None,
+    contacts: dict[str, Contact] | None = None,
+) -> IngestResult:
+    """``_store``, where another worker storing the same message a moment ago (the unique
+    key refuses the second) makes it a duplicate."""
     try:
-        return _store(parsed, key)
+        return _store(parsed, key, known, contacts)
     except IntegrityError:
-        # Another worker stored the same message a moment ago.
-        existing = Message.objects.filter(dedup_key=key).values_list("ticket_id", "pk").first()
-        if existing:
-            return IngestResult("duplicate", ticket=existing[0], message=existing[1])
-        raise
+        duplicate = _duplicate(key)
+        if duplicate is None:
+            raise
+        return duplicate
 
 
 def _store(
@@ -309,16 +324,7 @@ def _ingest_batch(chunk: list[tuple[bytes, str]]) -> list[IngestResult]:
                 ticket_id, pk = stored[key]
                 results.append(IngestResult("duplicate", ticket=ticket_id, message=pk))
                 continue
-            try:
-                result = _store(parsed, key, known, contacts)  # in its own savepoint
-            except IntegrityError:
-                # Another worker stored the same message a moment ago.
-                existing = (
-                    Message.objects.filter(dedup_key=key).values_list("ticket_id", "pk").first()
-                )
-                if not existing:
-                    raise
-                result = IngestResult("duplicate", ticket=existing[0], message=existing[1])
+            result = _store_once(parsed, key, known, contacts)  # in its own savepoint
             stored[key] = (result.ticket, result.message)
             if parsed.message_id:
                 known[parsed.message_id[:255]] = (timezone.now(), result.ticket)

@@ -44,10 +44,6 @@ def _within(weekday: int, start: time, end: time, local: datetime) -> bool:
     return (weekday == day and now >= start) or ((weekday + 1) % 7 == day and now < end)
 
 
-def _on_shift(shift: Shift, local: datetime) -> bool:
-    return _within(shift.weekday, shift.start, shift.end, local)
-
-
 def _load_roster() -> tuple[list[tuple], dict[int, User]]:
     rows = list(
         Shift.objects.filter(
@@ -159,7 +155,8 @@ def _least_loaded(candidates: list[User]) -> User:
 
 def _team_of(user: User, market_code: str) -> Team | None:
     teams, member_of = _teams.get()
-    mine = [t for t in teams if t.pk in set(member_of.get(user.pk, ()))]
+    ids = set(member_of.get(user.pk, ()))
+    mine = [t for t in teams if t.pk in ids]
     for team in mine:
         if team.market_code == market_code:
             return team

@@ -24,17 +24,10 @@ REPLY_KINDS = ("first_reply", "next_reply", "periodic_update")
 SLA_KINDS = (*REPLY_KINDS, "resolution")
 
 
-#: The active policies in order (a handful of rows every new ticket reads): kept in memory.
+#: Every policy in order (a handful of rows every new ticket reads): kept in memory.
 _policies: RefCache[list[SlaPolicy]] = RefCache(
     "support.sla_policies",
-    lambda: list(SlaPolicy.objects.filter(is_active=True).order_by("order", "pk")),
-    watch=("support.SlaPolicy",),
-)
-
-
-_names: RefCache[dict[int, str]] = RefCache(
-    "support.sla_policy_names",
-    lambda: dict(SlaPolicy.objects.values_list("pk", "name")),
+    lambda: list(SlaPolicy.objects.order_by("order", "pk")),
     watch=("support.SlaPolicy",),
 )
 
@@ -43,13 +36,15 @@ def policy_name(policy_id: int | None) -> str | None:
     """The name of a policy by id, from memory (list rows carry only the id)."""
     if policy_id is None:
         return None
-    return _names.get().get(policy_id)
+    return next((p.name for p in _policies.get() if p.pk == policy_id), None)
 
 
 def policy_for(ticket: Ticket) -> SlaPolicy | None:
     tier = ticket.account.tier if ticket.account_id else ""
     code = ticket.market.code
     for policy in _policies.get():
+        if not policy.is_active:
+            continue
         if policy.tiers and tier not in policy.tiers:
             continue
         if policy.priorities and ticket.priority not in policy.priorities:
@@ -74,18 +69,20 @@ def promise_about(
 ):
     """A commitment about ``ticket``, made to its account, in its market (SLA and follow-up)."""
     return ledger.do_create_commitment(
-        kind=kind,
-        calendar=calendar,
-        target=target,
-        owner=owner,
-        team=ticket.team,
-        start=at,
-        subject=ticket,
-        subject_label=f"#{ticket.pk} {ticket.subject}"[:200],
-        customer=ticket.account,
-        market=ticket.market,
-        actor=actor,
+        kind=kind, calendar=calendar, target=target, owner=owner, actor=actor, **_about(ticket, at)
     )
+
+
+def _about(ticket: Ticket, at: datetime) -> dict:
+    """What every promise about ``ticket`` shares: its team, start, subject, customer, market."""
+    return {
+        "team": ticket.team,
+        "start": at,
+        "subject": ticket,
+        "subject_label": f"#{ticket.pk} {ticket.subject}"[:200],
+        "customer": ticket.account,
+        "market": ticket.market,
+    }
 
 
 def promise(ticket: Ticket, kind: str, minutes: int | None, at: datetime, actor=None):
@@ -135,12 +132,7 @@ def plan(ticket: Ticket, at: datetime) -> list[Commitment]:
             calendar=calendar,
             target=timedelta(minutes=minutes),
             owner=ticket.assignee,
-            team=ticket.team,
-            start=at,
-            subject=ticket,
-            subject_label=f"#{ticket.pk} {ticket.subject}"[:200],
-            customer=ticket.account,
-            market=ticket.market,
+            **_about(ticket, at),
         )
         for kind, minutes in targets
         if minutes

@@ -25,6 +25,7 @@ from beachhead.core.access import Action, may, may_in_market
 from beachhead.core.models import Team, User
 from beachhead.markets.models import Market
 from beachhead.markets.services import all_markets, market_by_code, market_by_id
+from beachhead.support.filters import is_id
 from beachhead.support.models import (
     PRIORITY_RANK,
     UNSOLVED_STATUSES,
@@ -629,12 +630,12 @@ def do_update_ticket(ticket: Ticket, user: User, changes: dict[str, Any]) -> lis
 
 def _user(value: Any) -> User:
     text = str(value)
-    is_id = text.isascii() and text.isdigit()
-    if is_id and len(text) > 18:
-        found = None
+    if not (text.isascii() and text.isdigit()):
+        found = User.objects.filter(username=value, is_active=True).first()
+    elif is_id(text):  # digits that fit an id column
+        found = User.objects.filter(pk=int(text), is_active=True).first()
     else:
-        field = "pk" if is_id else "username"
-        found = User.objects.filter(**{field: value}, is_active=True).first()
+        found = None
     if found is None:
         raise ValidationError(_("No active user “%(value)s”.") % {"value": value})
     return found

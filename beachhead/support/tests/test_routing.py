@@ -85,10 +85,14 @@ def test_nobody_on_shift_leaves_it_with_the_market_team(customer, desk, tokyo_te
 def test_overnight_shift():
     shift = Shift(weekday=0, start=dt.time(22, 0), end=dt.time(6, 0))
     monday_23 = dt.datetime(2027, 1, 18, 23, 0, tzinfo=TOKYO)
-    assert routing._on_shift(shift, monday_23)
-    assert routing._on_shift(shift, monday_23 + dt.timedelta(hours=6))  # Tuesday 05:00
-    assert not routing._on_shift(shift, monday_23 + dt.timedelta(hours=8))  # Tuesday 07:00
-    assert not routing._on_shift(shift, monday_23 - dt.timedelta(hours=2))  # Monday 21:00
+
+    def on_shift(local):
+        return routing._within(shift.weekday, shift.start, shift.end, local)
+
+    assert on_shift(monday_23)
+    assert on_shift(monday_23 + dt.timedelta(hours=6))  # Tuesday 05:00
+    assert not on_shift(monday_23 + dt.timedelta(hours=8))  # Tuesday 07:00
+    assert not on_shift(monday_23 - dt.timedelta(hours=2))  # Monday 21:00
 
 
 @pytest.mark.django_db

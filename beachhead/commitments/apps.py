@@ -11,7 +11,7 @@ class CommitmentsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.conf import settings
 
-        from beachhead.commitments import panels, tasks
+        from beachhead.commitments import events, panels, tasks
         from beachhead.commitments.models import Commitment
         from beachhead.core import dashboard, demo, navigation, schedule
         from beachhead.core.roles import Operation
@@ -39,6 +39,7 @@ class CommitmentsConfig(AppConfig):
                 operation=Operation.VIEW_TRUST,
             )
         )
+        events.register()
         schedule.register("commitments.sweep", tasks.sweep, settings.BEACHHEAD_SWEEP_SECONDS)
         dashboard.register(
             dashboard.Panel(

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from beachhead.commitments import kinds
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.states import Machine
 
 
 class State(models.TextChoices):
@@ -22,6 +23,18 @@ class State(models.TextChoices):
     KEPT_LATE = "kept_late", _("Kept late")
     BROKEN = "broken", _("Broken")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+#: How a promise's state may move (``core.states``): open until kept (on time or late), broken
+#: or cancelled; a broken promise can still be made good, late. The ledger writes its own
+#: events for each move (``commitments.events``), so the machine emits none of its own.
+FLOW = Machine(
+    "state",
+    {
+        State.OPEN: {State.KEPT, State.KEPT_LATE, State.BROKEN, State.CANCELLED},
+        State.BROKEN: {State.KEPT_LATE},
+    },
+)
 
 
 class Commitment(models.Model):

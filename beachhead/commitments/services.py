@@ -20,16 +20,17 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
+from beachhead.commitments import events as ledger_events
 from beachhead.commitments import kinds
-from beachhead.commitments.models import Commitment, CommitmentEvent, State
+from beachhead.commitments.models import FLOW, Commitment, CommitmentEvent, State
+from beachhead.core import events
 from beachhead.core.access import scoped
 from beachhead.core.db import insert_rows
-from beachhead.core.models import Notification, Team, User
+from beachhead.core.models import Team, User
+from beachhead.core.states import transition
 
 logger = logging.getLogger("beachhead.commitments")
 
@@ -58,8 +59,32 @@ def _now(at: datetime | None) -> datetime:
     return value
 
 
+def _pending(
+    commitment: Commitment, at: datetime, actor_id: int | None, data: dict
+) -> events.Pending:
+    """The stream's copy of a ledger event: about the promise, for its customer, in its market."""
+    from beachhead.markets.services import market_code_of
+
+    return events.Pending(
+        subject_type_id=events.type_id(Commitment),
+        subject_id=str(commitment.pk),
+        subject_label=commitment.title,
+        customer_type_id=commitment.customer_type_id,
+        customer_id=commitment.customer_id,
+        actor_id=actor_id,
+        data=data,
+        at=at,
+        market_code=market_code_of(commitment.market_id) or "",
+    )
+
+
 def _event(commitment: Commitment, kind: str, at: datetime, actor=None, **data) -> None:
+    """The ledger's own record of what happened, and the same fact on the event stream."""
     CommitmentEvent.objects.create(commitment=commitment, kind=kind, at=at, actor=actor, data=data)
+    events.emit_many(
+        ledger_events.kind(kind),
+        [_pending(commitment, at, actor.pk if actor is not None else None, data)],
+    )
 
 
 def default_title(kind: str, subject_label: str, language: str) -> str:
@@ -186,6 +211,14 @@ def do_create_commitments(
                 for commitment in commitments
             ],
         )
+        actor_id = actor.pk if actor is not None else None
+        events.emit_many(
+            ledger_events.kind(CommitmentEvent.Kind.CREATED),
+            [
+                _pending(c, c.started_at, actor_id, {"due_at": c.due_at.isoformat()})
+                for c in commitments
+            ],
+        )
     return commitments
 
 
@@ -253,17 +286,41 @@ def do_keep(commitment: Commitment, *, at: datetime | None = None, actor=None) -
     commitment = _locked(commitment)
     if commitment.state not in (State.OPEN, State.BROKEN):
         return commitment
+    return _keep_locked(commitment, at, actor)
+
+
+def _keep_locked(commitment: Commitment, at: datetime, actor) -> Commitment:
     if at <= commitment.due_at and commitment.state == State.OPEN:
-        commitment.state = State.KEPT
-        kind = CommitmentEvent.Kind.KEPT
+        to, also = State.KEPT, {"resolved_at": at}
     else:
-        commitment.state = State.KEPT_LATE
-        commitment.broken_at = commitment.due_at
-        kind = CommitmentEvent.Kind.KEPT_LATE
-    commitment.resolved_at = at
-    commitment.save(update_fields=["state", "broken_at", "resolved_at", "updated_at"])
-    _event(commitment, kind, at, actor)
+        to, also = State.KEPT_LATE, {"resolved_at": at, "broken_at": commitment.due_at}
+    also["updated_at"] = timezone.now()
+    commitment = transition(
+        commitment, to, machine=FLOW, actor=actor, at=at, also=also, locked=True
+    )
+    _event(commitment, to, at, actor)
     return commitment
+
+
+def keep_owed(
+    subject, kinds: tuple[str, ...] | list[str], *, at: datetime | None = None, actor=None
+) -> list[Commitment]:
+    """Keep every promise of ``kinds`` still owed about ``subject`` (open ones on time or late
+    as the clock says, broken ones late): one query finds and locks them all. Returns them."""
+    at = _now(at)
+    with transaction.atomic():
+        owed = list(
+            for_subject(subject)
+            .filter(kind__in=kinds, state__in=(State.OPEN, State.BROKEN))
+            .select_for_update()
+            .order_by("due_at", "pk")
+        )
+        kept = []
+        for commitment in owed:
+            if commitment.paused_at is not None:
+                commitment = do_resume(commitment, at=at, actor=actor)
+            kept.append(_keep_locked(commitment, at, actor))
+    return kept
 
 
 @transaction.atomic
@@ -275,9 +332,15 @@ def do_cancel(
     commitment = _locked(commitment)
     if commitment.state != State.OPEN:
         raise ValidationError(_("Only an open commitment can be cancelled."))
-    commitment.state = State.CANCELLED
-    commitment.resolved_at = at
-    commitment.save(update_fields=["state", "resolved_at", "updated_at"])
+    commitment = transition(
+        commitment,
+        State.CANCELLED,
+        machine=FLOW,
+        actor=actor,
+        at=at,
+        also={"resolved_at": at, "updated_at": timezone.now()},
+        locked=True,
+    )
     _event(commitment, CommitmentEvent.Kind.CANCELLED, at, actor, reason=reason[:500])
     return commitment
 
@@ -331,6 +394,9 @@ class _Row:
     due_at: datetime
     owner_id: int | None
     manager_id: int | None
+    customer_type_id: int | None
+    customer_id: str
+    market_id: int | None
 
 
 def _claim(qs: QuerySet, limit: int) -> list[_Row]:
@@ -342,84 +408,50 @@ def _claim(qs: QuerySet, limit: int) -> list[_Row]:
         # also locks the joined team row, which only makes a second sweep skip a little more.
         of = ("self",) if features.has_select_for_update_of else ()
         qs = qs.select_for_update(skip_locked=True, of=of)
-    fields = ("pk", "title", "due_at", "owner_id", "team__manager_id")
+    fields = (
+        "pk",
+        "title",
+        "due_at",
+        "owner_id",
+        "team__manager_id",
+        "customer_type_id",
+        "customer_id",
+        "market_id",
+    )
     return [_Row(*values) for values in qs.values_list(*fields)[:limit]]
 
 
-def _recipients(row: _Row, *, escalate: bool) -> tuple[int, ...]:
-    """The owner is warned; the team's manager is alerted (each stands in for the other)."""
-    first, second = (row.manager_id, row.owner_id) if escalate else (row.owner_id, row.manager_id)
-    return (first,) if first else ((second,) if second else ())
-
-
-# Marked for extraction here, translated per recipient's language when the sweep runs.
-_MESSAGES = {
-    "broken": gettext_noop("Broken: %(title)s"),
-    "escalated": gettext_noop("Escalation — at risk of breach: %(title)s"),
-    "warned": gettext_noop("At risk — due soon: %(title)s"),
-}
-
-
-def _message_templates(stage: str, languages: set[str]) -> dict[str, str]:
-    templates = {}
-    for language in languages:
-        with translation.override(language):
-            templates[language] = _(_MESSAGES[stage])
-    return templates
-
-
-def _notify_many(
-    rows: list[_Row], stage: str, level: str, now: datetime, *, both: bool = False
-) -> list[int]:
-    """One notice per (commitment, person, stage), written in bulk and deduplicated by key."""
-    pairs = []
-    for row in rows:
-        people = set(_recipients(row, escalate=stage == "escalated"))
-        if both:
-            people |= set(_recipients(row, escalate=True))
-        pairs.extend((row, person) for person in people)
-    if not pairs:
-        return []
-    users = {
-        u.pk: u
-        for u in User.objects.filter(pk__in={p for _r, p in pairs}, is_active=True).only(
-            "pk", "language"
-        )
-    }
-    templates = _message_templates(stage, {u.language or "en" for u in users.values()})
-    url = reverse("commitments:detail", args=[0])[: -len("0/")]
-    notices = [
-        Notification(
-            recipient_id=person,
-            level=level,
-            title=(templates[users[person].language or "en"] % {"title": row.title})[:240],
-            body=row.title,
-            url=f"{url}{row.pk}/",
-            key=f"commitment:{row.pk}:{stage}",
-        )
-        for row, person in pairs
-        if person in users
-    ]
-    # A plain insert is safe: the rows were claimed (locked, still in the expected state) in
-    # this transaction, so no other sweep notifies for them; the unique (recipient, key)
-    # constraint stays as the second line of defence.
-    insert_rows(
-        Notification,
-        ["recipient_id", "level", "title", "body", "url", "key", "created_at"],
-        [(n.recipient_id, n.level, n.title, n.body, n.url, n.key, now) for n in notices],
-    )
-    return list(
-        Notification.objects.filter(
-            key__in={n.key for n in notices}, emailed_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
-
-
-def _events(rows: list[_Row], kind: str, at: datetime | None) -> None:
+def _record(rows: list[_Row], kind: str, at: datetime | None) -> None:
+    """The ledger's rows and the stream's events for a batch of the sweep (two INSERTs; the
+    stream's subscribers write the notices: ``commitments.events``)."""
     insert_rows(
         CommitmentEvent,
         ["commitment_id", "kind", "at", "data"],
         [(row.pk, kind, at or row.due_at, {}) for row in rows],
+    )
+    from beachhead.markets.services import market_code_of
+
+    commitment_type = events.type_id(Commitment)
+    events.emit_many(
+        ledger_events.kind(kind),
+        [
+            events.Pending(
+                subject_type_id=commitment_type,
+                subject_id=str(row.pk),
+                subject_label=row.title,
+                customer_type_id=row.customer_type_id,
+                customer_id=row.customer_id,
+                data={
+                    "title": row.title,
+                    "owner": row.owner_id,
+                    "manager": row.manager_id,
+                    "due_at": row.due_at.isoformat(),
+                },
+                at=at or row.due_at,
+                market_code=market_code_of(row.market_id) or "",
+            )
+            for row in rows
+        ],
     )
 
 
@@ -433,16 +465,14 @@ def sweep(now: datetime | None = None, batch: int = SWEEP_BATCH) -> SweepReport:
     """
     now = _now(now)
     report = SweepReport()
-    notice_ids: list[int] = []
     base = Commitment.objects.filter(state=State.OPEN, paused_at__isnull=True)
     with transaction.atomic():
         due = _claim(base.filter(due_at__lte=now).order_by("due_at", "pk"), batch)
         if due:
-            Commitment.objects.filter(pk__in=[r.pk for r in due], state=State.OPEN).update(
-                state=State.BROKEN, broken_at=F("due_at"), updated_at=now
-            )
-            _events(due, CommitmentEvent.Kind.BROKEN, None)  # broken at the due time
-            notice_ids += _notify_many(due, "broken", Notification.Level.DANGER, now, both=True)
+            Commitment.objects.filter(
+                pk__in=[r.pk for r in due], state__in=FLOW.sources(State.BROKEN)
+            ).update(state=State.BROKEN, broken_at=F("due_at"), updated_at=now)
+            _record(due, CommitmentEvent.Kind.BROKEN, None)  # broken at the due time
             report.broken = len(due)
 
         open_ahead = base.filter(due_at__gt=now)
@@ -461,14 +491,8 @@ def sweep(now: datetime | None = None, batch: int = SWEEP_BATCH) -> SweepReport:
             Commitment.objects.filter(
                 pk__in=[r.pk for r in rows], **{f"{mark_field}__isnull": True}
             ).update(**{mark_field: now})
-            _events(rows, kind, now)
-            notice_ids += _notify_many(rows, stage, Notification.Level.WARNING, now)
+            _record(rows, kind, now)
             setattr(report, stage, len(rows))
-
-        if notice_ids:
-            from beachhead.core.tasks import send_notification_emails
-
-            transaction.on_commit(lambda: send_notification_emails.enqueue(notice_ids))
     if report.broken or report.warned or report.escalated:
         logger.info("sweep: %s", report.as_dict())
     return report

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from beachhead.core import audit, demo, navigation, schedule, tasks
+        from beachhead.core import audit, demo, navigation, notify, schedule, tasks
         from beachhead.core.roles import Operation
 
         audit.register_core_models()
@@ -30,5 +30,18 @@ class CoreConfig(AppConfig):
                 operation=Operation.VIEW_AUDIT_LOG,
             )
         )
+        navigation.register(
+            navigation.NavItem(
+                "outbox",
+                _("Outbox"),
+                "core:outbox",
+                "send",
+                order=960,
+                operation=Operation.VIEW_OUTBOX,
+            )
+        )
         schedule.register("heartbeat", tasks.heartbeat, every_seconds=None)
+        # Retries, and deliveries whose worker died: the commit that wrote them queued them too.
+        schedule.register("events.deliver", tasks.deliver_events, every_seconds=60)
+        notify.register_channel(notify.EmailChannel())
         demo.register("people", demo.create_people, order=10)

@@ -32,6 +32,7 @@ class Operation(models.TextChoices):
     MANAGE_USERS = "core.manage_users", _("Manage users and teams")
     VIEW_AUDIT_LOG = "core.view_audit_log", _("Read the audit log")
     VIEW_TEAMS = "core.view_teams", _("See teams")
+    VIEW_OUTBOX = "core.view_outbox", _("See and retry undelivered events")
     EDIT_MARKETS = "markets.edit", _("Edit market playbooks")
     VIEW_TRUST = "commitments.view_trust", _("See trust figures")
     MANAGE_COMMITMENTS = "commitments.manage", _("Create and resolve commitments")
@@ -45,6 +46,7 @@ OPERATION_ROLES: dict[str, frozenset[str]] = {
     Operation.MANAGE_USERS: frozenset({Role.ADMIN}),
     Operation.VIEW_AUDIT_LOG: frozenset({Role.ADMIN, Role.EXECUTIVE, Role.COMPLIANCE}),
     Operation.VIEW_TEAMS: _ALL_ROLES,
+    Operation.VIEW_OUTBOX: frozenset({Role.ADMIN}),
     Operation.EDIT_MARKETS: frozenset({Role.ADMIN, Role.REGIONAL_MANAGER}),
     Operation.VIEW_TRUST: _ALL_ROLES,
     Operation.MANAGE_COMMITMENTS: _ALL_ROLES - {Role.COMMUNITY},

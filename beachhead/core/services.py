@@ -6,7 +6,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -147,97 +147,3 @@ def health() -> dict:
         if not ok:
             result["status"] = "error"
     return result
-
-
-def do_notify(
-    recipients,
-    *,
-    title: str,
-    body: str = "",
-    url: str = "",
-    level: str = "info",
-    key: str | None = None,
-    email: bool = True,
-) -> int:
-    """Put a notice in each recipient's inbox (once per ``key``) and e-mail it after commit.
-
-    Titles and bodies are rendered by the caller in each recipient's language; pass a callable
-    ``title(user)`` / ``body(user)`` for that. Returns how many new notices were created.
-    """
-    from beachhead.core.models import Notification
-
-    rows = []
-    for user in recipients:
-        if user is None or not user.is_active:
-            continue
-        rows.append(
-            Notification(
-                recipient=user,
-                level=level,
-                title=(title(user) if callable(title) else title)[:240],
-                body=body(user) if callable(body) else body,
-                url=url,
-                key=key,
-            )
-        )
-    if not rows:
-        return 0
-    if key is None:
-        if connection.features.can_return_rows_from_bulk_insert:
-            Notification.objects.bulk_create(rows)
-        else:
-            # MySQL and TiDB do not return the keys of a bulk insert: without them no e-mail
-            # would be sent. A notice has few recipients, so one insert each is cheap.
-            for row in rows:
-                row.save(force_insert=True)
-        ids = [n.pk for n in rows]
-    else:
-        before = set(
-            Notification.objects.filter(
-                key=key, recipient__in=[r.recipient for r in rows]
-            ).values_list("recipient_id", flat=True)
-        )
-        rows = [r for r in rows if r.recipient_id not in before]
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        ids = list(
-            Notification.objects.filter(
-                key=key, recipient__in=[r.recipient for r in rows], emailed_at__isnull=True
-            ).values_list("pk", flat=True)
-        )
-    if email and ids:
-        from beachhead.core.tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
-    return len(rows)
-
-
-def do_send_notification_emails(ids: list[int]) -> int:
-    """E-mail the given notices that have not been e-mailed yet (safe to run twice)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.utils import translation
-
-    from beachhead.core.models import Notification
-
-    sent = 0
-    for notice in Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related(
-        "recipient"
-    ):
-        # Claim the row first: a second worker running the same job finds nothing to claim.
-        claimed = Notification.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-        if not claimed or not notice.recipient.email:
-            continue
-        with translation.override(notice.recipient.language):
-            body = notice.body
-            if notice.url:
-                body = f"{body}\n\n{settings.BEACHHEAD_BASE_URL}{notice.url}"
-            send_mail(
-                f"[{settings.BEACHHEAD_COMPANY_NAME}] {notice.title}",
-                body,
-                None,
-                [notice.recipient.email],
-            )
-        sent += 1
-    return sent

@@ -24,6 +24,9 @@ def heartbeat() -> str:
 
 
 @task()
-def send_notification_emails(ids: list[int]) -> int:
-    """E-mail in-app notices (idempotent: each notice is e-mailed once)."""
-    return services.do_send_notification_emails(ids)
+def deliver_events() -> dict:
+    """Hand committed events to their queued subscribers (e-mail, and next webhooks and chat):
+    queued after every commit that wrote deliveries, and every minute for retries."""
+    from beachhead.core import events
+
+    return events.deliver().as_dict()

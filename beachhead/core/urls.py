@@ -12,6 +12,7 @@ urlpatterns = [
     path("teams/", views.teams, name="teams"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("outbox/", views.outbox, name="outbox"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read-all/", inbox.mark_all_read, name="inbox_read_all"),
     path("inbox/<int:pk>/open/", inbox.open_notice, name="inbox_open"),

@@ -1,4 +1,5 @@
-"""Pages of the core: home, preferences, people, teams, the audit log and /healthz."""
+"""Pages of the core: home, preferences, people, teams, the audit log, the outbox and
+/healthz."""
 
 from __future__ import annotations
 
@@ -13,16 +14,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from beachhead.core import audit, services
+from beachhead.core import audit, events, services
 from beachhead.core.access import scoped
 from beachhead.core.api.errors import not_found as api_not_found
 from beachhead.core.dashboard import panels_for
 from beachhead.core.forms import PreferencesForm
-from beachhead.core.models import Team, User
+from beachhead.core.models import Delivery, Team, User
 from beachhead.core.roles import Operation, Role, can
 
 
@@ -141,3 +143,43 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if request.path.startswith("/api/"):
         return api_not_found(request, exception)
     return defaults.page_not_found(request, exception)
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Admins: deliveries of events to e-mail (and next webhooks and chat) that are waiting,
+    retrying or failed for good, with the error, and a way to try them again."""
+    if not can(request.user, Operation.VIEW_OUTBOX):
+        raise PermissionDenied
+    show = request.GET.get("state", "")
+    if show not in Delivery.State.values:
+        show = ""
+    qs = Delivery.objects.exclude(state=Delivery.State.DONE).select_related("event")
+    if show:
+        qs = qs.filter(state=show)
+    if request.method == "POST":
+        if request.POST.get("retry") == "dead":
+            chosen = Delivery.objects.filter(state=Delivery.State.DEAD)
+        else:
+            ids = [v for v in request.POST.getlist("delivery") if v.isascii() and v.isdigit()]
+            chosen = qs.filter(pk__in=[int(v) for v in ids[:1000] if len(v) < 19])
+        count = events.do_retry(chosen, actor=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s delivery will be tried again.",
+                "%(count)s deliveries will be tried again.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect(request.get_full_path())
+    page = Paginator(qs.order_by("-pk"), 50).get_page(request.GET.get("page"))
+    labels = {k.code: k.label for k in events.kinds()}
+    for delivery in page:
+        delivery.kind_label = labels.get(delivery.event.kind, delivery.event.kind)
+    counts = events.outbox_counts()
+    tabs = [
+        (v, label, counts[v]) for v, label in Delivery.State.choices if v != Delivery.State.DONE
+    ]
+    return render(request, "core/outbox.html", {"page": page, "show": show, "tabs": tabs})

@@ -14,11 +14,12 @@ class SupportConfig(AppConfig):
         from beachhead.core import demo, navigation, schedule, timeline
         from beachhead.core.roles import Operation
         from beachhead.savedviews import registry
-        from beachhead.support import lists, tasks
+        from beachhead.support import events, lists, tasks
         from beachhead.support import timeline as sources
         from beachhead.support.demo import create_support
         from beachhead.support.models import SlaPolicy, TeamThreshold, Ticket
 
+        events.register()
         auditlog.register(
             Ticket,
             include_fields=["subject", "priority", "status", "assignee", "team", "tags"],

@@ -16,7 +16,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.models import Notification, Team, User
-from beachhead.core.services import do_create_team, do_notify
+from beachhead.core import notify
+from beachhead.core.services import do_create_team
 
 VIEW, CHANGE, DELETE = Action.VIEW, Action.CHANGE, Action.DELETE
 
@@ -118,7 +119,9 @@ def teams(cast) -> dict:
 
 @pytest.fixture
 def notification(cast) -> Notification:
-    do_notify([cast["agent_jp"]], title="Ticket #1001 is at risk", email=False)
+    notify.write_notices(
+        [notify.Notice(recipient_id=cast["agent_jp"].pk, title="Ticket #1001 is at risk")]
+    )
     return Notification.objects.get(recipient=cast["agent_jp"])
 
 

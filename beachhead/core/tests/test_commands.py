@@ -266,9 +266,9 @@ def test_worker_batch_runs_queued_tasks_and_records_a_heartbeat(database_queue):
     # given
     from django_tasks_db.models import DBTaskResult
 
-    from beachhead.core.tasks import send_notification_emails
+    from beachhead.core.tasks import deliver_events
 
-    send_notification_emails.enqueue([])
+    deliver_events.enqueue()
     assert not WorkerHeartbeat.objects.exists()
 
     # when
@@ -286,7 +286,7 @@ def test_worker_batch_runs_queued_tasks_and_records_a_heartbeat(database_queue):
     results = DBTaskResult.objects.all()
     assert {r.task_path.rsplit(".", 1)[-1] for r in results} >= {
         "heartbeat",
-        "send_notification_emails",
+        "deliver_events",
     }
     assert {r.status for r in results} == {"SUCCESSFUL"}
 

@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from beachhead.commitments.models import Commitment, State
-from beachhead.core.models import Team, User
-from beachhead.core.services import do_notify
+from beachhead.core import events
+from beachhead.core.models import Team
+from beachhead.support import events as support_events
 from beachhead.support.models import Survey, TeamAlert, TeamThreshold
 from beachhead.support.services.sla import SLA_KINDS
 
@@ -130,28 +129,20 @@ def do_check_thresholds(now: datetime | None = None) -> list[TeamAlert]:
 
 
 def _notify(alert: TeamAlert) -> None:
-    people = list(User.objects.filter(role="admin", is_active=True))
-    if alert.team.manager and alert.team.manager.is_active:
-        people.append(alert.team.manager)
-
-    def title(user) -> str:
-        with translation.override(user.language):
-            if alert.metric == TeamAlert.Metric.BREACH_RATE:
-                return _("%(team)s breaks %(value)s%% of its SLA promises (limit %(limit)s%%)") % {
-                    "team": alert.team,
-                    "value": alert.value,
-                    "limit": alert.threshold,
-                }
-            return _("%(team)s: customer satisfaction %(value)s%% (lowest allowed %(limit)s%%)") % {
-                "team": alert.team,
-                "value": alert.value,
-                "limit": alert.threshold,
-            }
-
-    do_notify(
-        {p.pk: p for p in people}.values(),
-        title=title,
-        url=reverse("support:teams"),
-        level="warning",
-        key=f"team-alert:{alert.pk}",
+    """The manager of the team and the admins hear of it (``support.events``)."""
+    team = alert.team
+    events.emit(
+        support_events.TEAM_ALERT_RAISED,
+        subject=alert,
+        data={
+            "team": team.pk,
+            "team_name": team.name,
+            "manager": team.manager_id,
+            "metric": alert.metric,
+            "value": str(alert.value),
+            "threshold": str(alert.threshold),
+            "sample": alert.sample,
+        },
+        at=alert.raised_at,
+        market_code=team.market_code,
     )

@@ -1,0 +1,68 @@
+"""What the support desk tells the event stream, and who hears of it.
+
+A ticket's history — opened, its status moves, who it is assigned to, its fields — is written
+as events (the audit log keeps recording field changes too); a team's warning threshold
+crossed becomes a notice to the team's manager and the admins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from beachhead.core import events, notify
+from beachhead.core.models import Event, Notification, User
+from beachhead.core.roles import Role
+
+TICKET_CREATED = "support.ticket_created"
+TICKET_STATUS_CHANGED = "support.ticket_status_changed"
+TICKET_ASSIGNED = "support.ticket_assigned"
+TICKET_UPDATED = "support.ticket_updated"
+TEAM_ALERT_RAISED = "support.team_alert_raised"
+
+KINDS = {
+    TICKET_CREATED: (gettext_lazy("Ticket opened"), ("channel", "priority", "status")),
+    TICKET_STATUS_CHANGED: (gettext_lazy("Ticket status changed"), ("from", "to")),
+    TICKET_ASSIGNED: (gettext_lazy("Ticket assigned"), ("before", "after")),
+    TICKET_UPDATED: (gettext_lazy("Ticket changed"), ("fields",)),
+    TEAM_ALERT_RAISED: (
+        gettext_lazy("Team warning threshold crossed"),
+        ("team", "team_name", "manager", "metric", "value", "threshold", "sample"),
+    ),
+}
+
+
+def _alert_title(data: dict, language: str) -> str:
+    params = {"team": data["team_name"], "value": data["value"], "limit": data["threshold"]}
+    with translation.override(language):
+        if data["metric"] == "breach_rate":
+            return _("%(team)s breaks %(value)s%% of its SLA promises (limit %(limit)s%%)") % params
+        return (
+            _("%(team)s: customer satisfaction %(value)s%% (lowest allowed %(limit)s%%)") % params
+        )
+
+
+def _alert_notices(batch: list[Event]) -> Iterable[notify.Notice]:
+    admins = set(User.objects.filter(role=Role.ADMIN, is_active=True).values_list("pk", flat=True))
+    url = reverse("support:teams")
+    for event in batch:
+        data = event.data
+        people = admins | ({data["manager"]} if data.get("manager") else set())
+        for person in people:
+            yield notify.Notice(
+                recipient_id=person,
+                title=lambda language, d=data: _alert_title(d, language),
+                url=url,
+                level=Notification.Level.WARNING,
+                key=f"team-alert:{event.subject_id}",
+                event_id=event.pk,
+            )
+
+
+def register() -> None:
+    for code, (label, fields) in KINDS.items():
+        events.register_kind(code, label, fields=fields)
+    notify.on(TEAM_ALERT_RAISED, _alert_notices)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -126,6 +127,10 @@ def _listeners(code: str) -> list[Subscriber]:
 # --- Emitting ---------------------------------------------------------------------------------
 
 
+#: A record an event is about: an instance, or ("app.Model", pk).
+Ref = models.Model | tuple[str | type[models.Model], Any] | None
+
+
 @dataclass
 class Pending:
     """An event about to be written (``emit_many`` takes these; ``Pending.of`` builds one from
@@ -144,21 +149,25 @@ class Pending:
     @classmethod
     def of(
         cls,
-        subject: models.Model | None = None,
+        subject: Ref = None,
         actor: User | None = None,
-        customer: models.Model | None = None,
+        customer: Ref = None,
         data: dict[str, Any] | None = None,
         *,
         at: datetime | None = None,
         market_code: str = "",
         subject_label: str = "",
     ) -> Pending:
+        subject_type, subject_id = _ref(subject)
+        customer_type, customer_id = _ref(customer)
+        if not subject_label and isinstance(subject, models.Model):
+            subject_label = str(subject)
         return cls(
-            subject_type_id=type_id(subject),
-            subject_id="" if subject is None else str(subject.pk),
-            subject_label=subject_label or ("" if subject is None else str(subject)),
-            customer_type_id=type_id(customer),
-            customer_id="" if customer is None else str(customer.pk),
+            subject_type_id=subject_type,
+            subject_id=subject_id,
+            subject_label=subject_label,
+            customer_type_id=customer_type,
+            customer_id=customer_id,
             actor_id=None if actor is None else actor.pk,
             data=data or {},
             at=at,
@@ -166,9 +175,24 @@ class Pending:
         )
 
 
-def type_id(obj: models.Model | type[models.Model] | None) -> int | None:
-    """The content type id of a model or instance (cached by Django)."""
-    return None if obj is None else ContentType.objects.get_for_model(obj).pk
+def type_id(obj: models.Model | type[models.Model] | str | None) -> int | None:
+    """The content type id of a model, an instance or an "app.Model" label (cached)."""
+    if obj is None:
+        return None
+    if isinstance(obj, str):
+        obj = apps.get_model(obj)
+    return ContentType.objects.get_for_model(obj).pk
+
+
+def _ref(obj: Ref) -> tuple[int | None, str]:
+    """(content type id, id) of a record, given as an instance or as ("app.Model", pk) so that
+    a caller holding only a foreign key's id need not load the row."""
+    if obj is None:
+        return None, ""
+    if isinstance(obj, tuple):
+        model, pk = obj
+        return type_id(model), str(pk)
+    return type_id(obj), str(obj.pk)
 
 
 def _checked(spec: EventKind, data: dict[str, Any]) -> dict[str, Any]:
@@ -180,9 +204,9 @@ def _checked(spec: EventKind, data: dict[str, Any]) -> dict[str, Any]:
 
 def emit(
     kind: str,
-    subject: models.Model | None = None,
+    subject: Ref = None,
     actor: User | None = None,
-    customer: models.Model | None = None,
+    customer: Ref = None,
     data: dict[str, Any] | None = None,
     *,
     at: datetime | None = None,

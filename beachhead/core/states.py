@@ -63,7 +63,7 @@ class Machine:
         moves: Mapping[str, Iterable[str]],
         *,
         event: str | Callable[[str, str], str] | None = None,
-        customer: Callable[[Any], models.Model | None] | None = None,
+        customer: Callable[[Any], events.Ref] | None = None,
         market_code: Callable[[Any], str] | None = None,
     ) -> None:
         self.field = field

@@ -24,7 +24,10 @@ TICKET_UPDATED = "support.ticket_updated"
 TEAM_ALERT_RAISED = "support.team_alert_raised"
 
 KINDS = {
-    TICKET_CREATED: (gettext_lazy("Ticket opened"), ("channel", "priority", "status")),
+    TICKET_CREATED: (
+        gettext_lazy("Ticket opened"),
+        ("channel", "priority", "status", "assignee", "team"),
+    ),
     TICKET_STATUS_CHANGED: (gettext_lazy("Ticket status changed"), ("from", "to")),
     TICKET_ASSIGNED: (gettext_lazy("Ticket assigned"), ("before", "after")),
     TICKET_UPDATED: (gettext_lazy("Ticket changed"), ("fields",)),

@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.states import Machine
+from beachhead.markets.services import market_code_of
 
 
 class Channel(models.TextChoices):
@@ -67,6 +69,21 @@ class Status(models.TextChoices):
 #: Statuses in which the desk owes the customer something.
 ACTIVE_STATUSES = (Status.NEW, Status.OPEN, Status.ON_HOLD)
 UNSOLVED_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+#: How a ticket's status may move (``core.states``): freely among the unsolved statuses and to
+#: solved or closed; a solved ticket can be reopened or closed; a closed one is final (mail in
+#: its thread opens a new ticket). Each move is a ``support.ticket_status_changed`` event.
+TICKET_FLOW = Machine(
+    "status",
+    {
+        **{s: {*UNSOLVED_STATUSES, Status.SOLVED, Status.CLOSED} - {s} for s in UNSOLVED_STATUSES},
+        Status.SOLVED: {*UNSOLVED_STATUSES, Status.CLOSED},
+        Status.CLOSED: set(),
+    },
+    event="support.ticket_status_changed",
+    customer=lambda ticket: ("accounts.Account", ticket.account_id) if ticket.account_id else None,
+    market_code=lambda ticket: market_code_of(ticket.market_id) or "",
+)
 
 
 class Ticket(models.Model):

@@ -14,9 +14,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from beachhead.core import notify
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.models import Notification, Team, User
-from beachhead.core import notify
 from beachhead.core.services import do_create_team
 
 VIEW, CHANGE, DELETE = Action.VIEW, Action.CHANGE, Action.DELETE

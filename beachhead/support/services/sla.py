@@ -155,8 +155,7 @@ def start(ticket: Ticket, planned: list[Commitment], actor=None) -> list[Commitm
 
 def on_public_reply(ticket: Ticket, at: datetime, actor=None) -> None:
     """A public reply keeps the reply promises; an urgent ticket promises its next update."""
-    for commitment in owed(ticket, REPLY_KINDS):
-        ledger.do_keep(commitment, at=at, actor=actor)
+    ledger.keep_owed(ticket, REPLY_KINDS, at=at, actor=actor)
     if ticket.is_unsolved and ticket.priority == Priority.URGENT and ticket.sla_policy:
         made = promise(
             ticket, "periodic_update", ticket.sla_policy.periodic_update_minutes, at, actor
@@ -187,17 +186,13 @@ def resume(ticket: Ticket, at: datetime, actor=None) -> None:
 
 
 def on_solved(ticket: Ticket, at: datetime, actor=None) -> None:
-    """Solving keeps the resolution promise; promises of further replies no longer apply."""
-    for commitment in owed(ticket):
-        if commitment.kind == "resolution" or commitment.state == State.BROKEN:
-            ledger.do_keep(commitment, at=at, actor=actor)
-        elif commitment.kind == "periodic_update":
-            ledger.do_cancel(commitment, at=at, actor=actor, reason="ticket solved")
-        else:
-            # A reply owed when solving is answered by the solving reply itself (kept), or the
-            # ticket was solved without an answer: the promise is kept late or on time as the
-            # clock says (never silently dropped).
-            ledger.do_keep(commitment, at=at, actor=actor)
+    """Solving keeps the resolution promise; promises of further updates no longer apply. A
+    reply owed when solving is answered by the solving reply itself (kept), or the ticket was
+    solved without an answer: kept late or on time as the clock says (never silently
+    dropped); a broken one is made good, late."""
+    for commitment in open_commitments(ticket, ("periodic_update",)):
+        ledger.do_cancel(commitment, at=at, actor=actor, reason="ticket solved")
+    ledger.keep_owed(ticket, SLA_KINDS, at=at, actor=actor)
 
 
 def on_reassigned(ticket: Ticket, actor=None) -> None:

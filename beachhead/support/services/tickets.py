@@ -21,13 +21,17 @@ from django.utils.translation import gettext as _
 
 from beachhead.accounts.models import Account, Contact
 from beachhead.commitments import services as ledger
+from beachhead.core import events
 from beachhead.core.access import Action, may, may_in_market
 from beachhead.core.models import Team, User
+from beachhead.core.states import transition
 from beachhead.markets.models import Market
-from beachhead.markets.services import all_markets, market_by_code, market_by_id
+from beachhead.markets.services import all_markets, market_by_code, market_by_id, market_code_of
+from beachhead.support import events as support_events
 from beachhead.support.filters import is_id
 from beachhead.support.models import (
     PRIORITY_RANK,
+    TICKET_FLOW,
     UNSOLVED_STATUSES,
     Attachment,
     Channel,
@@ -307,7 +311,40 @@ def do_create_ticket(
         attachments=attachments,
     )
     ticket.sla_commitments = sla.start(ticket, planned, actor)
+    events.emit(
+        support_events.TICKET_CREATED,
+        subject=ticket,
+        actor=actor,
+        customer=_customer(ticket),
+        data={
+            "channel": channel,
+            "priority": priority,
+            "status": ticket.status,
+            "assignee": ticket.assignee_id,
+            "team": ticket.team_id,
+        },
+        at=at,
+        market_code=market.code,
+    )
     return ticket
+
+
+def _customer(ticket: Ticket) -> tuple[str, int] | None:
+    """The account a ticket's events are about, without loading it."""
+    return ("accounts.Account", ticket.account_id) if ticket.account_id else None
+
+
+def _history(ticket: Ticket, kind: str, actor: User | None, at: datetime, **data: Any) -> None:
+    """A line of the ticket's history on the event stream."""
+    events.emit(
+        kind,
+        subject=ticket,
+        actor=actor,
+        customer=_customer(ticket),
+        data=data,
+        at=at,
+        market_code=market_code_of(ticket.market_id) or "",
+    )
 
 
 def _customer_message(
@@ -500,16 +537,15 @@ def do_add_customer_message(
     Ticket.objects.filter(pk=ticket.pk).update(
         updated_at=at, last_customer_at=at, message_count=ticket.message_count
     )
+    if ticket.status == Status.CLOSED:
+        raise ValidationError(_("A closed ticket cannot change; the customer can open a new one."))
     changed = False
-    if ticket.status in (Status.PENDING, Status.SOLVED, Status.CLOSED):
+    if ticket.status in (Status.PENDING, Status.SOLVED):
         if ticket.status == Status.PENDING:
             sla.resume(ticket, at)
-        fields = ["status"]
-        if ticket.status in (Status.SOLVED, Status.CLOSED):
-            ticket.solved_at = None
-            fields.append("solved_at")
-        ticket.status = Status.OPEN
-        ticket.save(update_fields=fields)  # one write, one audit entry
+        also = {"solved_at": None} if ticket.status == Status.SOLVED else {}
+        # One write, one audit entry; the customer reopened it (no actor).
+        transition(ticket, Status.OPEN, machine=TICKET_FLOW, at=at, also=also, locked=True)
         changed = True
     if sla.on_customer_message(ticket, at) is not None or changed:
         sla.refresh_due(ticket)
@@ -520,28 +556,28 @@ def do_add_customer_message(
 
 
 def _set_status(ticket: Ticket, user: User | None, status: str, at: datetime) -> None:
+    """Move a ticket the caller holds locked to ``status`` (``TICKET_FLOW``): the SLA clocks
+    pause, run again or end with it, and the move is a ``support.ticket_status_changed``
+    event."""
     status = _choice(status, Status.choices, _("status"))
     before = ticket.status
     if before == status:
         return
     if before == Status.CLOSED:
         raise ValidationError(_("A closed ticket cannot change; the customer can open a new one."))
+    TICKET_FLOW.check(ticket, status)
     if before == Status.PENDING:
         sla.resume(ticket, at, user)
     if status == Status.PENDING:
         sla.pause(ticket, at, user)
-    fields = ["status", "updated_at"]
-    ticket.status = status
-    ticket.updated_at = at
+    also: dict[str, Any] = {"updated_at": at}
     if status in (Status.SOLVED, Status.CLOSED) and before not in (Status.SOLVED, Status.CLOSED):
         sla.on_solved(ticket, at, user)
-        ticket.solved_at = at
-        fields.append("solved_at")
+        also["solved_at"] = at
         _send_survey(ticket, at)
     elif before == Status.SOLVED and status in UNSOLVED_STATUSES:
-        ticket.solved_at = None
-        fields.append("solved_at")
-    ticket.save(update_fields=fields)
+        also["solved_at"] = None
+    transition(ticket, status, machine=TICKET_FLOW, actor=user, at=at, also=also, locked=True)
     sla.refresh_due(ticket)
 
 
@@ -569,6 +605,7 @@ def do_assign(
             _("%(name)s does not cover %(market)s.")
             % {"name": assignee, "market": ticket.market.code}
         )
+    before = {"assignee": ticket.assignee_id, "team": ticket.team_id}
     ticket.assignee = assignee
     if team is not None:
         ticket.team = team
@@ -577,6 +614,16 @@ def do_assign(
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=["assignee", "team", "updated_at"])
     sla.on_reassigned(ticket, user)
+    after = {"assignee": ticket.assignee_id, "team": ticket.team_id}
+    if after != before:
+        _history(
+            ticket,
+            support_events.TICKET_ASSIGNED,
+            user,
+            ticket.updated_at,
+            before=before,
+            after=after,
+        )
     return ticket
 
 
@@ -617,6 +664,7 @@ def do_update_ticket(ticket: Ticket, user: User, changes: dict[str, Any]) -> lis
     if changed:
         ticket.updated_at = now
         ticket.save(update_fields=[*changed, "updated_at"])
+        _history(ticket, support_events.TICKET_UPDATED, user, now, fields=sorted(set(changed)))
     if "assignee" in changes:
         value = changes["assignee"]
         assignee = value if isinstance(value, User) or value is None else _user(value)

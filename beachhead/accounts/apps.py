@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from beachhead.accounts import lists, panels
+        from beachhead.accounts import events, lists, panels
         from beachhead.accounts import timeline as sources
         from beachhead.accounts.demo import create_accounts
         from beachhead.accounts.models import (
@@ -23,6 +23,7 @@ class AccountsConfig(AppConfig):
         from beachhead.core import dashboard, demo, navigation, timeline
         from beachhead.savedviews import registry
 
+        events.register()
         # Outputs the services recompute are noise in the audit log; inputs are what matter.
         auditlog.register(
             Account,

@@ -11,7 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from beachhead.core.models import Event
 
 
 @dataclass(frozen=True)
@@ -57,3 +62,34 @@ def timeline(customer, user, limit: int = 50, only: set[str] | None = None) -> l
         merged.extend(source.entries(customer, user, limit))
     merged.sort(key=lambda e: e.at, reverse=True)
     return merged[:limit]
+
+
+# --- The event stream as a source -------------------------------------------------------------
+# A pillar that wants some of its events on the timeline registers how each kind reads
+# (``show(kind, render)``); ``render(event)`` returns the entry, or None to leave one out. The
+# stream's source reads those kinds for the customer, in the user's markets, in one query.
+
+_renderers: dict[str, Callable[[Event], Entry | None]] = {}
+
+
+def show(kind: str, render: Callable[[Event], Entry | None]) -> None:
+    _renderers[kind] = render
+
+
+def event_entries(customer: Any, user: Any, limit: int) -> list[Entry]:
+    from beachhead.core import events
+    from beachhead.core.access import scoped
+    from beachhead.core.models import Event
+
+    if not _renderers or getattr(customer, "pk", None) is None:
+        return []
+    rows = (
+        scoped(Event, user)
+        .filter(events.for_customer(customer), kind__in=list(_renderers))
+        .order_by("-at", "-pk")[:limit]
+    )
+    entries = [_renderers[row.kind](row) for row in rows]
+    return [entry for entry in entries if entry is not None]
+
+
+register(Source("history", gettext_lazy("History"), event_entries, order=90))

@@ -42,6 +42,8 @@ class SupportConfig(AppConfig):
             registry.register(source)
         for source in sources.SOURCES:
             timeline.register(source)
+        for kind, render in sources.SHOWN.items():
+            timeline.show(kind, render)
         schedule.register("support.team_thresholds", tasks.check_team_thresholds, 3600)
         if settings.BEACHHEAD_IMAP_URL:
             schedule.register(

@@ -3,12 +3,15 @@ panel read it through ``beachhead.core.timeline``)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beachhead.accounts.models import Account
 from beachhead.core.access import scoped
+from beachhead.core.models import Event
 from beachhead.core.timeline import Entry, Source
+from beachhead.support.events import TICKET_STATUS_CHANGED
 from beachhead.support.models import Status, Ticket
 
 _STATE = {Status.SOLVED: "kept", Status.CLOSED: "kept", Status.PENDING: "paused"}
@@ -37,4 +40,30 @@ def ticket_entries(customer, user, limit: int) -> list[Entry]:
     ]
 
 
+def status_entry(event: Event) -> Entry | None:
+    """A ticket's status move, from the event stream (``core.timeline.show``)."""
+    to = event.data.get("to", "")
+    if to not in _STATUS_SHOWN:
+        return None
+    return Entry(
+        at=event.at,
+        source="history",
+        icon=_STATUS_SHOWN[to],
+        title=_("%(ticket)s: %(status)s")
+        % {"ticket": event.subject_label, "status": Status(to).label},
+        url=reverse("support:ticket", args=[event.subject_id]),
+        state=_STATE.get(to, ""),
+    )
+
+
+# The moves worth a line on the customer's timeline (its opening is the tickets source's).
+_STATUS_SHOWN = {
+    Status.PENDING: "hourglass",
+    Status.ON_HOLD: "player-pause",
+    Status.SOLVED: "circle-check",
+    Status.CLOSED: "archive",
+    Status.OPEN: "refresh",
+}
+
 SOURCES = (Source("tickets", gettext_lazy("Tickets"), ticket_entries, order=25),)
+SHOWN = {TICKET_STATUS_CHANGED: status_entry}

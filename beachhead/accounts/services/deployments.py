@@ -25,10 +25,13 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beachhead.accounts import events as account_events
 from beachhead.accounts.models import Account, Deployment, DeploymentEvent, Environment
 from beachhead.accounts.services._common import audit_actor, parse_decimal
+from beachhead.core import events
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.models import User
+from beachhead.markets.services import market_code_of
 
 EDITABLE_FIELDS = ("product", "version", "node_count", "cloud_region", "environment")
 
@@ -131,6 +134,19 @@ def _event(deployment: Deployment, kind: str, at: datetime, actor: User | None) 
         node_count=0 if kind == DeploymentEvent.Kind.RETIRED else deployment.node_count,
         version=deployment.version,
         actor=actor,
+    )
+    events.emit(
+        account_events.deployment_kind(kind),
+        subject=deployment,
+        actor=actor,
+        customer=("accounts.Account", deployment.account_id),
+        data={
+            "environment": deployment.environment,
+            "node_count": 0 if kind == DeploymentEvent.Kind.RETIRED else deployment.node_count,
+            "version": deployment.version,
+        },
+        at=at,
+        market_code=market_code_of(deployment.account.market_id) or "",
     )
 
 

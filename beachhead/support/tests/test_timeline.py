@@ -25,3 +25,26 @@ def test_tickets_on_the_customer_timeline_and_360_page(client, customer, admin, 
     # Someone who may not see the ticket does not see it on the timeline either.
     outsider = make_user("account_executive", ["DE"], username="jonas")
     assert timeline(customer, outsider, only={"tickets"}) == []
+
+
+@pytest.mark.django_db
+def test_a_tickets_status_moves_reach_the_timeline_from_the_event_stream(
+    customer, admin, make_user
+):
+    from beachhead.support.models import Status
+
+    ticket = tickets.do_create_ticket(
+        subject="ライセンスの更新", body_text="本文", requester_email="yamada@yamato-seiki.co.jp"
+    )
+    tickets.do_set_status(ticket, admin, Status.PENDING)
+    tickets.do_set_status(ticket, admin, Status.SOLVED)
+
+    entries = timeline(customer, admin, only={"history"})
+
+    assert [(e.title, e.state) for e in entries] == [
+        (f"#{ticket.pk} ライセンスの更新: Solved", "kept"),
+        (f"#{ticket.pk} ライセンスの更新: Pending on customer", "paused"),
+    ]
+    assert {e.url for e in entries} == {ticket.get_absolute_url()}
+    outsider = make_user("account_executive", ["DE"], username="jonas")
+    assert timeline(customer, outsider, only={"history"}) == []

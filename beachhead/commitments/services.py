@@ -14,10 +14,11 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone, translation
@@ -31,6 +32,8 @@ from beachhead.core.access import scoped
 from beachhead.core.db import insert_rows
 from beachhead.core.models import Team, User
 from beachhead.core.states import transition
+from beachhead.markets.calendar import BusinessCalendar
+from beachhead.markets.models import Market
 
 logger = logging.getLogger("beachhead.commitments")
 
@@ -40,7 +43,7 @@ ESCALATE_RATIO = 0.9
 SWEEP_BATCH = 5000
 
 
-def calendar_for(key: str):
+def calendar_for(key: str) -> BusinessCalendar:
     """The business calendar a key names ("24x7", "market:JP", "coverage:JP,DE,US")."""
     from beachhead.markets.services import calendar_for as resolve
 
@@ -60,7 +63,7 @@ def _now(at: datetime | None) -> datetime:
 
 
 def _pending(
-    commitment: Commitment, at: datetime, actor_id: int | None, data: dict
+    commitment: Commitment, at: datetime, actor_id: int | None, data: dict[str, Any]
 ) -> events.Pending:
     """The stream's copy of a ledger event: about the promise, for its customer, in its market."""
     from beachhead.markets.services import market_code_of
@@ -78,7 +81,9 @@ def _pending(
     )
 
 
-def _event(commitment: Commitment, kind: str, at: datetime, actor=None, **data) -> None:
+def _event(
+    commitment: Commitment, kind: str, at: datetime, actor: User | None = None, **data: Any
+) -> None:
     """The ledger's own record of what happened, and the same fact on the event stream."""
     CommitmentEvent.objects.create(commitment=commitment, kind=kind, at=at, actor=actor, data=data)
     events.emit_many(
@@ -111,11 +116,11 @@ def prepare_commitment(
     team: Team | None = None,
     start: datetime | None = None,
     title: str = "",
-    subject=None,
+    subject: models.Model | None = None,
     subject_label: str = "",
-    customer=None,
+    customer: models.Model | None = None,
     customer_label: str = "",
-    market=None,
+    market: Market | None = None,
 ) -> Commitment:
     """A promise checked and timed but not saved yet: its due, warning and escalation times are
     computed on ``calendar``. ``subject`` may still be unsaved (its id is taken when the
@@ -157,12 +162,13 @@ def prepare_commitment(
         warn_at=warn,
         escalate_at=escalate,
     )
-    commitment._subject = subject  # read by do_create_commitments once the subject is saved
+    # Read by do_create_commitments once the subject is saved.
+    commitment._subject = subject  # type: ignore[attr-defined]
     return commitment
 
 
 @transaction.atomic
-def do_create_commitment(*, actor: User | None = None, **promise) -> Commitment:
+def do_create_commitment(*, actor: User | None = None, **promise: Any) -> Commitment:
     """Record a promise (the arguments of ``prepare_commitment``)."""
     return do_create_commitments([prepare_commitment(**promise)], actor=actor)[0]
 
@@ -223,11 +229,14 @@ def do_create_commitments(
 
 
 def _locked(commitment: Commitment) -> Commitment:
-    return Commitment.objects.select_for_update().get(pk=commitment.pk)
+    locked: Commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    return locked
 
 
 @transaction.atomic
-def do_pause(commitment: Commitment, *, at: datetime | None = None, actor=None) -> Commitment:
+def do_pause(
+    commitment: Commitment, *, at: datetime | None = None, actor: User | None = None
+) -> Commitment:
     """Stop the clock (e.g. while waiting on the customer)."""
     at = _now(at)
     commitment = _locked(commitment)
@@ -242,7 +251,9 @@ def do_pause(commitment: Commitment, *, at: datetime | None = None, actor=None) 
     return commitment
 
 
-def _shift(cal, paused_at: datetime, resume_at: datetime, point: datetime) -> datetime:
+def _shift(
+    cal: BusinessCalendar, paused_at: datetime, resume_at: datetime, point: datetime
+) -> datetime:
     """Where ``point`` moves when the clock stood still from ``paused_at`` to ``resume_at``:
     the business time that was left before it is left again after resuming."""
     if point <= paused_at:
@@ -251,7 +262,9 @@ def _shift(cal, paused_at: datetime, resume_at: datetime, point: datetime) -> da
 
 
 @transaction.atomic
-def do_resume(commitment: Commitment, *, at: datetime | None = None, actor=None) -> Commitment:
+def do_resume(
+    commitment: Commitment, *, at: datetime | None = None, actor: User | None = None
+) -> Commitment:
     """Start the clock again; due, warning and escalation times move by the paused time."""
     at = _now(at)
     commitment = _locked(commitment)
@@ -278,7 +291,9 @@ def do_resume(commitment: Commitment, *, at: datetime | None = None, actor=None)
 
 
 @transaction.atomic
-def do_keep(commitment: Commitment, *, at: datetime | None = None, actor=None) -> Commitment:
+def do_keep(
+    commitment: Commitment, *, at: datetime | None = None, actor: User | None = None
+) -> Commitment:
     """The promise was fulfilled at ``at``: kept on time, or kept late after its due time."""
     at = _now(at)
     if commitment.paused_at is not None:
@@ -289,12 +304,13 @@ def do_keep(commitment: Commitment, *, at: datetime | None = None, actor=None) -
     return _keep_locked(commitment, at, actor)
 
 
-def _keep_locked(commitment: Commitment, at: datetime, actor) -> Commitment:
+def _keep_locked(commitment: Commitment, at: datetime, actor: User | None) -> Commitment:
+    also: dict[str, datetime] = {"resolved_at": at, "updated_at": timezone.now()}
     if at <= commitment.due_at and commitment.state == State.OPEN:
-        to, also = State.KEPT, {"resolved_at": at}
+        to = State.KEPT
     else:
-        to, also = State.KEPT_LATE, {"resolved_at": at, "broken_at": commitment.due_at}
-    also["updated_at"] = timezone.now()
+        to = State.KEPT_LATE
+        also["broken_at"] = commitment.due_at
     commitment = transition(
         commitment, to, machine=FLOW, actor=actor, at=at, also=also, locked=True
     )
@@ -303,7 +319,11 @@ def _keep_locked(commitment: Commitment, at: datetime, actor) -> Commitment:
 
 
 def keep_owed(
-    subject, kinds: tuple[str, ...] | list[str], *, at: datetime | None = None, actor=None
+    subject: models.Model,
+    kinds: tuple[str, ...] | list[str],
+    *,
+    at: datetime | None = None,
+    actor: User | None = None,
 ) -> list[Commitment]:
     """Keep every promise of ``kinds`` still owed about ``subject`` (open ones on time or late
     as the clock says, broken ones late): one query finds and locks them all. Returns them."""
@@ -325,7 +345,11 @@ def keep_owed(
 
 @transaction.atomic
 def do_cancel(
-    commitment: Commitment, *, at: datetime | None = None, actor=None, reason: str = ""
+    commitment: Commitment,
+    *,
+    at: datetime | None = None,
+    actor: User | None = None,
+    reason: str = "",
 ) -> Commitment:
     """The promise no longer applies (the customer withdrew the request, a duplicate …)."""
     at = _now(at)
@@ -346,7 +370,9 @@ def do_cancel(
 
 
 @transaction.atomic
-def do_reassign(commitment: Commitment, *, owner: User | None, team: Team | None, actor=None):
+def do_reassign(
+    commitment: Commitment, *, owner: User | None, team: Team | None, actor: User | None = None
+) -> Commitment:
     if owner is None and team is None:
         raise ValidationError(_("A commitment needs an owner or a team."))
     commitment = _locked(commitment)
@@ -364,7 +390,7 @@ def do_reassign(commitment: Commitment, *, owner: User | None, team: Team | None
     return commitment
 
 
-def for_subject(subject) -> QuerySet[Commitment]:
+def for_subject(subject: models.Model) -> QuerySet[Commitment]:
     """The commitments made about one record (a ticket, a contract …)."""
     return Commitment.objects.filter(
         subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
@@ -380,7 +406,7 @@ class SweepReport:
     warned: int = 0
     escalated: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int]:
         return {"broken": self.broken, "warned": self.warned, "escalated": self.escalated}
 
 
@@ -399,7 +425,7 @@ class _Row:
     market_id: int | None
 
 
-def _claim(qs: QuerySet, limit: int) -> list[_Row]:
+def _claim(qs: QuerySet[Commitment], limit: int) -> list[_Row]:
     """Lock and read the rows this sweep will handle; other sweeps skip them (PostgreSQL,
     MariaDB) or wait for this transaction (SQLite writes one at a time)."""
     features = connection.features
@@ -521,7 +547,7 @@ class Period:
         return cls(end - timedelta(days=days), end)
 
 
-def _decided(user, period: Period) -> QuerySet[Commitment]:
+def _decided(user: User, period: Period) -> QuerySet[Commitment]:
     return scoped(Commitment, user).filter(
         due_at__gte=period.start, due_at__lt=period.end, state__in=DECIDED
     )
@@ -531,7 +557,7 @@ def _rate(kept: int, total: int) -> float | None:
     return round(kept / total, 4) if total else None
 
 
-def trust_summary(user, period: Period) -> dict:
+def trust_summary(user: User, period: Period) -> dict[str, Any]:
     """Kept on time, kept late and broken in the period (by due time), and the on-time share."""
     row = _decided(user, period).aggregate(
         kept=Count("pk", filter=Q(state=State.KEPT)),
@@ -553,7 +579,7 @@ def trust_summary(user, period: Period) -> dict:
     }
 
 
-def trust_by(user, period: Period, group: str, limit: int = 50) -> list[dict]:
+def trust_by(user: User, period: Period, group: str, limit: int = 50) -> list[dict[str, Any]]:
     """On-time share per market, team, owner, kind or customer (worst first)."""
     if group not in GROUPS:
         raise ValidationError(_("Group by one of: %(groups)s.") % {"groups": ", ".join(GROUPS)})
@@ -604,7 +630,7 @@ def trust_by(user, period: Period, group: str, limit: int = 50) -> list[dict]:
     return result
 
 
-def trust_weekly(user, period: Period) -> list[dict]:
+def trust_weekly(user: User, period: Period) -> list[dict[str, Any]]:
     """On-time share per week (by due time), for the trend chart."""
     rows = (
         _decided(user, period)
@@ -631,7 +657,7 @@ def trust_weekly(user, period: Period) -> list[dict]:
     ]
 
 
-def broken_list(user, period: Period, limit: int = 50) -> QuerySet[Commitment]:
+def broken_list(user: User, period: Period, limit: int = 50) -> QuerySet[Commitment]:
     return (
         _decided(user, period)
         .filter(state__in=(State.BROKEN, State.KEPT_LATE))

@@ -101,7 +101,7 @@ class Machine:
 
 
 def _label(obj: models.Model, field: str, value: str) -> str:
-    choices = dict(obj._meta.get_field(field).flatchoices)
+    choices = dict(getattr(obj._meta.get_field(field), "flatchoices", ()))
     return str(choices.get(value, value))
 
 

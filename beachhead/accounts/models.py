@@ -31,10 +31,21 @@ from djmoney.models.fields import MoneyField
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
 from beachhead.core.models import validate_timezone
-from beachhead.core.money import currency_choices
+from beachhead.core.money import Money, convert, currency_choices, reporting_currency
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 
 MONEY = {"max_digits": 19, "decimal_places": 2, "currency_choices": currency_choices()}
+
+
+def strategic_bar() -> Money:
+    """The strategic bar in the reporting currency."""
+    bar = Money(Decimal(settings.BEACHHEAD_STRATEGIC_ANNUAL_USD), "USD")
+    return convert(bar, reporting_currency())
+
+
+def is_strategic_value(annual_value: Money) -> bool:
+    """True when a yearly value reaches ``BEACHHEAD_STRATEGIC_ANNUAL_USD``."""
+    return convert(annual_value, "USD").amount >= Decimal(settings.BEACHHEAD_STRATEGIC_ANNUAL_USD)
 
 
 class Industry(models.TextChoices):
@@ -250,8 +261,6 @@ class Account(models.Model):
     @property
     def is_strategic(self) -> bool:
         """Worth at least ``BEACHHEAD_STRATEGIC_ANNUAL_USD`` a year (see services.ltv)."""
-        from beachhead.accounts.services.ltv import is_strategic_value
-
         return is_strategic_value(self.annual_value)
 
     @property
@@ -324,6 +333,18 @@ class Contact(models.Model):
         return ", ".join(self.role_labels)
 
 
+#: The seeded stages' names, translated (a stage someone adds keeps the name they typed).
+SEEDED_STAGES = {
+    "qualification": _("Qualification"),
+    "discovery": _("Discovery"),
+    "pilot": _("Pilot"),
+    "proposal": _("Proposal"),
+    "negotiation": _("Negotiation"),
+    "won": _("Won"),
+    "lost": _("Lost"),
+}
+
+
 class Stage(models.Model):
     """A step of the deal pipeline. Seeded by a data migration; editable in the admin."""
 
@@ -356,9 +377,8 @@ class Stage(models.Model):
     @property
     def label(self) -> str:
         """The seeded stages' names in the interface language; others as typed."""
-        from beachhead.accounts.services.opportunities import stage_label
-
-        return stage_label(self.key, self.name)
+        seeded = SEEDED_STAGES.get(self.key)
+        return str(seeded) if seeded is not None else self.name
 
     @property
     def is_closed(self) -> bool:

@@ -32,6 +32,7 @@ from djmoney.models.fields import MoneyField
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
 from beachhead.core.models import validate_timezone
 from beachhead.core.money import Money, convert, currency_choices, reporting_currency
+from beachhead.core.roles import Role
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 
 MONEY = {"max_digits": 19, "decimal_places": 2, "currency_choices": currency_choices()}
@@ -216,7 +217,7 @@ class Account(models.Model):
     access = AccessPolicy(
         market_path="market__code",
         owner_paths=("owner", "csm"),
-        editor_roles=frozenset({"regional_manager"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER}),
     )
 
     class Meta:
@@ -302,7 +303,7 @@ class Contact(models.Model):
     access = AccessPolicy(
         market_path="account__market__code",
         owner_paths=("account__owner", "account__csm"),
-        editor_roles=frozenset({"regional_manager"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER}),
     )
 
     class Meta:
@@ -414,7 +415,7 @@ class Opportunity(models.Model):
     access = AccessPolicy(
         market_path="account__market__code",
         owner_paths=("owner", "account__owner"),
-        editor_roles=frozenset({"regional_manager"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER}),
     )
 
     class Meta:
@@ -463,7 +464,7 @@ class Deployment(models.Model):
     access = AccessPolicy(
         market_path="account__market__code",
         owner_paths=("account__owner", "account__csm"),
-        editor_roles=frozenset({"regional_manager"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER}),
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from beachhead.commitments.models import Commitment, State
 from beachhead.core.models import Team, User
+from beachhead.core.roles import Role
 from beachhead.core.services import do_notify
 from beachhead.support.models import Survey, TeamAlert, TeamThreshold
 from beachhead.support.services.sla import SLA_KINDS
@@ -130,7 +131,7 @@ def do_check_thresholds(now: datetime | None = None) -> list[TeamAlert]:
 
 
 def _notify(alert: TeamAlert) -> None:
-    people = list(User.objects.filter(role="admin", is_active=True))
+    people = list(User.objects.filter(role=Role.ADMIN, is_active=True))
     if alert.team.manager and alert.team.manager.is_active:
         people.append(alert.team.manager)
 

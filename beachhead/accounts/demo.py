@@ -43,6 +43,7 @@ from beachhead.accounts.services.accounts import apply_valuation
 from beachhead.accounts.services.ltv import is_strategic_value
 from beachhead.core.demo import DEMO_PASSWORD, MARKET_LOCALES, DemoContext
 from beachhead.core.money import Money, convert
+from beachhead.core.roles import Role
 
 BATCH = 2000
 
@@ -55,22 +56,22 @@ MARKET_WEIGHTS = {
 
 #: Account executives and CSMs beyond the core demo logins, so every market has an owner.
 EXTRA_PEOPLE = [
-    ("ae.osaka", "account_executive", ["JP"], "Kobayashi Mei", "ja", "Asia/Tokyo"),
-    ("ae.chicago", "account_executive", ["US"], "Marcus Reed", "en", "America/Chicago"),
-    ("ae.shanghai", "account_executive", ["CN"], "Wang Fang", "zh-hans", "Asia/Shanghai"),
-    ("ae.seoul", "account_executive", ["KR"], "Kim Minji", "en", "Asia/Seoul"),
-    ("ae.singapore", "account_executive", ["SG", "MY", "ID", "TH", "VN", "IN", "AU"],
+    ("ae.osaka", Role.ACCOUNT_EXECUTIVE, ["JP"], "Kobayashi Mei", "ja", "Asia/Tokyo"),
+    ("ae.chicago", Role.ACCOUNT_EXECUTIVE, ["US"], "Marcus Reed", "en", "America/Chicago"),
+    ("ae.shanghai", Role.ACCOUNT_EXECUTIVE, ["CN"], "Wang Fang", "zh-hans", "Asia/Shanghai"),
+    ("ae.seoul", Role.ACCOUNT_EXECUTIVE, ["KR"], "Kim Minji", "en", "Asia/Seoul"),
+    ("ae.singapore", Role.ACCOUNT_EXECUTIVE, ["SG", "MY", "ID", "TH", "VN", "IN", "AU"],
      "Arjun Mehta", "en", "Asia/Singapore"),
-    ("ae.london", "account_executive", ["GB", "NL", "FR", "ES", "IT"], "Oliver Hughes", "en",
+    ("ae.london", Role.ACCOUNT_EXECUTIVE, ["GB", "NL", "FR", "ES", "IT"], "Oliver Hughes", "en",
      "Europe/London"),
-    ("ae.dubai", "account_executive", ["AE", "SA", "EG", "TR", "ZA", "NG"], "Layla Haddad",
+    ("ae.dubai", Role.ACCOUNT_EXECUTIVE, ["AE", "SA", "EG", "TR", "ZA", "NG"], "Layla Haddad",
      "en", "Asia/Dubai"),
-    ("ae.saopaulo", "account_executive", ["BR", "MX", "CA"], "Lucas Almeida", "en",
+    ("ae.saopaulo", Role.ACCOUNT_EXECUTIVE, ["BR", "MX", "CA"], "Lucas Almeida", "en",
      "America/Sao_Paulo"),
-    ("cs.tokyo", "customer_success", ["JP", "KR", "CN"], "Mori Yui", "ja", "Asia/Tokyo"),
-    ("cs.newyork", "customer_success", ["US", "CA", "MX", "BR"], "Hannah Lee", "en",
+    ("cs.tokyo", Role.CUSTOMER_SUCCESS, ["JP", "KR", "CN"], "Mori Yui", "ja", "Asia/Tokyo"),
+    ("cs.newyork", Role.CUSTOMER_SUCCESS, ["US", "CA", "MX", "BR"], "Hannah Lee", "en",
      "America/New_York"),
-    ("cs.berlin", "customer_success", ["DE", "FR", "NL", "GB", "ES", "IT", "TR", "AE", "SA",
+    ("cs.berlin", Role.CUSTOMER_SUCCESS, ["DE", "FR", "NL", "GB", "ES", "IT", "TR", "AE", "SA",
      "EG", "NG", "ZA"], "Felix Braun", "en", "Europe/Berlin"),
 ]  # fmt: skip
 
@@ -326,14 +327,14 @@ def create_accounts(ctx: DemoContext) -> None:
         return
     users = list(
         User.objects.filter(
-            is_active=True, role__in=["account_executive", "customer_success"]
+            is_active=True, role__in=[Role.ACCOUNT_EXECUTIVE, Role.CUSTOMER_SUCCESS]
         ).order_by("username")
     )
     owners: dict[str, list] = defaultdict(list)
     csms: dict[str, list] = defaultdict(list)
     for user in users:
         for code in user.market_codes or []:
-            (owners if user.role == "account_executive" else csms)[code].append(user)
+            (owners if user.role == Role.ACCOUNT_EXECUTIVE else csms)[code].append(user)
     stages = {s.key: s for s in Stage.objects.all()}
     rng = ctx.rng("accounts")
     now = timezone.now().replace(microsecond=0)

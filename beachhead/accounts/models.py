@@ -31,10 +31,22 @@ from djmoney.models.fields import MoneyField
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
 from beachhead.core.models import validate_timezone
-from beachhead.core.money import currency_choices
+from beachhead.core.money import Money, convert, currency_choices, reporting_currency
+from beachhead.core.roles import Role
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 
 MONEY = {"max_digits": 19, "decimal_places": 2, "currency_choices": currency_choices()}
+
+
+def strategic_bar() -> Money:
+    """The strategic bar in the reporting currency."""
+    bar = Money(Decimal(settings.BEACHHEAD_STRATEGIC_ANNUAL_USD), "USD")
+    return convert(bar, reporting_currency())
+
+
+def is_strategic_value(annual_value: Money) -> bool:
+    """True when a yearly value reaches ``BEACHHEAD_STRATEGIC_ANNUAL_USD``."""
+    return convert(annual_value, "USD").amount >= Decimal(settings.BEACHHEAD_STRATEGIC_ANNUAL_USD)
 
 
 class Industry(models.TextChoices):
@@ -205,7 +217,7 @@ class Account(models.Model):
     access = AccessPolicy(
         market_path="market__code",
         owner_paths=("owner", "csm"),
-        editor_roles=frozenset({"regional_manager"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER}),
     )
 
     class Meta:
@@ -250,8 +262,6 @@ class Account(models.Model):
     @property
     def is_strategic(self) -> bool:
         """Worth at least ``BEACHHEAD_STRATEGIC_ANNUAL_USD`` a year (see services.ltv)."""
-        from beachhead.accounts.services.ltv import is_strategic_value
-
         return is_strategic_value(self.annual_value)
 
     @property
@@ -293,7 +303,7 @@ class Contact(models.Model):
     access = AccessPolicy(
         market_path="account__market__code",
         owner_paths=("account__owner", "account__csm"),
-        editor_roles=frozenset({"regional_manager"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER}),
     )
 
     class Meta:
@@ -322,6 +332,18 @@ class Contact(models.Model):
     def roles_text(self) -> str:
         """The roles as a reader sees them ("Procurement, Finance")."""
         return ", ".join(self.role_labels)
+
+
+#: The seeded stages' names, translated (a stage someone adds keeps the name they typed).
+SEEDED_STAGES = {
+    "qualification": _("Qualification"),
+    "discovery": _("Discovery"),
+    "pilot": _("Pilot"),
+    "proposal": _("Proposal"),
+    "negotiation": _("Negotiation"),
+    "won": _("Won"),
+    "lost": _("Lost"),
+}
 
 
 class Stage(models.Model):
@@ -356,9 +378,8 @@ class Stage(models.Model):
     @property
     def label(self) -> str:
         """The seeded stages' names in the interface language; others as typed."""
-        from beachhead.accounts.services.opportunities import stage_label
-
-        return stage_label(self.key, self.name)
+        seeded = SEEDED_STAGES.get(self.key)
+        return str(seeded) if seeded is not None else self.name
 
     @property
     def is_closed(self) -> bool:
@@ -394,7 +415,7 @@ class Opportunity(models.Model):
     access = AccessPolicy(
         market_path="account__market__code",
         owner_paths=("owner", "account__owner"),
-        editor_roles=frozenset({"regional_manager"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER}),
     )
 
     class Meta:
@@ -443,7 +464,7 @@ class Deployment(models.Model):
     access = AccessPolicy(
         market_path="account__market__code",
         owner_paths=("account__owner", "account__csm"),
-        editor_roles=frozenset({"regional_manager"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER}),
     )
 
     class Meta:

@@ -53,6 +53,7 @@ from beachhead.accounts.services import opportunities as opportunity_services
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.models import User
+from beachhead.core.roles import Role
 from beachhead.markets.models import Market
 
 #: At most this many rows of each kind on an account's page (the lists have them all).
@@ -374,7 +375,12 @@ def _people(user):
         scoped(User, user)
         .filter(
             is_active=True,
-            role__in=["account_executive", "regional_manager", "customer_success", "executive"],
+            role__in=[
+                Role.ACCOUNT_EXECUTIVE,
+                Role.REGIONAL_MANAGER,
+                Role.CUSTOMER_SUCCESS,
+                Role.EXECUTIVE,
+            ],
         )
         .order_by("first_name", "last_name", "username")
     )

@@ -13,8 +13,11 @@ class CommitmentsConfig(AppConfig):
 
         from beachhead.commitments import events, panels, tasks
         from beachhead.commitments.models import Commitment
+        from beachhead.commitments.roles import ROLES, CommitmentOperation
         from beachhead.core import dashboard, demo, navigation, schedule
-        from beachhead.core.roles import Operation
+        from beachhead.core.roles import register_operations
+
+        register_operations(CommitmentOperation, ROLES)
 
         # The generic subject and customer are recorded by their type and id columns; letting
         # the audit log read the generic relations themselves loads both records on every save.
@@ -36,7 +39,7 @@ class CommitmentsConfig(AppConfig):
                 "commitments:trust",
                 "shield-check",
                 order=12,
-                operation=Operation.VIEW_TRUST,
+                operation=CommitmentOperation.VIEW_TRUST,
             )
         )
         events.register()
@@ -53,7 +56,7 @@ class CommitmentsConfig(AppConfig):
                 panels.trust,
                 order=20,
                 width=5,
-                operation=Operation.VIEW_TRUST,
+                operation=CommitmentOperation.VIEW_TRUST,
             )
         )
         from beachhead.commitments.demo import create_commitments

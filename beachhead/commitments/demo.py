@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from beachhead.commitments import services
 from beachhead.core.demo import DemoContext
+from beachhead.core.roles import Role
 
 # Targets in business minutes per kind, and the share each kind is kept on time in the demo.
 KINDS = [
@@ -38,7 +39,9 @@ def create_commitments(ctx: DemoContext) -> None:
     markets = {m.code: m for m in Market.objects.all()}
     people = [
         u
-        for u in User.objects.filter(role__in=["support_agent", "account_executive"]).order_by("pk")
+        for u in User.objects.filter(
+            role__in=[Role.SUPPORT_AGENT, Role.ACCOUNT_EXECUTIVE]
+        ).order_by("pk")
         if u.market_codes and u.market_codes[0] in markets
     ]
     if not people:

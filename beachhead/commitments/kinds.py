@@ -1,16 +1,25 @@
-"""Kinds of commitment. The ledger knows the basic kinds; a pillar adds its own with
-``register(code, label)`` from its ``AppConfig.ready`` (the ledger never imports pillars)."""
+"""Kinds of commitment. The ledger knows its own basic kinds; a pillar adds its own with
+``register(code, label)`` from its ``AppConfig.ready`` (the ledger never imports pillars).
+
+Pillars' kinds come first where kinds are offered (the registration order, i.e. the order of
+``INSTALLED_APPS``), the ledger's own after them, ending with "other". Pillars register in their
+``ready``, which runs after the ledger's: read the kinds when a request, job or command runs
+(``choices()``, or ``CHOICES``, which reads them when iterated), never at import or start-up.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from django.utils.translation import gettext_lazy as _
 
-_kinds: dict[str, object] = {
-    "first_reply": _("First reply"),
-    "next_reply": _("Next reply"),
-    "periodic_update": _("Periodic update"),
-    "resolution": _("Resolution"),
+#: The ledger's own kinds.
+BASIC: dict[str, object] = {
     "follow_up": _("Follow-up"),
+    # Kinds of pillars still to come, here because the "record a promise" form offers them and
+    # the demo (contract_milestone, pilot_gate) records them: each pillar registers its own when
+    # it arrives and removes it from this list (contracts: contract_milestone, pilot_gate;
+    # billing: refund; compliance: renewal, data_request).
     "contract_milestone": _("Contract milestone"),
     "pilot_gate": _("Pilot phase gate"),
     "refund": _("Refund"),
@@ -19,13 +28,37 @@ _kinds: dict[str, object] = {
     "other": _("Other promise"),
 }
 
+_registered: dict[str, object] = {}
+_kinds: dict[str, object] = dict(BASIC)
+
 
 def register(code: str, label) -> None:
-    _kinds[code] = label
+    """Add a pillar's kind (or take over a basic one, with the pillar's label)."""
+    _registered[code] = label
+    merged = {**_registered, **{k: v for k, v in BASIC.items() if k not in _registered}}
+    _kinds.clear()
+    _kinds.update(merged)
 
 
 def choices() -> list[tuple[str, object]]:
     return list(_kinds.items())
+
+
+class _Choices(Sequence):
+    """``(code, label)`` of every kind, read when iterated: for choices handed over at start-up
+    (a list source, a form field), before every pillar has registered its kinds."""
+
+    def __iter__(self) -> Iterator[tuple[str, object]]:
+        return iter(choices())
+
+    def __len__(self) -> int:
+        return len(_kinds)
+
+    def __getitem__(self, index):
+        return choices()[index]
+
+
+CHOICES = _Choices()
 
 
 def label(code: str) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from beachhead.commitments import kinds
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.roles import Role
 from beachhead.core.states import Machine
 
 
@@ -104,7 +105,7 @@ class Commitment(models.Model):
     access = AccessPolicy(
         market_path="market__code",
         owner_paths=("owner",),
-        editor_roles=frozenset({"regional_manager"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER}),
     )
 
     class Meta:

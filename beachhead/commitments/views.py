@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from beachhead.commitments import filters, kinds, services
 from beachhead.commitments.forms import CancelForm, CommitmentForm
 from beachhead.commitments.models import Commitment, State
+from beachhead.commitments.roles import CommitmentOperation
 from beachhead.core.access import Action, may, scoped
-from beachhead.core.roles import Operation, can
+from beachhead.core.roles import can
 from beachhead.markets.models import Market
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
@@ -44,7 +45,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         "states": State.choices,
         "kinds": kinds.choices(),
         "markets": scoped(Market, request.user).order_by("code"),
-        "can_create": can(request.user, Operation.MANAGE_COMMITMENTS),
+        "can_create": can(request.user, CommitmentOperation.MANAGE_COMMITMENTS),
     }
     template = (
         "commitments/_rows.html"
@@ -105,7 +106,7 @@ def commitment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @login_required
 def commitment_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Operation.MANAGE_COMMITMENTS):
+    if not can(request.user, CommitmentOperation.MANAGE_COMMITMENTS):
         raise PermissionDenied
     markets = scoped(Market, request.user).order_by("code")
     form = CommitmentForm(request.POST or None, markets=markets)
@@ -135,7 +136,7 @@ def commitment_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def trust(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Operation.VIEW_TRUST):
+    if not can(request.user, CommitmentOperation.VIEW_TRUST):
         raise PermissionDenied
     days_key = request.GET.get("days", "90")
     days = PERIODS.get(days_key, 90)

@@ -30,6 +30,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
+from beachhead.core.roles import GLOBAL_ROLES, Role
+
 
 class Action(models.TextChoices):
     VIEW = "view"
@@ -41,7 +43,7 @@ class Action(models.TextChoices):
 class AccessPolicy:
     market_path: str | None
     owner_paths: tuple[str, ...] = ()
-    editor_roles: frozenset[str] = field(default_factory=lambda: frozenset({"regional_manager"}))
+    editor_roles: frozenset[str] = field(default_factory=lambda: frozenset({Role.REGIONAL_MANAGER}))
     viewer_roles: frozenset[str] | None = None
     owners_may_change: bool = True
     owner_only: bool = False  # private records (an inbox): only owners, whatever the role
@@ -56,7 +58,7 @@ def policy_for(model: type[models.Model]) -> AccessPolicy:
 
 
 def _is_global(user) -> bool:
-    return bool(user.is_superuser or user.role in ("admin", "executive"))
+    return bool(user.is_superuser or user.role in GLOBAL_ROLES)
 
 
 #: Up to this many ids, ``_through_fk(..., materialize=True)`` writes them into the query.

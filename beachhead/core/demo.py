@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
+from beachhead.core.roles import Role
+
 DEMO_PASSWORD = "beachhead-demo"  # noqa: S105 - documented demo login, printed by `make run`
 
 #: Faker locales that give realistic names for people of each market (in their own script).
@@ -67,30 +69,30 @@ def generators() -> list[Generator]:
 
 #: The demo logins printed by `make run`: (username, role, markets, name, language, time zone).
 DEMO_PEOPLE = [
-    ("admin", "admin", [], "Alex Admin", "en", "UTC"),
-    ("founder", "executive", [], "Chen Wei", "zh-hans", "Asia/Shanghai"),
-    ("rm.apac", "regional_manager", ["JP", "KR", "CN", "SG", "TH", "ID", "VN", "MY", "AU", "IN"],
+    ("admin", Role.ADMIN, [], "Alex Admin", "en", "UTC"),
+    ("founder", Role.EXECUTIVE, [], "Chen Wei", "zh-hans", "Asia/Shanghai"),
+    ("rm.apac", Role.REGIONAL_MANAGER, ["JP", "KR", "CN", "SG", "TH", "ID", "VN", "MY", "AU", "IN"],
      "Sato Haruka", "ja", "Asia/Tokyo"),
-    ("rm.emea", "regional_manager", ["DE", "FR", "NL", "GB", "ES", "IT", "TR", "AE", "SA", "EG",
+    ("rm.emea", Role.REGIONAL_MANAGER, ["DE", "FR", "NL", "GB", "ES", "IT", "TR", "AE", "SA", "EG",
      "NG", "ZA"], "Lena Hoffmann", "en", "Europe/Berlin"),
-    ("rm.americas", "regional_manager", ["US", "CA", "MX", "BR"], "Maria Oliveira", "en",
+    ("rm.americas", Role.REGIONAL_MANAGER, ["US", "CA", "MX", "BR"], "Maria Oliveira", "en",
      "America/New_York"),
-    ("ae.tokyo", "account_executive", ["JP"], "Takahashi Ren", "ja", "Asia/Tokyo"),
-    ("ae.berlin", "account_executive", ["DE"], "Jonas Weber", "en", "Europe/Berlin"),
-    ("ae.newyork", "account_executive", ["US"], "Emily Carter", "en", "America/New_York"),
-    ("agent.tokyo", "support_agent", ["JP", "KR"], "Yamamoto Aoi", "ja", "Asia/Tokyo"),
-    ("agent.berlin", "support_agent", ["DE", "FR", "NL", "GB"], "Sofia Rossi", "en",
+    ("ae.tokyo", Role.ACCOUNT_EXECUTIVE, ["JP"], "Takahashi Ren", "ja", "Asia/Tokyo"),
+    ("ae.berlin", Role.ACCOUNT_EXECUTIVE, ["DE"], "Jonas Weber", "en", "Europe/Berlin"),
+    ("ae.newyork", Role.ACCOUNT_EXECUTIVE, ["US"], "Emily Carter", "en", "America/New_York"),
+    ("agent.tokyo", Role.SUPPORT_AGENT, ["JP", "KR"], "Yamamoto Aoi", "ja", "Asia/Tokyo"),
+    ("agent.berlin", Role.SUPPORT_AGENT, ["DE", "FR", "NL", "GB"], "Sofia Rossi", "en",
      "Europe/Berlin"),
-    ("agent.newyork", "support_agent", ["US", "CA", "MX", "BR"], "Daniel Kim", "en",
+    ("agent.newyork", Role.SUPPORT_AGENT, ["US", "CA", "MX", "BR"], "Daniel Kim", "en",
      "America/New_York"),
-    ("agent.shanghai", "support_agent", ["CN", "SG", "MY"], "Liu Yang", "zh-hans",
+    ("agent.shanghai", Role.SUPPORT_AGENT, ["CN", "SG", "MY"], "Liu Yang", "zh-hans",
      "Asia/Shanghai"),
-    ("cs.singapore", "customer_success", ["SG", "MY", "TH", "ID", "VN"], "Priya Nair", "en",
+    ("cs.singapore", Role.CUSTOMER_SUCCESS, ["SG", "MY", "TH", "ID", "VN"], "Priya Nair", "en",
      "Asia/Singapore"),
-    ("finance", "finance", ["US", "DE", "JP", "CN"], "Olivia Brown", "en", "Europe/London"),
-    ("compliance", "compliance", ["US", "DE", "JP", "CN", "GB"], "Grace Okafor", "en",
+    ("finance", Role.FINANCE, ["US", "DE", "JP", "CN"], "Olivia Brown", "en", "Europe/London"),
+    ("compliance", Role.COMPLIANCE, ["US", "DE", "JP", "CN", "GB"], "Grace Okafor", "en",
      "Europe/London"),
-    ("community", "community", ["CN", "JP", "US"], "Zhang Min", "zh-hans", "Asia/Shanghai"),
+    ("community", Role.COMMUNITY, ["CN", "JP", "US"], "Zhang Min", "zh-hans", "Asia/Shanghai"),
 ]  # fmt: skip
 
 DEMO_TEAMS = [
@@ -133,7 +135,7 @@ def create_people(ctx: DemoContext) -> None:
         for i in range(2):
             user, _pw = do_create_user(
                 username=f"agent.{code.lower()}{i + 1}",
-                role="support_agent",
+                role=Role.SUPPORT_AGENT,
                 markets=[code],
                 password=DEMO_PASSWORD,
                 email=f"agent.{code.lower()}{i + 1}@beachhead.example",

@@ -2,11 +2,17 @@
 
 Permissions are operations with names (``Operation.VIEW_AUDIT_LOG``), checked by one function,
 ``can(user, operation)``: views, the API and commands never compare role strings themselves.
+The core declares its own operations; each pillar declares its own in its ``roles`` module and
+registers them from its ``AppConfig.ready`` (``register_operations``). An operation nobody
+registered is allowed to no one (but a superuser).
 Row-level access (which records a user may see or change) lives in ``beachhead.core.access``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -29,39 +35,57 @@ GLOBAL_ROLES = frozenset({Role.ADMIN, Role.EXECUTIVE})
 
 
 class Operation(models.TextChoices):
+    """The core's own operations. A pillar declares its operations in its own ``roles`` module
+    (``beachhead.support.roles.SupportOperation``) and registers them with
+    :func:`register_operations` from its ``AppConfig.ready``: the core names no pillar."""
+
     MANAGE_USERS = "core.manage_users", _("Manage users and teams")
     VIEW_AUDIT_LOG = "core.view_audit_log", _("Read the audit log")
     VIEW_TEAMS = "core.view_teams", _("See teams")
     VIEW_OUTBOX = "core.view_outbox", _("See and retry undelivered events")
-    EDIT_MARKETS = "markets.edit", _("Edit market playbooks")
-    VIEW_TRUST = "commitments.view_trust", _("See trust figures")
-    MANAGE_COMMITMENTS = "commitments.manage", _("Create and resolve commitments")
-    INGEST_MAIL = "support.ingest_mail", _("Deliver raw e-mail to the support desk")
-    MANAGE_MAIL = "support.manage_mail", _("Read and retry rejected e-mail")
-    VIEW_DESK = "support.view_desk", _("See the support desk overview")
 
 
-_ALL_ROLES = frozenset(Role)
-OPERATION_ROLES: dict[str, frozenset[str]] = {
-    Operation.MANAGE_USERS: frozenset({Role.ADMIN}),
-    Operation.VIEW_AUDIT_LOG: frozenset({Role.ADMIN, Role.EXECUTIVE, Role.COMPLIANCE}),
-    Operation.VIEW_TEAMS: _ALL_ROLES,
-    Operation.VIEW_OUTBOX: frozenset({Role.ADMIN}),
-    Operation.EDIT_MARKETS: frozenset({Role.ADMIN, Role.REGIONAL_MANAGER}),
-    Operation.VIEW_TRUST: _ALL_ROLES,
-    Operation.MANAGE_COMMITMENTS: _ALL_ROLES - {Role.COMMUNITY},
-    Operation.INGEST_MAIL: frozenset({Role.ADMIN}),
-    Operation.MANAGE_MAIL: frozenset({Role.ADMIN}),
-    Operation.VIEW_DESK: frozenset(
-        {
-            Role.ADMIN,
-            Role.EXECUTIVE,
-            Role.REGIONAL_MANAGER,
-            Role.SUPPORT_AGENT,
-            Role.CUSTOMER_SUCCESS,
-        }
-    ),
-}
+ALL_ROLES = frozenset(Role)
+
+#: Every registered operation (its code, "app.verb") and the roles that may perform it.
+OPERATION_ROLES: dict[str, frozenset[str]] = {}
+#: The label of every registered operation.
+OPERATION_LABELS: dict[str, object] = {}
+
+
+def register_operation(code: str, label, roles: Iterable[str]) -> None:
+    """Name an operation and the roles that may perform it (a pillar, from its ``ready``).
+
+    The code is stored nowhere but compared everywhere, so it never changes once released.
+    Registering a code again with other roles is a mistake (two apps claiming one name)."""
+    roles = frozenset(roles)
+    if OPERATION_ROLES.get(code, roles) != roles:
+        raise ImproperlyConfigured(f"Operation {code!r} is registered twice with other roles.")
+    OPERATION_ROLES[code] = roles
+    OPERATION_LABELS[code] = label
+
+
+def register_operations(
+    operations: type[models.TextChoices], roles: Mapping[str, Iterable[str]]
+) -> None:
+    """Register every member of ``operations`` with its roles (every member needs roles)."""
+    for operation in operations:
+        register_operation(operation.value, operation.label, roles[operation])
+
+
+def is_registered(operation: str) -> bool:
+    return operation in OPERATION_ROLES
+
+
+register_operations(
+    Operation,
+    {
+        Operation.MANAGE_USERS: {Role.ADMIN},
+        Operation.VIEW_AUDIT_LOG: {Role.ADMIN, Role.EXECUTIVE, Role.COMPLIANCE},
+        Operation.VIEW_TEAMS: ALL_ROLES,
+        Operation.VIEW_OUTBOX: {Role.ADMIN},
+    },
+)
 
 
 def can(user, operation: str) -> bool:

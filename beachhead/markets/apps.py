@@ -11,8 +11,12 @@ class MarketsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from beachhead.core import dashboard, navigation
+        from beachhead.core.roles import register_operations
         from beachhead.markets import panels, services  # noqa: F401  (services: cache signals)
         from beachhead.markets.models import Market
+        from beachhead.markets.roles import ROLES, MarketOperation
+
+        register_operations(MarketOperation, ROLES)
 
         # updated_at changes on every save; the audit entry already carries the time.
         auditlog.register(Market, exclude_fields=["synced_at", "source_hash", "updated_at"])

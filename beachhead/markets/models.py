@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.roles import Role
 
 #: The fields a playbook file sets; all of them but ``code`` and ``countries`` are editable.
 PLAYBOOK_FIELDS: tuple[str, ...] = (
@@ -74,7 +75,7 @@ class Market(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    access = AccessPolicy(market_path="code", editor_roles=frozenset({"regional_manager"}))
+    access = AccessPolicy(market_path="code", editor_roles=frozenset({Role.REGIONAL_MANAGER}))
 
     class Meta:
         verbose_name = _("market")

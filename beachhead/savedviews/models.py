@@ -5,22 +5,45 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beachhead.core.access import AccessPolicy, Action
+from beachhead.core.models import Team
+from beachhead.core.roles import Role
+
+
+def is_admin(user) -> bool:
+    """Admins see every view (to tidy up after people who left) and may change any."""
+    return bool(user.is_superuser or user.role == Role.ADMIN)
+
+
+def own_or_team_q(user) -> Q:
+    """Views ``user`` owns or that are shared with a team they belong to (member or manager)."""
+    # A subquery, not a join over the members table: one row per view, no duplicates.
+    team_ids = Team.objects.filter(Q(members=user) | Q(manager=user)).values("pk")
+    return Q(owner=user) | Q(shared_with_team__in=team_ids)
 
 
 class SavedViewQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = Action.VIEW) -> SavedViewQuerySet:
-        """The views ``user`` may ``action``: see ``services.visible_views``.
+        """The saved views ``user`` may ``action``.
 
-        Visibility by team membership is not a market or an owner path, so the generic
-        ``AccessPolicy`` cannot express it; this method is the one door pages and the API use.
+        - view: their own views and views shared with a team they belong to (member or manager);
+          an admin sees every view (to tidy up after people who left).
+        - change, delete: only the owner, or an admin.
+
+        Sharing follows team *membership*, which ``AccessPolicy`` cannot express (it knows market
+        and owner paths), so this method is the one door pages and the API use, never ``scoped``.
         """
-        from beachhead.savedviews.services import visible_views
-
-        return visible_views(self, user, action)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if is_admin(user):
+            return self
+        if action == Action.VIEW:
+            return self.filter(own_or_team_q(user))
+        return self.filter(owner=user)
 
 
 class Layout(models.TextChoices):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from beachhead.core.access import Action, access_filter, scoped
 from beachhead.core.models import Team
 from beachhead.savedviews import filters, registry
-from beachhead.savedviews.models import SavedView
+from beachhead.savedviews.models import SavedView, is_admin, own_or_team_q
 from beachhead.savedviews.registry import Column, ListSource
 from beachhead.savedviews.state import ViewState, from_config
 
@@ -34,46 +34,13 @@ NAME_MAX = 120
 # --- Who sees which view ---------------------------------------------------------------------
 
 
-def _is_admin(user) -> bool:
-    return bool(user.is_superuser or user.role == "admin")
-
-
 def teams_of(user) -> models.QuerySet:
     """Teams ``user`` belongs to (as a member or their manager): those they may share with."""
     return Team.objects.filter(Q(members=user) | Q(manager=user)).distinct()
 
 
-def visible_views(
-    queryset: models.QuerySet | None, user, action: str = Action.VIEW
-) -> models.QuerySet:
-    """The saved views ``user`` may ``action``.
-
-    - view: their own views and views shared with a team they belong to (member or manager);
-      an admin sees every view (to tidy up after people who left).
-    - change, delete: only the owner, or an admin.
-
-    Sharing follows team *membership*, which ``AccessPolicy`` cannot express (it knows market
-    and owner paths), so ``SavedView.objects.visible_to`` delegates here and pages and the API
-    use it rather than ``scoped``.
-    """
-    qs = SavedView.objects.all() if queryset is None else queryset
-    if user is None or not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if _is_admin(user):
-        return qs
-    if action == Action.VIEW:
-        return qs.filter(_own_or_team_q(user))
-    return qs.filter(owner=user)
-
-
-def _own_or_team_q(user) -> Q:
-    # A subquery, not a join over the members table: one row per view, no duplicates.
-    team_ids = Team.objects.filter(Q(members=user) | Q(manager=user)).values("pk")
-    return Q(owner=user) | Q(shared_with_team__in=team_ids)
-
-
 def may_change_view(user, view: SavedView) -> bool:
-    return bool(user.is_authenticated and (view.owner_id == user.pk or _is_admin(user)))
+    return bool(user.is_authenticated and (view.owner_id == user.pk or is_admin(user)))
 
 
 def views_for_picker(user, source_key: str) -> tuple[list[SavedView], list[SavedView]]:
@@ -83,7 +50,7 @@ def views_for_picker(user, source_key: str) -> tuple[list[SavedView], list[Saved
         return [], []
     rows = list(
         SavedView.objects.filter(source=source_key)
-        .filter(_own_or_team_q(user))
+        .filter(own_or_team_q(user))
         .select_related("shared_with_team", "owner")
         .order_by("name", "pk")
     )
@@ -110,7 +77,7 @@ def check_team(user, team: Team | None) -> Team | None:
     """A team ``user`` may share with: one they belong to (an admin: any)."""
     if team is None:
         return None
-    if _is_admin(user) or teams_of(user).filter(pk=team.pk).exists():
+    if is_admin(user) or teams_of(user).filter(pk=team.pk).exists():
         return team
     raise ValidationError({"shared_with_team": [_("You can share only with your own teams.")]})
 
@@ -160,7 +127,7 @@ def do_update_view(
     if shared_with_team is not _UNSET:
         # Sharing is checked against the owner's teams: an admin cannot leak someone's view.
         if shared_with_team is not None and not (
-            _is_admin(actor) or teams_of(view.owner).filter(pk=shared_with_team.pk).exists()
+            is_admin(actor) or teams_of(view.owner).filter(pk=shared_with_team.pk).exists()
         ):
             raise ValidationError(
                 {"shared_with_team": [_("You can share only with your own teams.")]}

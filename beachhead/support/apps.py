@@ -11,15 +11,20 @@ class SupportConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.conf import settings
 
+        from beachhead.commitments import kinds as ledger_kinds
         from beachhead.core import demo, navigation, schedule, timeline
-        from beachhead.core.roles import Operation
+        from beachhead.core.roles import register_operations
         from beachhead.savedviews import registry
-        from beachhead.support import events, lists, tasks
+        from beachhead.support import events, kinds, lists, tasks
         from beachhead.support import timeline as sources
         from beachhead.support.demo import create_support
         from beachhead.support.models import SlaPolicy, TeamThreshold, Ticket
+        from beachhead.support.roles import ROLES, SupportOperation
 
         events.register()
+        register_operations(SupportOperation, ROLES)
+        for code, label in kinds.KINDS.items():
+            ledger_kinds.register(code, label)
         auditlog.register(
             Ticket,
             include_fields=["subject", "priority", "status", "assignee", "team", "tags"],
@@ -34,7 +39,7 @@ class SupportConfig(AppConfig):
                 "support:desk",
                 "headset",
                 order=11,
-                operation=Operation.VIEW_DESK,
+                operation=SupportOperation.VIEW_DESK,
             ),
         ):
             navigation.register(item)

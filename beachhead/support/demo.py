@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 
 from beachhead.core.demo import DemoContext
+from beachhead.core.roles import Role
 
 LANGUAGES_BY_MARKET = {
     "JP": ["ja", "en"],
@@ -148,7 +149,7 @@ def _profiles_and_shifts() -> None:
     from beachhead.core.models import User
     from beachhead.support.models import AgentProfile, Shift
 
-    for user in User.objects.filter(role="support_agent", is_active=True).order_by("pk"):
+    for user in User.objects.filter(role=Role.SUPPORT_AGENT, is_active=True).order_by("pk"):
         code = (user.market_codes or ["US"])[0]
         languages = LANGUAGES_BY_MARKET.get(code, ["en"])
         if user.language not in languages:
@@ -218,10 +219,10 @@ def create_support(ctx: DemoContext) -> None:
     if not contacts:
         return
     agents: dict[str, list[User]] = {}
-    for user in User.objects.filter(role="support_agent", is_active=True).order_by("pk"):
+    for user in User.objects.filter(role=Role.SUPPORT_AGENT, is_active=True).order_by("pk"):
         for code in user.market_codes or []:
             agents.setdefault(code, []).append(user)
-    admin = User.objects.filter(role="admin").order_by("pk").first()
+    admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
     rng = ctx.rng("support")
     now = timezone.now().replace(second=0, microsecond=0)
     total = min(400, max(40, ctx.accounts * 2))

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.roles import Role
 from beachhead.core.states import Machine
 from beachhead.markets.services import market_code_of
 
@@ -173,7 +174,7 @@ class Ticket(models.Model):
     access = AccessPolicy(
         market_path="market__code",
         owner_paths=("assignee", "account__owner", "account__csm"),
-        editor_roles=frozenset({"regional_manager", "support_agent", "customer_success"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER, Role.SUPPORT_AGENT, Role.CUSTOMER_SUCCESS}),
     )
 
     class Meta:
@@ -266,7 +267,7 @@ class Message(models.Model):
     access = AccessPolicy(
         market_path="ticket__market__code",
         owner_paths=("ticket__assignee", "ticket__account__owner", "ticket__account__csm"),
-        editor_roles=frozenset({"regional_manager", "support_agent", "customer_success"}),
+        editor_roles=frozenset({Role.REGIONAL_MANAGER, Role.SUPPORT_AGENT, Role.CUSTOMER_SUCCESS}),
     )
 
     class Meta:

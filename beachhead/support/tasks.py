@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from beachhead.support.services import alerts, outbound
+from beachhead.support.services import alerts, outbound, portal
 
 
 @task()
@@ -16,6 +16,12 @@ def send_reply(message_pk: int) -> bool:
 @task()
 def send_survey(survey_pk: int) -> bool:
     return outbound.send_survey(survey_pk)
+
+
+@task()
+def send_portal_link(email: str, fallback_language: str = "") -> int:
+    """The job behind ``portal.do_send_link`` (the page answers before the lookup happens)."""
+    return portal.send_link_now(email, fallback_language)
 
 
 @task()

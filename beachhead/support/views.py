@@ -32,7 +32,7 @@ from beachhead.commitments.models import Commitment, State
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.models import Team, User
-from beachhead.core.roles import Operation, can
+from beachhead.core.roles import Role, can
 from beachhead.support.forms import PropertiesForm, ReplyForm, TicketForm
 from beachhead.support.models import (
     UNSOLVED_STATUSES,
@@ -45,6 +45,7 @@ from beachhead.support.models import (
     TeamAlert,
     Ticket,
 )
+from beachhead.support.roles import SupportOperation
 from beachhead.support.services import alerts, ingest, routing
 from beachhead.support.services import desk as desk_numbers
 from beachhead.support.services import tickets as services
@@ -60,7 +61,7 @@ PAGE_AT_RISK = 20
 #: What the rejected-mail page shows of the raw source.
 RAW_PREVIEW_BYTES = 20 * 1024
 #: Roles that work tickets (the assignee select offers them when they cover the market).
-DESK_ROLES = ("support_agent", "regional_manager", "customer_success")
+DESK_ROLES = (Role.SUPPORT_AGENT, Role.REGIONAL_MANAGER, Role.CUSTOMER_SUCCESS)
 #: Our list parameters in the saved views' grammar (``/support/?status=unsolved&assignee=me``).
 _LIST_FILTERS = {"status": "status", "priority": "priority", "channel": "channel",
                  "market": "market__code"}  # fmt: skip
@@ -550,7 +551,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 def _require_desk(user) -> None:
-    if not can(user, Operation.VIEW_DESK):
+    if not can(user, SupportOperation.VIEW_DESK):
         raise PermissionDenied
 
 
@@ -688,9 +689,9 @@ def desk(request: HttpRequest) -> HttpResponse:
         "imap_configured": bool(settings.BEACHHEAD_IMAP_URL),
         "web_form_url": settings.BEACHHEAD_BASE_URL.rstrip("/") + reverse("support:web_form"),
         "now": now,
-        "can_manage_mail": can(user, Operation.MANAGE_MAIL),
+        "can_manage_mail": can(user, SupportOperation.MANAGE_MAIL),
         "rejected_count": InboundMail.objects.filter(status=InboundMail.Status.REJECTED).count()
-        if can(user, Operation.MANAGE_MAIL)
+        if can(user, SupportOperation.MANAGE_MAIL)
         else 0,
     }
     return render(request, "support/desk.html", context)
@@ -720,7 +721,7 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 
 def _require_mail_admin(user) -> None:
-    if not can(user, Operation.MANAGE_MAIL):
+    if not can(user, SupportOperation.MANAGE_MAIL):
         raise PermissionDenied
 
 

@@ -34,6 +34,7 @@ from beachhead.accounts.services._common import (
 from beachhead.core.access import Action, may, may_in_market, scoped
 from beachhead.core.models import User
 from beachhead.core.money import Money
+from beachhead.core.roles import Role
 from beachhead.markets.models import Market
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 
@@ -104,7 +105,7 @@ def may_create_account(user: User, market_code: str) -> bool:
         user is not None
         and user.is_authenticated
         and user.is_active
-        and user.role in ("account_executive", "customer_success")
+        and user.role in (Role.ACCOUNT_EXECUTIVE, Role.CUSTOMER_SUCCESS)
         and market_code in (user.market_codes or [])
     )
 
@@ -281,9 +282,9 @@ def do_create_account(user: User, **fields: Any) -> Account:
         raise PermissionDenied(_("You may not create accounts in %(market)s.") % {"market": code})
     cleaned = check_account_changes(fields, user)
     market = cleaned["market"]
-    if "owner" not in cleaned and user.role == "account_executive":
+    if "owner" not in cleaned and user.role == Role.ACCOUNT_EXECUTIVE:
         cleaned["owner"] = user
-    if "csm" not in cleaned and user.role == "customer_success":
+    if "csm" not in cleaned and user.role == Role.CUSTOMER_SUCCESS:
         cleaned["csm"] = user
     if not cleaned.get("country"):
         cleaned["country"] = (market.countries or [""])[0]

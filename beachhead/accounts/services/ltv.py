@@ -32,6 +32,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beachhead.accounts.models import is_strategic_value as is_strategic_value
+from beachhead.accounts.models import strategic_bar
 from beachhead.core.money import Money, convert, format_money, reporting_currency, round_money
 
 #: Chance that a customer renews each year, by company health.
@@ -158,17 +160,6 @@ def _years(value: Decimal) -> str:
     """A count for a sentence, grouped the reader's way: "7", "2.5", "2,000"."""
     places = 0 if value == value.to_integral_value() else 1
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-def strategic_bar() -> Money:
-    """The strategic bar in the reporting currency."""
-    bar = Money(Decimal(settings.BEACHHEAD_STRATEGIC_ANNUAL_USD), "USD")
-    return convert(bar, reporting_currency())
-
-
-def is_strategic_value(annual_value: Money) -> bool:
-    """True when a yearly value reaches ``BEACHHEAD_STRATEGIC_ANNUAL_USD``."""
-    return _usd(annual_value) >= Decimal(settings.BEACHHEAD_STRATEGIC_ANNUAL_USD)
 
 
 def _potential(account, ltv_usd: Decimal, data_spend_usd: Decimal, growth: Decimal) -> int:

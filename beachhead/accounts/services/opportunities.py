@@ -17,32 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from beachhead.accounts.models import Account, Lifecycle, Opportunity, Stage
 from beachhead.accounts.services._common import audit_actor, covers_market, parse_money, parse_user
 from beachhead.core.access import Action, may
 from beachhead.core.models import User
 
-#: The seeded stages' names, translated (a stage someone adds keeps the name they typed).
-SEEDED_STAGES = {
-    "qualification": gettext_lazy("Qualification"),
-    "discovery": gettext_lazy("Discovery"),
-    "pilot": gettext_lazy("Pilot"),
-    "proposal": gettext_lazy("Proposal"),
-    "negotiation": gettext_lazy("Negotiation"),
-    "won": gettext_lazy("Won"),
-    "lost": gettext_lazy("Lost"),
-}
 #: Where the account's lifecycle goes when a deal enters a stage (only ever forward).
 LIFECYCLE_BY_STAGE = {"pilot": Lifecycle.PILOT}
 _LIFECYCLE_ORDER = list(Lifecycle.values)
 EDITABLE_FIELDS = ("name", "stage", "amount", "close_date", "owner")
-
-
-def stage_label(key: str, name: str) -> str:
-    label = SEEDED_STAGES.get(key)
-    return str(label) if label is not None else name
 
 
 class StageChoices(Sequence):

@@ -16,10 +16,11 @@ from beachhead.commitments.api.serializers import (
     CommitmentSerializer,
 )
 from beachhead.commitments.models import Commitment
+from beachhead.commitments.roles import CommitmentOperation
 from beachhead.core.access import Action, scoped
 from beachhead.core.api.views import ScopedViewSetMixin
 from beachhead.core.models import User
-from beachhead.core.roles import Operation, can
+from beachhead.core.roles import can
 from beachhead.markets.models import Market
 
 LIST_PARAMS = [
@@ -70,7 +71,7 @@ class CommitmentViewSet(
 
     @extend_schema(request=CommitmentCreateSerializer, responses={201: CommitmentSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
-        if not can(request.user, Operation.MANAGE_COMMITMENTS):
+        if not can(request.user, CommitmentOperation.MANAGE_COMMITMENTS):
             raise exceptions.PermissionDenied()
         data = CommitmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -151,7 +152,7 @@ class CommitmentViewSet(
 @api_view(["GET"])
 def trust(request: Request) -> Response:
     """Share of promises kept on time over a period, by market, team, owner, kind or customer."""
-    if not can(request.user, Operation.VIEW_TRUST):
+    if not can(request.user, CommitmentOperation.VIEW_TRUST):
         raise exceptions.PermissionDenied()
     try:
         days = int(request.query_params.get("days", 90))

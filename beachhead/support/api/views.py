@@ -15,10 +15,11 @@ from rest_framework.response import Response
 from beachhead.accounts.models import Account, Contact
 from beachhead.core.access import Action, scoped, scoped_in_markets
 from beachhead.core.api.views import ScopedViewSetMixin
-from beachhead.core.roles import Operation, can
+from beachhead.core.roles import can
 from beachhead.support import filters
 from beachhead.support.api import serializers as s
 from beachhead.support.models import Message, Ticket
+from beachhead.support.roles import SupportOperation
 from beachhead.support.services import ingest as mail_ingest
 from beachhead.support.services import tickets as services
 
@@ -223,7 +224,7 @@ class RawMailParser(parsers.BaseParser):
 @api_view(["POST"])
 @parser_classes([RawMailParser])
 def inbound_mail(request: Request) -> Response:
-    if not can(request.user, Operation.INGEST_MAIL):
+    if not can(request.user, SupportOperation.INGEST_MAIL):
         raise exceptions.PermissionDenied("Only mail gateways (admins) may deliver raw mail.")
     raw = request.data if isinstance(request.data, bytes) else b""
     result = mail_ingest.ingest(raw, source=f"http:{request.user.username}")

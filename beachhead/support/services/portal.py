@@ -47,11 +47,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django_tasks import task
 
 from beachhead.accounts.models import Contact
 from beachhead.commitments.models import State
 from beachhead.commitments.services import for_subject
+from beachhead.core.jobs import enqueue
 from beachhead.support.models import (
     CalendarChoice,
     Channel,
@@ -455,12 +455,6 @@ def send_link_now(email: str, fallback_language: str = "", now: datetime | None 
     return 1
 
 
-@task()
-def send_portal_link(email: str, fallback_language: str = "") -> int:
-    """The job behind :func:`do_send_link` (the page answers before the lookup happens)."""
-    return send_link_now(email, fallback_language)
-
-
 def do_send_link(email: str, *, ip: str = "", language: str = "") -> None:
     """Ask for a sign-in link. The answer is the same whether the address is known or not: the
     lookup and the mail happen in a job. Too many asks for one address are dropped silently;
@@ -474,7 +468,7 @@ def do_send_link(email: str, *, ip: str = "", language: str = "") -> None:
     if _count(_bucket("link-address", email), LINKS_PER_ADDRESS) > LINKS_PER_ADDRESS[0]:
         log.info("portal link: too many requests for one address; not sent")
         return
-    send_portal_link.enqueue(email.lower(), language or "")
+    enqueue("beachhead.support.tasks.send_portal_link", email.lower(), language or "")
 
 
 @dataclass(frozen=True)

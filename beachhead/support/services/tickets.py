@@ -23,7 +23,9 @@ from beachhead.accounts.models import Account, Contact
 from beachhead.commitments import services as ledger
 from beachhead.core import events
 from beachhead.core.access import Action, may, may_in_market
+from beachhead.core.jobs import enqueue_on_commit
 from beachhead.core.models import Team, User
+from beachhead.core.roles import Role
 from beachhead.core.states import transition
 from beachhead.markets.models import Market
 from beachhead.markets.services import all_markets, market_by_code, market_by_id, market_code_of
@@ -470,10 +472,8 @@ def do_reply(
             status = Status.OPEN
         sla.on_public_reply(ticket, at, user)
         if ticket.requester_email:
-            from beachhead.support.tasks import send_reply
-
-            transaction.on_commit(lambda: send_reply.enqueue(message.pk))
-    if ticket.assignee_id is None and user.role == "support_agent":
+            enqueue_on_commit("beachhead.support.tasks.send_reply", message.pk)
+    if ticket.assignee_id is None and user.role == Role.SUPPORT_AGENT:
         ticket.assignee = user
         fields.append("assignee")
         sla.on_reassigned(ticket, user)
@@ -741,9 +741,7 @@ def _send_survey(ticket: Ticket, at: datetime) -> None:
     if not ticket.requester_email or Survey.objects.filter(ticket=ticket).exists():
         return
     survey = Survey.objects.create(ticket=ticket, token=secrets.token_urlsafe(24), sent_at=at)
-    from beachhead.support.tasks import send_survey
-
-    transaction.on_commit(lambda: send_survey.enqueue(survey.pk))
+    enqueue_on_commit("beachhead.support.tasks.send_survey", survey.pk)
 
 
 @transaction.atomic

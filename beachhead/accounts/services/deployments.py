@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -26,9 +27,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beachhead.accounts.models import Account, Deployment, DeploymentEvent, Environment
-from beachhead.accounts.services._common import audit_actor, parse_decimal
 from beachhead.core.access import Action, may, scoped
+from beachhead.core.audit import audit_actor
+from beachhead.core.changes import changed, clean_changes
 from beachhead.core.models import User
+from beachhead.core.money import parse_decimal
 
 EDITABLE_FIELDS = ("product", "version", "node_count", "cloud_region", "environment")
 
@@ -50,60 +53,45 @@ def deep_users(queryset: QuerySet) -> QuerySet:
 def check_deployment_changes(
     changes: dict[str, Any], deployment: Deployment | None = None
 ) -> dict[str, Any]:
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, _("This field cannot be set.")))
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
+    cleaned = clean_changes(
+        changes,
+        {
+            "product": partial(_text, required=True, limit=80),
+            "version": partial(_text, required=True, limit=40),
+            "cloud_region": partial(_text, required=False, limit=80),
+            "node_count": _nodes,
+            "environment": _environment,
+        },
+        editable=EDITABLE_FIELDS,
+        required=() if deployment is not None else ("product", "version"),
+    )
+    return changed(deployment, cleaned)
 
-    def text(value, required, limit):
-        result = " ".join(str(value or "").split())
-        if required and not result:
-            raise ValidationError(_("This field is required."))
-        if len(result) > limit:
-            raise ValidationError(_("At most %(n)s characters.") % {"n": limit})
-        return result
 
-    def nodes(value):
-        number = parse_decimal(value, minimum=0, maximum=1_000_000)
-        if number != number.to_integral_value():
-            raise ValidationError(_("A whole number of nodes."))
-        return int(number)
+def _text(value: Any, required: bool, limit: int) -> str:
+    result = " ".join(str(value or "").split())
+    if required and not result:
+        raise ValidationError(_("This field is required."))
+    if len(result) > limit:
+        raise ValidationError(_("At most %(n)s characters.") % {"n": limit})
+    return result
 
-    def environment(value):
-        code = str(value or "").strip().lower()
-        if code not in Environment.values:
-            raise ValidationError(
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": value, "choices": ", ".join(Environment.values)}
-            )
-        return code
 
-    for name, required, limit in (
-        ("product", True, 80),
-        ("version", True, 40),
-        ("cloud_region", False, 80),
-    ):
-        if name in changes:
-            try:
-                cleaned[name] = text(changes[name], required, limit)
-            except ValidationError as exc:
-                errors[name] = exc.messages
-    for name, func in (("node_count", nodes), ("environment", environment)):
-        if name in changes:
-            try:
-                cleaned[name] = func(changes[name])
-            except ValidationError as exc:
-                errors[name] = exc.messages
-    if deployment is None:
-        for name in ("product", "version"):
-            if name not in changes and name not in errors:
-                errors[name] = [_("This field is required.")]
-    if errors:
-        raise ValidationError(errors)
-    if deployment is not None:
-        cleaned = {k: v for k, v in cleaned.items() if getattr(deployment, k) != v}
-    return cleaned
+def _nodes(value: Any) -> int:
+    number = parse_decimal(value, minimum=0, maximum=1_000_000)
+    if number != number.to_integral_value():
+        raise ValidationError(_("A whole number of nodes."))
+    return int(number)
+
+
+def _environment(value: Any) -> str:
+    code = str(value or "").strip().lower()
+    if code not in Environment.values:
+        raise ValidationError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": value, "choices": ", ".join(Environment.values)}
+        )
+    return code
 
 
 def refresh_production_nodes(account: Account) -> int:

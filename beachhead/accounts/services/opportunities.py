@@ -20,9 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beachhead.accounts.models import Account, Lifecycle, Opportunity, Stage
-from beachhead.accounts.services._common import audit_actor, covers_market, parse_money, parse_user
 from beachhead.core.access import Action, may
+from beachhead.core.audit import audit_actor
+from beachhead.core.changes import changed, check_name, clean_changes
 from beachhead.core.models import User
+from beachhead.core.money import parse_money
+from beachhead.core.services import covers_market, parse_user
 
 #: The seeded stages' names, translated (a stage someone adds keeps the name they typed).
 SEEDED_STAGES = {
@@ -96,45 +99,28 @@ def _close_date(value: Any) -> date | None:
 def check_opportunity_changes(
     changes: dict[str, Any], account: Account, opportunity: Opportunity | None = None
 ) -> dict[str, Any]:
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, _("This field cannot be set.")))
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
+    def owner_in_market(cleaned: dict[str, Any], errors: dict[str, list[str]]) -> None:
+        owner = cleaned.get("owner")
+        if owner is not None and not covers_market(owner, account.market.code):
+            errors["owner"] = [
+                _("%(person)s does not work in %(market)s.")
+                % {"person": owner, "market": account.market.code}
+            ]
 
-    def check(name, func):
-        if name in changes:
-            try:
-                cleaned[name] = func(changes[name])
-            except ValidationError as exc:
-                errors[name] = exc.messages
-
-    def name(value):
-        text = " ".join(str(value or "").split())
-        if not text:
-            raise ValidationError(_("A name is required."))
-        if len(text) > 200:
-            raise ValidationError(_("At most 200 characters."))
-        return text
-
-    check("name", name)
-    check("stage", _stage)
-    check("amount", lambda v: parse_money(v, account.market.currency))
-    check("close_date", _close_date)
-    check("owner", lambda v: parse_user(v, _("owner")))
-    if opportunity is None and "name" not in changes:
-        errors["name"] = [_("This field is required.")]
-    owner = cleaned.get("owner")
-    if owner is not None and not covers_market(owner, account.market.code):
-        errors["owner"] = [
-            _("%(person)s does not work in %(market)s.")
-            % {"person": owner, "market": account.market.code}
-        ]
-    if errors:
-        raise ValidationError(errors)
-    if opportunity is not None:
-        cleaned = {k: v for k, v in cleaned.items() if getattr(opportunity, k) != v}
-    return cleaned
+    cleaned = clean_changes(
+        changes,
+        {
+            "name": lambda v: check_name(v, required=True),
+            "stage": _stage,
+            "amount": lambda v: parse_money(v, account.market.currency),
+            "close_date": _close_date,
+            "owner": lambda v: parse_user(v, _("owner")),
+        },
+        editable=EDITABLE_FIELDS,
+        required=() if opportunity is not None else ("name",),
+        then=owner_in_market,
+    )
+    return changed(opportunity, cleaned)
 
 
 def _advance_account(account: Account, stage: Stage, user: User) -> None:

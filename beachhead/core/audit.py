@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 
 def register_core_models() -> None:
@@ -25,7 +28,7 @@ def register_core_models() -> None:
 
 
 @contextmanager
-def audit_actor(user: Any) -> Iterator[None]:
+def audit_actor(user: User | None) -> Iterator[None]:
     """Name ``user`` as the actor of the audit entries written inside the block.
 
     A page request already names its user (auditlog's middleware); an API call with a token,

@@ -23,8 +23,10 @@ them all at once, not the first)::
 - ``required`` (pass it when creating) are fields the change must name.
 - ``then(cleaned, errors)`` runs last, for rules across fields; it may add cleaned values and
   errors (``errors[field] = [messages]``).
-- ``changed(row, cleaned)`` keeps only the values that differ from the row.
-- ``check_name`` is the parser of a name (white space folded, at most 200 characters).
+- ``changed(row, cleaned)`` keeps only the values that differ from the row; ``assign(row,
+  cleaned)`` puts them on it and names the columns to save.
+- ``check_name`` and ``check_choice`` are the parsers of a name (white space folded, at most
+  200 characters) and of a code among ``TextChoices``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Choices
 from django.utils.translation import gettext as _
+from djmoney.models.fields import MoneyField
 
 Parser = Callable[[Any], Any]
 Errors = dict[str, list[str]]
@@ -103,6 +107,29 @@ def check_name(value: Any, required: bool = False) -> str:
     if len(text) > 200:
         raise ValidationError(_("At most 200 characters."))
     return text
+
+
+def check_choice(choices: type[Choices], value: Any) -> str:
+    """One of the codes of ``choices`` (any case, white space trimmed)."""
+    text = str(value or "").strip().lower()
+    if text not in choices.values:
+        raise ValidationError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": value, "choices": ", ".join(choices.values)}
+        )
+    return text
+
+
+def assign(row: Any, cleaned: dict[str, Any]) -> list[str]:
+    """Put the ``cleaned`` values on ``row`` (not saved); returns the columns to save with
+    ``update_fields`` (a money field's currency column with its amount)."""
+    columns = []
+    for name, value in cleaned.items():
+        setattr(row, name, value)
+        columns.append(name)
+        if isinstance(row._meta.get_field(name), MoneyField):
+            columns.append(f"{name}_currency")
+    return columns
 
 
 def changed(row: Any, cleaned: dict[str, Any]) -> dict[str, Any]:

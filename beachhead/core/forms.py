@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from beachhead.core.models import User, known_timezones
@@ -63,11 +64,11 @@ class ServiceForm(StyledForm):
     def add_service_errors(self, exc: Exception) -> None:
         """A service's ``ValidationError`` (by field or not) or ``PermissionDenied``: a field's
         errors on the field (a money field's on its amount), the others on the form."""
-        if hasattr(exc, "error_dict"):
+        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
             for name, errors in exc.message_dict.items():
                 target = name if name in self.fields else f"{name}_amount"
                 self.add_error(target if target in self.fields else None, errors)
-        elif hasattr(exc, "messages"):
+        elif isinstance(exc, ValidationError):
             self.add_error(None, exc.messages)
         else:
             self.add_error(None, str(exc) or self.denied_message)

@@ -130,6 +130,7 @@ def parse_decimal(
 def parse_money(value: Any, default_currency: str) -> Money:
     """A ``Money`` from a Money, ``{"amount": …, "currency": …}``, ``(amount, currency)``,
     "1000 USD" or a bare number (in ``default_currency``). Never negative."""
+    amount: Any
     if isinstance(value, Money):
         amount, currency = value.amount, str(value.currency)
     elif isinstance(value, dict):

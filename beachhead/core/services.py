@@ -32,6 +32,7 @@ def parse_user(value: Any, field_label: str) -> User | None:
     """An active user from a User, an id or a username; None for empty values."""
     if value in (None, "", 0, "0"):
         return None
+    user: User | None
     if isinstance(value, User):
         user = value
     elif isinstance(value, int) or (isinstance(value, str) and value.isdigit()):

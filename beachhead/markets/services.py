@@ -19,16 +19,16 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beachhead.core.access import Action, may
+from beachhead.core.access import Action, require
 from beachhead.core.audit import audit_actor
-from beachhead.core.changes import changed, clean_changes
+from beachhead.core.changes import assign, changed, clean_changes
 from beachhead.core.refcache import RefCache
 from beachhead.markets import validators
 from beachhead.markets.calendar import (
@@ -180,17 +180,15 @@ def do_edit_market(market: Market, user, changes: dict[str, Any]) -> list[str]:
     may not change this market (the access layer decides) and ``ValidationError`` for bad
     values.
     """
-    if not may(user, market, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this market."))
+    require(user, market, Action.CHANGE, _("You may not change this market."))
     cleaned = check_market_changes(market, changes)
     if not cleaned:
         return []
     with transaction.atomic(), audit_actor(user):
         locked = Market.objects.select_for_update().get(pk=market.pk)
-        for name, value in cleaned.items():
-            setattr(locked, name, value)
+        columns = assign(locked, cleaned)
         locked.edited_fields = sorted(set(locked.edited_fields or []) | set(cleaned))
-        locked.save(update_fields=[*cleaned, "edited_fields", "updated_at"])
+        locked.save(update_fields=[*columns, "edited_fields", "updated_at"])
         transaction.on_commit(clear_calendar_cache)
     for name in [*cleaned, "edited_fields", "updated_at"]:
         setattr(market, name, getattr(locked, name))
@@ -204,8 +202,7 @@ def do_reset_market(market: Market, user) -> list[str]:
     Returns the fields that changed. Raises ``ValidationError`` when the market has no valid
     file, ``PermissionDenied`` when ``user`` may not change it.
     """
-    if not may(user, market, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this market."))
+    require(user, market, Action.CHANGE, _("You may not change this market."))
     playbooks, errors = read_playbooks()
     playbook = next((p for p in playbooks if p.code == market.code), None)
     if playbook is None:

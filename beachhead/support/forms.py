@@ -150,23 +150,21 @@ class TicketForm(TicketServiceForm):
             *((str(c.pk), contact_label(c)) for c in contact_options),
         ]
 
-    def clean_account(self):
-        value = (self.cleaned_data.get("account") or "").strip()
+    def _choice(self, name: str, rows, message):
+        """The row of ``rows`` the select ``name`` names (None when empty), else ``message``."""
+        value = (self.cleaned_data.get(name) or "").strip()
         if not value:
             return None
-        account = self.accounts.filter(pk=value).first() if value.isdigit() else None
-        if account is None:
-            raise forms.ValidationError(_("Choose one of your accounts."))
-        return account
+        row = rows.filter(pk=value).first() if value.isdigit() else None
+        if row is None:
+            raise forms.ValidationError(message)
+        return row
+
+    def clean_account(self):
+        return self._choice("account", self.accounts, _("Choose one of your accounts."))
 
     def clean_requester(self):
-        value = (self.cleaned_data.get("requester") or "").strip()
-        if not value:
-            return None
-        contact = self.contacts.filter(pk=value).first() if value.isdigit() else None
-        if contact is None:
-            raise forms.ValidationError(_("Choose a contact of this account."))
-        return contact
+        return self._choice("requester", self.contacts, _("Choose a contact of this account."))
 
     def clean(self):
         data = super().clean()

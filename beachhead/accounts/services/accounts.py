@@ -25,9 +25,16 @@ from django_countries import countries
 
 from beachhead.accounts.models import Account, Health, Industry, Lifecycle, Size, Tier
 from beachhead.accounts.services import ltv as ltv_model
-from beachhead.core.access import Action, may, may_in_market, scoped
+from beachhead.core.access import Action, may_in_market, require, scoped
 from beachhead.core.audit import audit_actor
-from beachhead.core.changes import changed, check_name, clean_changes, using_cleaned
+from beachhead.core.changes import (
+    assign,
+    changed,
+    check_choice,
+    check_name,
+    clean_changes,
+    using_cleaned,
+)
 from beachhead.core.models import User
 from beachhead.core.money import Money, parse_decimal, parse_money
 from beachhead.core.services import covers_market, parse_user
@@ -131,17 +138,6 @@ def _market(value: Any, user: User) -> Market:
     return market
 
 
-def _choice(name: str, value: Any) -> str:
-    choices = _CHOICES[name]
-    text = str(value or "").strip().lower()
-    if text not in choices.values:
-        raise ValidationError(
-            _("“%(value)s” is not one of: %(choices)s.")
-            % {"value": value, "choices": ", ".join(choices.values)}
-        )
-    return text
-
-
 def check_account_changes(
     changes: dict[str, Any], user: User, account: Account | None = None
 ) -> dict[str, Any]:
@@ -162,7 +158,7 @@ def check_account_changes(
             "display_name": check_name,
             "latin_name": check_name,
             "market": lambda v: _market(v, user),
-            **{name: partial(_choice, name) for name in _CHOICES},
+            **{name: partial(check_choice, choices) for name, choices in _CHOICES.items()},
             "named": lambda v: v in (True, "true", "True", "1", 1, "on", "yes"),
             "website": _website,
             "country": _country,
@@ -276,8 +272,7 @@ def do_create_account(user: User, **fields: Any) -> Account:
 
 def do_update_account(account: Account, user: User, changes: dict[str, Any]) -> list[str]:
     """Change ``account``; returns the names of the fields that changed."""
-    if not may(user, account, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this account."))
+    require(user, account, Action.CHANGE, _("You may not change this account."))
     if "market" in changes:
         target = changes["market"]
         code = target.code if isinstance(target, Market) else str(target or "").upper()
@@ -297,12 +292,7 @@ def do_update_account(account: Account, user: User, changes: dict[str, Any]) -> 
         return []
     with transaction.atomic(), audit_actor(user):
         locked = Account.objects.select_for_update().get(pk=account.pk)
-        for name, value in cleaned.items():
-            setattr(locked, name, value)
-        update = list(cleaned)
-        for money_field in ("expected_annual_spend", "yearly_data_spend"):
-            if money_field in cleaned:
-                update.append(f"{money_field}_currency")
+        update = assign(locked, cleaned)
         if LTV_INPUTS & set(cleaned):
             apply_valuation(locked)
             update += OUTPUT_FIELDS
@@ -317,8 +307,7 @@ def do_update_account(account: Account, user: User, changes: dict[str, Any]) -> 
 
 def do_delete_account(account: Account, user: User) -> None:
     """Delete an account with its contacts, deals and deployments (the audit log keeps it)."""
-    if not may(user, account, Action.DELETE):
-        raise PermissionDenied(_("You may not delete this account."))
+    require(user, account, Action.DELETE, _("You may not delete this account."))
     with transaction.atomic(), audit_actor(user):
         account.delete()
 

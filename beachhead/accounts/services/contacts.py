@@ -14,16 +14,16 @@ from typing import Any
 
 import phonenumbers
 from babel import Locale, UnknownLocaleError
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from beachhead.accounts.models import Account, Contact, ContactRole, Lifecycle
-from beachhead.core.access import Action, may
+from beachhead.core.access import Action, require
 from beachhead.core.audit import audit_actor
-from beachhead.core.changes import changed, check_name, clean_changes
+from beachhead.core.changes import assign, changed, check_name, clean_changes
 from beachhead.core.models import User, validate_timezone
 
 #: The roles every customer's contracts need a named counterpart for (contracts will name
@@ -180,8 +180,7 @@ def _timezone(value: Any) -> str:
 
 def do_create_contact(account: Account, user: User, **fields: Any) -> Contact:
     """Add a person to ``account`` (whoever may change the account may add its people)."""
-    if not may(user, account, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this account."))
+    require(user, account, Action.CHANGE, _("You may not change this account."))
     cleaned = check_contact_changes(fields, account)
     if not cleaned.get("timezone") and account.market.timezones:
         cleaned["timezone"] = account.market.timezone
@@ -194,21 +193,17 @@ def do_create_contact(account: Account, user: User, **fields: Any) -> Contact:
 
 
 def do_update_contact(contact: Contact, user: User, changes: dict[str, Any]) -> list[str]:
-    if not may(user, contact, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this contact."))
+    require(user, contact, Action.CHANGE, _("You may not change this contact."))
     cleaned = check_contact_changes(changes, contact.account, contact)
     if not cleaned:
         return []
     with transaction.atomic(), audit_actor(user):
-        for name, value in cleaned.items():
-            setattr(contact, name, value)
-        contact.save(update_fields=[*cleaned, "updated_at"])
+        contact.save(update_fields=[*assign(contact, cleaned), "updated_at"])
     return sorted(cleaned)
 
 
 def do_delete_contact(contact: Contact, user: User) -> None:
-    if not may(user, contact, Action.DELETE):
-        raise PermissionDenied(_("You may not change this contact."))
+    require(user, contact, Action.DELETE, _("You may not change this contact."))
     with transaction.atomic(), audit_actor(user):
         contact.delete()
 

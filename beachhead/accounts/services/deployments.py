@@ -20,16 +20,16 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beachhead.accounts.models import Account, Deployment, DeploymentEvent, Environment
-from beachhead.core.access import Action, may, scoped
+from beachhead.core.access import Action, require, scoped
 from beachhead.core.audit import audit_actor
-from beachhead.core.changes import changed, clean_changes
+from beachhead.core.changes import assign, changed, check_choice, clean_changes
 from beachhead.core.models import User
 from beachhead.core.money import parse_decimal
 
@@ -60,7 +60,7 @@ def check_deployment_changes(
             "version": partial(_text, required=True, limit=40),
             "cloud_region": partial(_text, required=False, limit=80),
             "node_count": _nodes,
-            "environment": _environment,
+            "environment": partial(check_choice, Environment),
         },
         editable=EDITABLE_FIELDS,
         required=() if deployment is not None else ("product", "version"),
@@ -82,16 +82,6 @@ def _nodes(value: Any) -> int:
     if number != number.to_integral_value():
         raise ValidationError(_("A whole number of nodes."))
     return int(number)
-
-
-def _environment(value: Any) -> str:
-    code = str(value or "").strip().lower()
-    if code not in Environment.values:
-        raise ValidationError(
-            _("“%(value)s” is not one of: %(choices)s.")
-            % {"value": value, "choices": ", ".join(Environment.values)}
-        )
-    return code
 
 
 def refresh_production_nodes(account: Account) -> int:
@@ -126,8 +116,7 @@ def do_create_deployment(
     account: Account, user: User, *, at: datetime | None = None, **fields: Any
 ) -> Deployment:
     """Record what ``account`` runs (whoever may change the account may record it)."""
-    if not may(user, account, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this account."))
+    require(user, account, Action.CHANGE, _("You may not change this account."))
     cleaned = check_deployment_changes(fields)
     deployment = Deployment(account=account, **cleaned)
     with transaction.atomic(), audit_actor(user):
@@ -140,15 +129,12 @@ def do_create_deployment(
 def do_update_deployment(
     deployment: Deployment, user: User, changes: dict[str, Any], *, at: datetime | None = None
 ) -> list[str]:
-    if not may(user, deployment, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this deployment."))
+    require(user, deployment, Action.CHANGE, _("You may not change this deployment."))
     cleaned = check_deployment_changes(changes, deployment)
     if not cleaned:
         return []
     with transaction.atomic(), audit_actor(user):
-        for name, value in cleaned.items():
-            setattr(deployment, name, value)
-        deployment.save(update_fields=[*cleaned, "updated_at"])
+        deployment.save(update_fields=[*assign(deployment, cleaned), "updated_at"])
         _event(deployment, DeploymentEvent.Kind.CHANGED, at or timezone.now(), user)
         refresh_production_nodes(deployment.account)
     return sorted(cleaned)
@@ -156,8 +142,7 @@ def do_update_deployment(
 
 def do_delete_deployment(deployment: Deployment, user: User, *, at: datetime | None = None) -> None:
     """Retire a deployment: its history stays, so past deep-user counts do not change."""
-    if not may(user, deployment, Action.DELETE):
-        raise PermissionDenied(_("You may not change this deployment."))
+    require(user, deployment, Action.DELETE, _("You may not change this deployment."))
     account = deployment.account
     with transaction.atomic(), audit_actor(user):
         _event(deployment, DeploymentEvent.Kind.RETIRED, at or timezone.now(), user)

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beachhead.accounts.models import Account, Lifecycle, Opportunity, Stage
-from beachhead.core.access import Action, may
+from beachhead.core.access import Action, require
 from beachhead.core.audit import audit_actor
-from beachhead.core.changes import changed, check_name, clean_changes
+from beachhead.core.changes import assign, changed, check_name, clean_changes
 from beachhead.core.models import User
 from beachhead.core.money import parse_money
 from beachhead.core.services import covers_market, parse_user
@@ -145,8 +145,7 @@ def _advance_account(account: Account, stage: Stage, user: User) -> None:
 
 def do_create_opportunity(account: Account, user: User, **fields: Any) -> Opportunity:
     """A new deal on ``account`` (whoever may change the account may add deals)."""
-    if not may(user, account, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this account."))
+    require(user, account, Action.CHANGE, _("You may not change this account."))
     cleaned = check_opportunity_changes(fields, account)
     cleaned.setdefault("stage", default_stage())
     if "owner" not in cleaned:
@@ -164,18 +163,13 @@ def do_update_opportunity(
     opportunity: Opportunity, user: User, changes: dict[str, Any]
 ) -> list[str]:
     """Change a deal; a stage change may move its account along the lifecycle."""
-    if not may(user, opportunity, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this deal."))
+    require(user, opportunity, Action.CHANGE, _("You may not change this deal."))
     account = opportunity.account
     cleaned = check_opportunity_changes(changes, account, opportunity)
     if not cleaned:
         return []
-    update = list(cleaned)
-    if "amount" in cleaned:
-        update.append("amount_currency")
     with transaction.atomic(), audit_actor(user):
-        for name, value in cleaned.items():
-            setattr(opportunity, name, value)
+        update = assign(opportunity, cleaned)
         if "stage" in cleaned:
             was_closed = opportunity.closed_at is not None
             if opportunity.stage.is_closed and not was_closed:
@@ -191,7 +185,6 @@ def do_update_opportunity(
 
 
 def do_delete_opportunity(opportunity: Opportunity, user: User) -> None:
-    if not may(user, opportunity, Action.DELETE):
-        raise PermissionDenied(_("You may not change this deal."))
+    require(user, opportunity, Action.DELETE, _("You may not change this deal."))
     with transaction.atomic(), audit_actor(user):
         opportunity.delete()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Model
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,15 +70,7 @@ class WriteServices:
     parent: ParentRow | None = None
 
 
-class ServiceWriteViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class ServiceWriteViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     # List, read, create (POST), change (PATCH; PUT is not offered) and delete rows, every
     # write through the pillar's services. A pillar declares:
     #   queryset, serializer_class  what is read (``detail_serializer``: a richer retrieve);
@@ -120,7 +112,8 @@ class ServiceWriteViewSet(
         return data.changes() if hasattr(data, "changes") else dict(data.validated_data)
 
     def result(self, row: Any) -> Any:
-        return (self.result_serializer or self.serializer_class)(row).data
+        serializer: Any = self.result_serializer or self.serializer_class
+        return serializer(row).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         changes = self.write_input(request, partial=False)
@@ -141,7 +134,7 @@ class ServiceWriteViewSet(
         return Response(self.result(row))
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raise exceptions.MethodNotAllowed(request.method)
+        raise exceptions.MethodNotAllowed(str(request.method))
 
     def perform_destroy(self, instance: Any) -> None:
         self.services.delete(instance, self.request.user)

@@ -78,9 +78,7 @@ class AccountViewSet(ServiceWriteViewSet):
             queryset = _filtered(filters.filter_accounts, queryset, self.request)
         return queryset.order_by("legal_name", "pk")
 
-    @extend_schema(parameters=ACCOUNT_PARAMS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_parameters = ACCOUNT_PARAMS
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Create an account: at least ``name``, ``market`` (ISO code) and ``industry``."""
@@ -136,11 +134,7 @@ class ContactViewSet(ServiceWriteViewSet):
             queryset = _filtered(filters.filter_contacts, queryset, self.request)
         return queryset.order_by("full_name", "pk")
 
-    @extend_schema(
-        parameters=[*CHILD_PARAMS, OpenApiParameter("role", str), OpenApiParameter("q", str)]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_parameters = [*CHILD_PARAMS, OpenApiParameter("role", str), OpenApiParameter("q", str)]
 
 
 class OpportunityViewSet(ServiceWriteViewSet):
@@ -164,17 +158,13 @@ class OpportunityViewSet(ServiceWriteViewSet):
             queryset = _filtered(filters.filter_opportunities, queryset, self.request)
         return queryset.order_by("close_date", "pk")
 
-    @extend_schema(
-        parameters=[
-            *CHILD_PARAMS,
-            OpenApiParameter("stage", str, description="Stage key(s)"),
-            OpenApiParameter("owner", str, description="A user id, a username or “me”"),
-            OpenApiParameter("open", bool, description="Not won or lost yet"),
-            OpenApiParameter("q", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_parameters = [
+        *CHILD_PARAMS,
+        OpenApiParameter("stage", str, description="Stage key(s)"),
+        OpenApiParameter("owner", str, description="A user id, a username or “me”"),
+        OpenApiParameter("open", bool, description="Not won or lost yet"),
+        OpenApiParameter("q", str),
+    ]
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         """A deal with its qualification (verdict and reasons) and its compliance gap."""
@@ -204,17 +194,13 @@ class DeploymentViewSet(ServiceWriteViewSet):
             queryset = _filtered(filters.filter_deployments, queryset, self.request)
         return queryset.order_by("account_id", "environment", "pk")
 
-    @extend_schema(
-        parameters=[
-            *CHILD_PARAMS,
-            OpenApiParameter("environment", str),
-            OpenApiParameter("product", str),
-            OpenApiParameter("version", str),
-            OpenApiParameter("cloud_region", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_parameters = [
+        *CHILD_PARAMS,
+        OpenApiParameter("environment", str),
+        OpenApiParameter("product", str),
+        OpenApiParameter("version", str),
+        OpenApiParameter("cloud_region", str),
+    ]
 
 
 class StageViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -21,6 +21,14 @@ class ScopedViewSetMixin:
     # writes reach only what the user may change (others answer 404, as if absent).
     # A comment, not a docstring: drf-spectacular would publish a docstring as the description
     # of every endpoint whose view set has none of its own.
+    # ``list_parameters``: the query parameters the list takes, published in the schema.
+
+    list_parameters: list[OpenApiParameter] | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("list_parameters") is not None:
+            extend_schema_view(list=extend_schema(parameters=cls.list_parameters))(cls)
 
     def get_queryset(self):
         action = Action.VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else Action.CHANGE

@@ -11,14 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from djmoney.models.fields import MoneyField
 
-from beachhead.core.changes import (
-    assign,
-    changed,
-    check_choice,
-    check_name,
-    clean_changes,
-    using_cleaned,
-)
+from beachhead.core import changes
+from beachhead.core.changes import clean_changes, using_cleaned
 
 
 def positive(value):
@@ -28,7 +22,7 @@ def positive(value):
     return number
 
 
-TABLE = {"name": lambda v: check_name(v, required=True), "nodes": positive}
+TABLE = {"name": lambda v: changes.check_name(v, required=True), "nodes": positive}
 
 
 def test_the_cleaned_values_of_the_fields_the_change_names():
@@ -41,7 +35,7 @@ def test_the_cleaned_values_of_the_fields_the_change_names():
 
 def test_every_field_s_messages_in_one_error_in_the_table_s_order():
     # given: two bad values and a required field the change leaves out
-    table = {"nodes": positive, "name": lambda v: check_name(v, required=True), "size": str}
+    table = {"nodes": positive, "name": lambda v: changes.check_name(v, required=True), "size": str}
 
     # when
     with pytest.raises(ValidationError) as caught:
@@ -120,8 +114,8 @@ def test_then_checks_across_fields_and_its_errors_join_the_others():
 
 def test_changed_keeps_only_what_differs_from_the_row():
     row = SimpleNamespace(name="Sony", nodes=3)
-    assert changed(row, {"name": "Sony", "nodes": 4}) == {"nodes": 4}
-    assert changed(None, {"name": "Sony"}) == {"name": "Sony"}
+    assert changes.changed(row, {"name": "Sony", "nodes": 4}) == {"nodes": 4}
+    assert changes.changed(None, {"name": "Sony"}) == {"name": "Sony"}
 
 
 def test_assign_puts_the_values_on_the_row_and_names_a_money_field_s_currency_column():
@@ -130,7 +124,7 @@ def test_assign_puts_the_values_on_the_row_and_names_a_money_field_s_currency_co
     row = SimpleNamespace(_meta=SimpleNamespace(get_field=fields.__getitem__))
 
     # when
-    columns = assign(row, {"name": "Renewal", "amount": Decimal(5)})
+    columns = changes.assign(row, {"name": "Renewal", "amount": Decimal(5)})
 
     # then
     assert columns == ["name", "amount", "amount_currency"]
@@ -138,12 +132,12 @@ def test_assign_puts_the_values_on_the_row_and_names_a_money_field_s_currency_co
 
 
 def test_check_name_folds_white_space_and_refuses_long_or_missing_names():
-    assert check_name(" Mei   Ling\n") == "Mei Ling"
-    assert check_name(None) == ""
+    assert changes.check_name(" Mei   Ling\n") == "Mei Ling"
+    assert changes.check_name(None) == ""
     with pytest.raises(ValidationError, match="A name is required"):
-        check_name("  ", required=True)
+        changes.check_name("  ", required=True)
     with pytest.raises(ValidationError, match="At most 200 characters"):
-        check_name("x" * 201)
+        changes.check_name("x" * 201)
 
 
 def test_check_choice_reads_a_code_in_any_case():
@@ -151,7 +145,7 @@ def test_check_choice_reads_a_code_in_any_case():
         SMALL = "small", "Small"
         LARGE = "large", "Large"
 
-    assert check_choice(Size, " Large ") == "large"
+    assert changes.check_choice(Size, " Large ") == "large"
     with pytest.raises(ValidationError) as caught:
-        check_choice(Size, "huge")
+        changes.check_choice(Size, "huge")
     assert caught.value.messages == ["“huge” is not one of: small, large."]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
 from rest_framework.test import APIRequestFactory, force_authenticate
@@ -65,6 +66,7 @@ class Teams(ServiceWriteViewSet):
     serializer_class = TeamSerializer
     write_serializer = TeamWriteSerializer
     services = WriteServices(create=create_team, update=update_team, delete=delete_team)
+    list_parameters = [OpenApiParameter("market", str, description="A market code")]
 
 
 class Members(ServiceWriteViewSet):
@@ -178,6 +180,14 @@ def test_each_view_set_publishes_its_own_request_and_responses(db):
     assert refs("/members/", "post") == ("MemberWriteRequest", {"201": "User"})
     assert refs("/members/{id}/", "patch") == ("PatchedMemberWriteRequest", {"200": "User"})
     assert "put" not in schema["paths"]["/teams/{id}/"]
+    params = {
+        path: {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        for path in ("/teams/", "/members/")
+    }
+    assert params == {
+        "/teams/": {"market", "page", "page_size"},
+        "/members/": {"page", "page_size"},
+    }
     # without a docstring of its own, an operation is described by its view set's
     assert (
         schema["paths"]["/teams/"]["post"]["description"] == "Teams, written through fake services."

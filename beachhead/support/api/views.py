@@ -87,9 +87,7 @@ class TicketViewSet(
             queryset = filters.apply(queryset, self.request.query_params, self.request.user)
         return queryset
 
-    @extend_schema(parameters=TICKET_PARAMS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_parameters = TICKET_PARAMS
 
     @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:

@@ -18,51 +18,13 @@ from beachhead.accounts.models import (
     Size,
     Tier,
 )
+from beachhead.core.forms import ServiceForm, style_fields
 from beachhead.core.money import currency_choices
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 
 
 def _blank(choices, label="—"):
     return [("", label), *choices]
-
-
-def style_fields(form: forms.Form) -> None:
-    """Tabler's classes on every input (set again after fields change)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-class ServiceForm(forms.Form):
-    """A form whose ``changes()`` are the services' input and that takes their errors back."""
-
-    money_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self)
-
-    def changes(self) -> dict:
-        data = dict(self.cleaned_data)
-        for name in self.money_fields:
-            amount = data.pop(f"{name}_amount", None)
-            currency = data.pop(f"{name}_currency", None)
-            if amount is not None:
-                data[name] = {"amount": amount, "currency": currency}
-        return {k: v for k, v in data.items() if k in self.fields or k in self.money_fields}
-
-    def add_service_errors(self, exc) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                target = name if name in self.fields else f"{name}_amount"
-                self.add_error(target if target in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
 
 
 class AccountForm(ServiceForm):

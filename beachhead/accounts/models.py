@@ -27,15 +27,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
-from djmoney.models.fields import MoneyField
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
 from beachhead.core.models import validate_timezone
-from beachhead.core.money import Money, convert, currency_choices, reporting_currency
+from beachhead.core.money import Money, convert, money_field, reporting_currency
 from beachhead.core.roles import Role
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
-
-MONEY = {"max_digits": 19, "decimal_places": 2, "currency_choices": currency_choices()}
 
 
 def strategic_bar() -> Money:
@@ -170,9 +167,7 @@ class Account(models.Model):
     )
 
     # Inputs of the lifetime-value model (services/ltv.py).
-    expected_annual_spend = MoneyField(
-        _("expected annual spend"), default=Decimal(0), default_currency="USD", **MONEY
-    )
+    expected_annual_spend = money_field(_("expected annual spend"))
     data_volume_tb = models.DecimalField(
         _("data volume (TB)"),
         max_digits=12,
@@ -180,9 +175,7 @@ class Account(models.Model):
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
     )
-    yearly_data_spend = MoneyField(
-        _("yearly spend on data"), default=Decimal(0), default_currency="USD", **MONEY
-    )
+    yearly_data_spend = money_field(_("yearly spend on data"))
     growth_rate = models.DecimalField(
         _("growth rate"),
         max_digits=5,
@@ -203,10 +196,8 @@ class Account(models.Model):
     )
 
     # Outputs, kept in step by the services (in the reporting currency).
-    annual_value = MoneyField(
-        _("annual value"), default=Decimal(0), default_currency="USD", **MONEY
-    )
-    ltv = MoneyField(_("lifetime value"), default=Decimal(0), default_currency="USD", **MONEY)
+    annual_value = money_field(_("annual value"))
+    ltv = money_field(_("lifetime value"))
     potential_score = models.PositiveSmallIntegerField(_("potential"), default=0)
     production_nodes = models.PositiveIntegerField(_("production nodes"), default=0)
 
@@ -397,7 +388,7 @@ class Opportunity(models.Model):
     stage = models.ForeignKey(
         Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="opportunities"
     )
-    amount = MoneyField(_("amount"), default=Decimal(0), default_currency="USD", **MONEY)
+    amount = money_field(_("amount"))
     close_date = models.DateField(_("close date"), null=True, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
 
@@ -217,6 +217,13 @@ def may(user, obj: models.Model, action: str = Action.CHANGE) -> bool:
     if not condition:
         return True
     return type(obj)._default_manager.filter(condition, pk=obj.pk).exists()
+
+
+def require(user, obj: models.Model, action: str, message: str) -> None:
+    """``PermissionDenied(message)`` unless ``user`` may ``action`` this record (a service's
+    first line)."""
+    if not may(user, obj, action):
+        raise PermissionDenied(message)
 
 
 def may_in_market(user, model: type[models.Model], market_code: str | None) -> bool:

@@ -1,12 +1,19 @@
 """Audit log glue: business records register with django-auditlog (who, when, which fields,
-old and new values); this module holds the registrations of core models and the queries the
-audit page uses."""
+old and new values); this module holds the registrations of core models, the actor a service
+names (``audit_actor``) and the queries the audit page uses."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 
 def register_core_models() -> None:
@@ -18,6 +25,27 @@ def register_core_models() -> None:
         m2m_fields={"groups"},
     )
     auditlog.register(Team, m2m_fields={"members"})
+
+
+@contextmanager
+def audit_actor(user: User | None) -> Iterator[None]:
+    """Name ``user`` as the actor of the audit entries written inside the block.
+
+    A page request already names its user (auditlog's middleware); an API call with a token,
+    a command or a task does not, so the service does. The service's user wins over a context
+    left behind by someone else.
+    """
+    from auditlog.context import auditlog_value, set_actor
+
+    previous = auditlog_value.get(None)
+    if user is None or (previous and previous.get("actor") == user):
+        yield
+        return
+    remote = previous or {}
+    with set_actor(user, remote.get("remote_addr"), remote.get("remote_port")):
+        yield
+    # set_actor leaves its context behind; hand the request's context back to it.
+    auditlog_value.set(previous if previous is not None else {"signal_duid": None})
 
 
 def entries(

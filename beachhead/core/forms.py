@@ -1,10 +1,77 @@
+"""Forms every pillar builds on: Tabler's classes on every widget (``StyledForm``) and forms
+that shape input for a service and take its errors back (``ServiceForm``); and the user's own
+preferences."""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from beachhead.core.models import User, known_timezones
+
+
+def style_fields(form: forms.Form) -> None:
+    """Tabler's classes on every visible input (call it again after fields change); a class a
+    widget already has is kept."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        # CheckboxSelectMultiple is a RadioSelect: both draw check inputs.
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class StyledForm(forms.Form):
+    """A form with Tabler's classes on its widgets and ``autocomplete`` hints by field name."""
+
+    autocomplete: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+        for name, hint in self.autocomplete.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["autocomplete"] = hint
+
+
+class ServiceForm(StyledForm):
+    """A form whose ``changes()`` are a service's input and that takes the service's errors
+    back (``add_service_errors``). A money field ``x`` is typed as ``x_amount`` and
+    ``x_currency`` and handed over as ``{"amount": …, "currency": …}``."""
+
+    money_fields: tuple[str, ...] = ()
+    #: Shown when the service refuses with a ``PermissionDenied`` that says nothing.
+    denied_message: Any = _("You may not change this.")
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        for name in self.money_fields:
+            amount = data.pop(f"{name}_amount", None)
+            currency = data.pop(f"{name}_currency", None)
+            if amount is not None:
+                data[name] = {"amount": amount, "currency": currency}
+        return {k: v for k, v in data.items() if k in self.fields or k in self.money_fields}
+
+    def add_service_errors(self, exc: Exception) -> None:
+        """A service's ``ValidationError`` (by field or not) or ``PermissionDenied``: a field's
+        errors on the field (a money field's on its amount), the others on the form."""
+        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                target = name if name in self.fields else f"{name}_amount"
+                self.add_error(target if target in self.fields else None, errors)
+        elif isinstance(exc, ValidationError):
+            self.add_error(None, exc.messages)
+        else:
+            self.add_error(None, str(exc) or self.denied_message)
 
 
 def timezone_choices() -> list[tuple[str, str]]:

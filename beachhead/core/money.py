@@ -1,4 +1,6 @@
-"""Money across currencies: ``convert(money, "USD", on=date)`` and rounding by the currency.
+"""Money across currencies: ``convert(money, "USD", on=date)`` and rounding by the currency;
+reading amounts people type (``parse_money``, ``parse_decimal``) and the money column every
+model uses (``money_field``).
 
 Amounts are ``Money`` (amount as ``Decimal`` + currency, from django-money / py-moneyed), never
 floats. Conversions read a small, read-only table of approximate rates shipped as a data file,
@@ -15,14 +17,16 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.numbers import get_currency_precision
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 
 RATES_FILE = Path(__file__).resolve().parent / "data" / "rates.toml"
@@ -35,6 +39,9 @@ __all__ = [
     "currencies",
     "currency_choices",
     "format_money",
+    "money_field",
+    "parse_decimal",
+    "parse_money",
     "rate_tables",
     "reporting_currency",
     "round_money",
@@ -101,6 +108,58 @@ def check_currency(code: object) -> str:
             code="bad_currency",
         )
     return value
+
+
+def parse_decimal(
+    value: Any, *, minimum: Decimal | int | None = None, maximum: Decimal | int | None = None
+) -> Decimal:
+    """A finite number from what a person typed ("1,234.5" too), within the bounds given."""
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}) from None
+    if not number.is_finite():
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": value})
+    if minimum is not None and number < minimum:
+        raise ValidationError(_("At least %(min)s.") % {"min": minimum})
+    if maximum is not None and number > Decimal(maximum):
+        raise ValidationError(_("At most %(max)s.") % {"max": maximum})
+    return number
+
+
+def parse_money(value: Any, default_currency: str) -> Money:
+    """A ``Money`` from a Money, ``{"amount": …, "currency": …}``, ``(amount, currency)``,
+    "1000 USD" or a bare number (in ``default_currency``). Never negative."""
+    amount: Any
+    if isinstance(value, Money):
+        amount, currency = value.amount, str(value.currency)
+    elif isinstance(value, dict):
+        if "amount" not in value:
+            raise ValidationError(_("Give an amount and a currency, e.g. 1000 USD."))
+        amount, currency = value["amount"], value.get("currency") or default_currency
+    elif isinstance(value, list | tuple) and len(value) == 2:
+        amount, currency = value
+    elif isinstance(value, str) and " " in value.strip():
+        amount, _sep, currency = value.strip().rpartition(" ")
+    else:
+        amount, currency = value, default_currency
+    number = parse_decimal(amount, minimum=Decimal(0), maximum=Decimal("1e16"))
+    return Money(number.quantize(Decimal("0.01")), check_currency(currency))
+
+
+def money_field(verbose_name: Any, **options: Any) -> MoneyField:
+    """A django-money column as every model keeps money: 19 digits, 2 decimal places, the
+    currencies of the rates file, 0 USD unless ``default`` / ``default_currency`` say
+    otherwise."""
+    options.setdefault("default", Decimal(0))
+    options.setdefault("default_currency", "USD")
+    return MoneyField(
+        verbose_name,
+        max_digits=19,
+        decimal_places=2,
+        currency_choices=currency_choices(),
+        **options,
+    )
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -25,6 +26,30 @@ def check_market_codes(codes: list[str]) -> list[str]:
         if code not in normalised:
             normalised.append(code)
     return normalised
+
+
+def parse_user(value: Any, field_label: str) -> User | None:
+    """An active user from a User, an id or a username; None for empty values."""
+    if value in (None, "", 0, "0"):
+        return None
+    user: User | None
+    if isinstance(value, User):
+        user = value
+    elif isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        user = User.objects.filter(pk=int(value)).first()
+    else:
+        user = User.objects.filter(username=str(value)).first()
+    if user is None or not user.is_active:
+        raise ValidationError(
+            _("No active colleague “%(value)s” for %(field)s.")
+            % {"value": value, "field": field_label}
+        )
+    return user
+
+
+def covers_market(user: User, code: str) -> bool:
+    """True when ``user`` works in market ``code`` (global roles work everywhere)."""
+    return user.is_global or code in (user.market_codes or [])
 
 
 @transaction.atomic

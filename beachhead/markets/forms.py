@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from beachhead.core.forms import style_fields
 from beachhead.markets import services, vocabulary
 from beachhead.markets.models import Market
 
@@ -141,12 +142,7 @@ class MarketForm(forms.Form):
                     required=required,
                     widget=_textarea(4),
                 )
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
+        style_fields(self)
         self.changes: dict[str, Any] = {}
         #: form fields whose model field was edited locally (badged in the form)
         self.edited_names: set[str] = set()

@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import threading
 import time as monotonic
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beachhead.core.access import Action, may
+from beachhead.core.access import Action, require
+from beachhead.core.audit import audit_actor
+from beachhead.core.changes import assign, changed, clean_changes
 from beachhead.core.refcache import RefCache
 from beachhead.markets import validators
 from beachhead.markets.calendar import (
@@ -135,48 +135,41 @@ def check_market_changes(market: Market, changes: dict[str, Any]) -> dict[str, A
     Returns only the fields whose value really changes. Raises ``ValidationError`` keyed by
     field name.
     """
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError(
-            {
-                name: _("This field cannot be edited; it comes from the playbook file only.")
-                for name in unknown
-            }
-        )
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name, value in changes.items():
-        check = _FIELD_CHECKS.get(name)
-        if check is None:
-            continue  # validated together below
-        try:
-            cleaned[name] = check(value)
-        except ValidationError as exc:
-            errors[name] = exc.messages
-    residency = cleaned.get("data_residency", market.data_residency)
-    if "data_residency_by_industry" in changes or "data_residency" in cleaned:
-        try:
-            cleaned["data_residency_by_industry"] = validators.check_residency_by_industry(
-                changes.get("data_residency_by_industry", market.data_residency_by_industry),
-                residency,
-            )
-        except ValidationError as exc:
-            errors["data_residency_by_industry"] = exc.messages
-    if {"holiday_country", "holiday_subdiv", "holiday_categories"} & set(changes):
-        try:
-            country, subdiv, categories = validators.check_holiday_calendar(
-                changes.get("holiday_country", market.holiday_country),
-                changes.get("holiday_subdiv", market.holiday_subdiv),
-                changes.get("holiday_categories", market.holiday_categories),
-            )
-            cleaned["holiday_country"] = country
-            cleaned["holiday_subdiv"] = subdiv
-            cleaned["holiday_categories"] = [c for c in categories if c != "public"]
-        except ValidationError as exc:
-            errors["holiday_country"] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-    return {name: value for name, value in cleaned.items() if getattr(market, name) != value}
+
+    def together(cleaned: dict[str, Any], errors: dict[str, list[str]]) -> None:
+        # Fields validated together: residency by industry against the residency, and the
+        # holiday calendar as one.
+        residency = cleaned.get("data_residency", market.data_residency)
+        if "data_residency_by_industry" in changes or "data_residency" in cleaned:
+            try:
+                cleaned["data_residency_by_industry"] = validators.check_residency_by_industry(
+                    changes.get("data_residency_by_industry", market.data_residency_by_industry),
+                    residency,
+                )
+            except ValidationError as exc:
+                errors["data_residency_by_industry"] = exc.messages
+        if {"holiday_country", "holiday_subdiv", "holiday_categories"} & set(changes):
+            try:
+                country, subdiv, categories = validators.check_holiday_calendar(
+                    changes.get("holiday_country", market.holiday_country),
+                    changes.get("holiday_subdiv", market.holiday_subdiv),
+                    changes.get("holiday_categories", market.holiday_categories),
+                )
+                cleaned["holiday_country"] = country
+                cleaned["holiday_subdiv"] = subdiv
+                cleaned["holiday_categories"] = [c for c in categories if c != "public"]
+            except ValidationError as exc:
+                errors["holiday_country"] = exc.messages
+
+    cleaned = clean_changes(
+        changes,
+        # In the order of the change, so its errors come in that order.
+        {name: _FIELD_CHECKS[name] for name in changes if name in _FIELD_CHECKS},
+        editable=EDITABLE_FIELDS,
+        unknown_message=_("This field cannot be edited; it comes from the playbook file only."),
+        then=together,
+    )
+    return changed(market, cleaned)
 
 
 def do_edit_market(market: Market, user, changes: dict[str, Any]) -> list[str]:
@@ -187,17 +180,15 @@ def do_edit_market(market: Market, user, changes: dict[str, Any]) -> list[str]:
     may not change this market (the access layer decides) and ``ValidationError`` for bad
     values.
     """
-    if not may(user, market, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this market."))
+    require(user, market, Action.CHANGE, _("You may not change this market."))
     cleaned = check_market_changes(market, changes)
     if not cleaned:
         return []
-    with transaction.atomic(), _audit_actor(user):
+    with transaction.atomic(), audit_actor(user):
         locked = Market.objects.select_for_update().get(pk=market.pk)
-        for name, value in cleaned.items():
-            setattr(locked, name, value)
+        columns = assign(locked, cleaned)
         locked.edited_fields = sorted(set(locked.edited_fields or []) | set(cleaned))
-        locked.save(update_fields=[*cleaned, "edited_fields", "updated_at"])
+        locked.save(update_fields=[*columns, "edited_fields", "updated_at"])
         transaction.on_commit(clear_calendar_cache)
     for name in [*cleaned, "edited_fields", "updated_at"]:
         setattr(market, name, getattr(locked, name))
@@ -211,8 +202,7 @@ def do_reset_market(market: Market, user) -> list[str]:
     Returns the fields that changed. Raises ``ValidationError`` when the market has no valid
     file, ``PermissionDenied`` when ``user`` may not change it.
     """
-    if not may(user, market, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this market."))
+    require(user, market, Action.CHANGE, _("You may not change this market."))
     playbooks, errors = read_playbooks()
     playbook = next((p for p in playbooks if p.code == market.code), None)
     if playbook is None:
@@ -221,32 +211,12 @@ def do_reset_market(market: Market, user) -> list[str]:
             _("There is no valid playbook file for %(code)s. %(problems)s")
             % {"code": market.code, "problems": " ".join(problems)}
         )
-    with transaction.atomic(), _audit_actor(user):
+    with transaction.atomic(), audit_actor(user):
         report = apply_playbooks(Market, [playbook], now=timezone.now(), force=True)
         transaction.on_commit(clear_calendar_cache)
     clear_calendar_cache()
     market.refresh_from_db()
     return report.updated.get(market.code, [])
-
-
-@contextmanager
-def _audit_actor(user) -> Iterator[None]:
-    """Name ``user`` as the actor of the audit entries written inside the block.
-
-    A page request already names its user (auditlog's middleware); an API call with a token,
-    a command or a task does not, so the service does.
-    """
-    from auditlog.context import auditlog_value, set_actor
-
-    previous = auditlog_value.get(None)
-    if previous and previous.get("actor") is not None:
-        yield
-        return
-    remote = previous or {}
-    with set_actor(user, remote.get("remote_addr"), remote.get("remote_port")):
-        yield
-    # set_actor leaves its context behind; hand the request's context back to it.
-    auditlog_value.set(previous if previous is not None else {"signal_duid": None})
 
 
 # --- Business calendars ----------------------------------------------------------------------

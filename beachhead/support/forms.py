@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from beachhead.core.forms import ServiceForm
 from beachhead.support.models import Channel, Priority, Status
 
 #: What happens to the ticket's status when the reply is sent ("" keeps it).
@@ -37,35 +38,13 @@ TICKET_LANGUAGES = [
 ]
 
 
-def style_fields(form: forms.Form) -> None:
-    """Tabler's classes on every input."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
+class TicketServiceForm(ServiceForm):
+    """The services' errors about a ticket come back onto the form."""
+
+    denied_message = _("You may not change this ticket.")
 
 
-class ServiceForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self)
-
-    def add_service_errors(self, exc) -> None:
-        """A service's ``ValidationError`` (by field or not) or ``PermissionDenied``."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        elif hasattr(exc, "messages"):
-            self.add_error(None, exc.messages)
-        else:
-            self.add_error(None, str(exc) or _("You may not change this ticket."))
-
-
-class ReplyForm(ServiceForm):
+class ReplyForm(TicketServiceForm):
     """A public reply or an internal note, the status after it, and an optional follow-up."""
 
     body = forms.CharField(
@@ -96,7 +75,7 @@ class ReplyForm(ServiceForm):
         return self.cleaned_data.get("kind", "reply") != "note"
 
 
-class PropertiesForm(ServiceForm):
+class PropertiesForm(TicketServiceForm):
     """The ticket's editable fields. ``assignees`` are the agents who may work its market."""
 
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
@@ -137,7 +116,7 @@ class PropertiesForm(ServiceForm):
         return changes
 
 
-class TicketForm(ServiceForm):
+class TicketForm(TicketServiceForm):
     """An agent logs a ticket for a customer (a phone call, a chat).
 
     ``accounts`` and ``contacts`` are the scoped querysets a choice must come from; the selects
@@ -171,23 +150,21 @@ class TicketForm(ServiceForm):
             *((str(c.pk), contact_label(c)) for c in contact_options),
         ]
 
-    def clean_account(self):
-        value = (self.cleaned_data.get("account") or "").strip()
+    def _choice(self, name: str, rows, message):
+        """The row of ``rows`` the select ``name`` names (None when empty), else ``message``."""
+        value = (self.cleaned_data.get(name) or "").strip()
         if not value:
             return None
-        account = self.accounts.filter(pk=value).first() if value.isdigit() else None
-        if account is None:
-            raise forms.ValidationError(_("Choose one of your accounts."))
-        return account
+        row = rows.filter(pk=value).first() if value.isdigit() else None
+        if row is None:
+            raise forms.ValidationError(message)
+        return row
+
+    def clean_account(self):
+        return self._choice("account", self.accounts, _("Choose one of your accounts."))
 
     def clean_requester(self):
-        value = (self.cleaned_data.get("requester") or "").strip()
-        if not value:
-            return None
-        contact = self.contacts.filter(pk=value).first() if value.isdigit() else None
-        if contact is None:
-            raise forms.ValidationError(_("Choose a contact of this account."))
-        return contact
+        return self._choice("requester", self.contacts, _("Choose a contact of this account."))
 
     def clean(self):
         data = super().clean()

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from beachhead.core.forms import StyledForm
 from beachhead.markets.vocabulary import COMPLIANCE, label
 from beachhead.support.models import Message, Priority, Ticket
 from beachhead.support.services import portal as rules
@@ -48,23 +49,6 @@ def _language_choices():
 def _priority_choices(allowed):
     labels = dict(Priority.choices)
     return [(value, labels[value]) for value in allowed]
-
-
-class StyledForm(forms.Form):
-    """Tabler's classes on every widget (errors show through Django's aria-invalid)."""
-
-    autocomplete: dict[str, str] = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, (forms.HiddenInput, forms.RadioSelect)):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
-            if name in self.autocomplete:
-                widget.attrs["autocomplete"] = self.autocomplete[name]
 
 
 class RequestForm(StyledForm):

@@ -3,9 +3,6 @@ the services, which validate it (their errors come back as JSON 400 by field).""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from beachhead.accounts.models import (
@@ -25,27 +22,7 @@ from beachhead.accounts.models import (
 from beachhead.accounts.services.contacts import format_phone
 from beachhead.accounts.services.deployments import deep_user_threshold
 from beachhead.accounts.services.ltv import Motion, Verdict, is_strategic_value
-
-
-class MoneySerializer(serializers.Serializer):
-    """An amount with its currency: ``{"amount": "100000.00", "currency": "USD"}``."""
-
-    amount = serializers.DecimalField(max_digits=19, decimal_places=2)
-    currency = serializers.CharField(min_length=3, max_length=3)
-
-
-@extend_schema_field(MoneySerializer)
-class MoneyField(serializers.Field):
-    """Money out as ``{"amount": "…", "currency": "…"}``; in as that object, or a number (in
-    the market's currency). The services check the currency."""
-
-    def to_representation(self, value):
-        return {"amount": f"{Decimal(value.amount):.2f}", "currency": str(value.currency)}
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict | str | int | float | Decimal):
-            return data
-        raise serializers.ValidationError('Give {"amount": "1000", "currency": "USD"} or a number.')
+from beachhead.core.api.fields import MoneyField
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,9 +19,13 @@ from beachhead.accounts.services import compliance, ltv
 from beachhead.accounts.services import contacts as contact_services
 from beachhead.accounts.services import deployments as deployment_services
 from beachhead.accounts.services import opportunities as opportunity_services
-from beachhead.accounts.services._common import parse_money
-from beachhead.core.access import Action, scoped
-from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.api.views import (
+    ParentRow,
+    ScopedViewSetMixin,
+    ServiceWriteViewSet,
+    WriteServices,
+)
+from beachhead.core.money import parse_money
 
 ACCOUNT_PARAMS = [
     OpenApiParameter("market", str, description="ISO code(s), e.g. JP or JP,KR"),
@@ -49,52 +53,11 @@ def _filtered(apply, queryset: QuerySet, request: Request) -> QuerySet:
         raise exceptions.ValidationError(exc.message_dict) from exc
 
 
-def _changeable_account(request: Request, value) -> Account:
-    """The account a new contact, deal or deployment goes to: one the user may change."""
-    if value in (None, ""):
-        raise exceptions.ValidationError({"account": ["This field is required."]})
-    account = (
-        scoped(Account, request.user, Action.CHANGE)
-        .select_related("market")
-        .filter(pk=value)
-        .first()
-    )
-    if account is None:
-        raise exceptions.ValidationError(
-            {"account": ["No such account, or not one you may change."]}
-        )
-    return account
+#: Contacts, deals and deployments are created on an account the user may change.
+ACCOUNT = ParentRow("account", Account, select_related=("market",))
 
 
-class _WriteMixin(ScopedViewSetMixin):
-    """PATCH and DELETE reach only rows the user may change (others answer 404)."""
-
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    write_serializer = None
-    detail_serializer = None
-
-    def get_serializer_class(self):
-        if self.action in ("create", "partial_update"):
-            return self.write_serializer
-        if self.action == "retrieve" and self.detail_serializer is not None:
-            return self.detail_serializer
-        return self.serializer_class
-
-    def _input(self, request: Request, partial: bool) -> dict:
-        data = self.write_serializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        return data.changes() if hasattr(data, "changes") else dict(data.validated_data)
-
-
-class AccountViewSet(
-    _WriteMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class AccountViewSet(ServiceWriteViewSet):
     """Accounts: companies you sell to, with market (ISO code), industry, tier, lifecycle,
     owner and the inputs and outputs of their lifetime value. Account executives change their
     own accounts and read the others of their markets; regional managers change those of
@@ -103,6 +66,11 @@ class AccountViewSet(
     queryset = Account.objects.all()
     serializer_class = s.AccountSerializer
     write_serializer = s.AccountWriteSerializer
+    services = WriteServices(
+        create=account_services.do_create_account,
+        update=account_services.do_update_account,
+        delete=account_services.do_delete_account,
+    )
 
     def scope_queryset(self, queryset):
         queryset = queryset.select_related("market")
@@ -110,28 +78,11 @@ class AccountViewSet(
             queryset = _filtered(filters.filter_accounts, queryset, self.request)
         return queryset.order_by("legal_name", "pk")
 
-    @extend_schema(parameters=ACCOUNT_PARAMS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_parameters = ACCOUNT_PARAMS
 
-    @extend_schema(request=s.AccountWriteSerializer, responses={201: s.AccountSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Create an account: at least ``name``, ``market`` (ISO code) and ``industry``."""
-        changes = self._input(request, partial=False)
-        account = account_services.do_create_account(request.user, **changes)
-        return Response(s.AccountSerializer(account).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.AccountWriteSerializer, responses=s.AccountSerializer)
-    def partial_update(self, request: Request, *args, **kwargs) -> Response:
-        account = self.get_object()
-        account_services.do_update_account(account, request.user, self._input(request, True))
-        return Response(s.AccountSerializer(account).data)
-
-    def update(self, request, *args, **kwargs):  # PUT is not offered; PATCH is
-        raise exceptions.MethodNotAllowed(request.method)
-
-    def perform_destroy(self, instance) -> None:
-        account_services.do_delete_account(instance, self.request.user)
+        return super().create(request, *args, **kwargs)
 
     @extend_schema(
         parameters=[
@@ -163,15 +114,7 @@ class AccountViewSet(
         return Response(s.LtvSerializer(body).data)
 
 
-class ContactViewSet(
-    _WriteMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class ContactViewSet(ServiceWriteViewSet):
     """People at your accounts, with functional roles (procurement, operations, logistics,
     finance, technical_lead, executive_sponsor, champion). Phones are validated for the
     account's country and returned in E.164 and national format."""
@@ -179,49 +122,22 @@ class ContactViewSet(
     queryset = Contact.objects.all()
     serializer_class = s.ContactSerializer
     write_serializer = s.ContactWriteSerializer
+    services = WriteServices(
+        create=contact_services.do_create_contact,
+        update=contact_services.do_update_contact,
+        delete=contact_services.do_delete_contact,
+        parent=ACCOUNT,
+    )
 
     def scope_queryset(self, queryset):
         if self.action == "list":
             queryset = _filtered(filters.filter_contacts, queryset, self.request)
         return queryset.order_by("full_name", "pk")
 
-    @extend_schema(
-        parameters=[*CHILD_PARAMS, OpenApiParameter("role", str), OpenApiParameter("q", str)]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(request=s.ContactWriteSerializer, responses={201: s.ContactSerializer})
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        changes = self._input(request, partial=False)
-        account = _changeable_account(request, changes.pop("account", None))
-        contact = contact_services.do_create_contact(account, request.user, **changes)
-        return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.ContactWriteSerializer, responses=s.ContactSerializer)
-    def partial_update(self, request: Request, *args, **kwargs) -> Response:
-        contact = self.get_object()
-        changes = self._input(request, partial=True)
-        changes.pop("account", None)
-        contact_services.do_update_contact(contact, request.user, changes)
-        return Response(s.ContactSerializer(contact).data)
-
-    def update(self, request, *args, **kwargs):
-        raise exceptions.MethodNotAllowed(request.method)
-
-    def perform_destroy(self, instance) -> None:
-        contact_services.do_delete_contact(instance, self.request.user)
+    list_parameters = [*CHILD_PARAMS, OpenApiParameter("role", str), OpenApiParameter("q", str)]
 
 
-class OpportunityViewSet(
-    _WriteMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class OpportunityViewSet(ServiceWriteViewSet):
     """Deals: stage, amount and currency, close date and owner. The detail adds the
     qualification against the account's lifetime value and the compliance gap."""
 
@@ -229,6 +145,12 @@ class OpportunityViewSet(
     serializer_class = s.OpportunitySerializer
     detail_serializer = s.OpportunityDetailSerializer
     write_serializer = s.OpportunityWriteSerializer
+    services = WriteServices(
+        create=opportunity_services.do_create_opportunity,
+        update=opportunity_services.do_update_opportunity,
+        delete=opportunity_services.do_delete_opportunity,
+        parent=ACCOUNT,
+    )
 
     def scope_queryset(self, queryset):
         queryset = queryset.select_related("stage", "account", "account__market")
@@ -236,17 +158,13 @@ class OpportunityViewSet(
             queryset = _filtered(filters.filter_opportunities, queryset, self.request)
         return queryset.order_by("close_date", "pk")
 
-    @extend_schema(
-        parameters=[
-            *CHILD_PARAMS,
-            OpenApiParameter("stage", str, description="Stage key(s)"),
-            OpenApiParameter("owner", str, description="A user id, a username or “me”"),
-            OpenApiParameter("open", bool, description="Not won or lost yet"),
-            OpenApiParameter("q", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_parameters = [
+        *CHILD_PARAMS,
+        OpenApiParameter("stage", str, description="Stage key(s)"),
+        OpenApiParameter("owner", str, description="A user id, a username or “me”"),
+        OpenApiParameter("open", bool, description="Not won or lost yet"),
+        OpenApiParameter("q", str),
+    ]
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         """A deal with its qualification (verdict and reasons) and its compliance gap."""
@@ -256,81 +174,33 @@ class OpportunityViewSet(
         deal.compliance_gaps = [r.code for r in deal.compliance if not r.held]
         return Response(s.OpportunityDetailSerializer(deal).data)
 
-    @extend_schema(request=s.OpportunityWriteSerializer, responses={201: s.OpportunitySerializer})
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        changes = self._input(request, partial=False)
-        account = _changeable_account(request, changes.pop("account", None))
-        deal = opportunity_services.do_create_opportunity(account, request.user, **changes)
-        return Response(s.OpportunitySerializer(deal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.OpportunityWriteSerializer, responses=s.OpportunitySerializer)
-    def partial_update(self, request: Request, *args, **kwargs) -> Response:
-        deal = self.get_object()
-        changes = self._input(request, partial=True)
-        changes.pop("account", None)
-        opportunity_services.do_update_opportunity(deal, request.user, changes)
-        return Response(s.OpportunitySerializer(deal).data)
-
-    def update(self, request, *args, **kwargs):
-        raise exceptions.MethodNotAllowed(request.method)
-
-    def perform_destroy(self, instance) -> None:
-        opportunity_services.do_delete_opportunity(instance, self.request.user)
-
-
-class DeploymentViewSet(
-    _WriteMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class DeploymentViewSet(ServiceWriteViewSet):
     """What customers run: product, version, node count, cloud region and environment. An
     account with enough production nodes is a deep user."""
 
     queryset = Deployment.objects.all()
     serializer_class = s.DeploymentSerializer
     write_serializer = s.DeploymentWriteSerializer
+    services = WriteServices(
+        create=deployment_services.do_create_deployment,
+        update=deployment_services.do_update_deployment,
+        delete=deployment_services.do_delete_deployment,
+        parent=ACCOUNT,
+    )
 
     def scope_queryset(self, queryset):
         if self.action == "list":
             queryset = _filtered(filters.filter_deployments, queryset, self.request)
         return queryset.order_by("account_id", "environment", "pk")
 
-    @extend_schema(
-        parameters=[
-            *CHILD_PARAMS,
-            OpenApiParameter("environment", str),
-            OpenApiParameter("product", str),
-            OpenApiParameter("version", str),
-            OpenApiParameter("cloud_region", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(request=s.DeploymentWriteSerializer, responses={201: s.DeploymentSerializer})
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        changes = self._input(request, partial=False)
-        account = _changeable_account(request, changes.pop("account", None))
-        deployment = deployment_services.do_create_deployment(account, request.user, **changes)
-        return Response(s.DeploymentSerializer(deployment).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.DeploymentWriteSerializer, responses=s.DeploymentSerializer)
-    def partial_update(self, request: Request, *args, **kwargs) -> Response:
-        deployment = self.get_object()
-        changes = self._input(request, partial=True)
-        changes.pop("account", None)
-        deployment_services.do_update_deployment(deployment, request.user, changes)
-        return Response(s.DeploymentSerializer(deployment).data)
-
-    def update(self, request, *args, **kwargs):
-        raise exceptions.MethodNotAllowed(request.method)
-
-    def perform_destroy(self, instance) -> None:
-        deployment_services.do_delete_deployment(instance, self.request.user)
+    list_parameters = [
+        *CHILD_PARAMS,
+        OpenApiParameter("environment", str),
+        OpenApiParameter("product", str),
+        OpenApiParameter("version", str),
+        OpenApiParameter("cloud_region", str),
+    ]
 
 
 class StageViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

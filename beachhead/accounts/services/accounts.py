@@ -15,6 +15,7 @@ account executive is a manager's decision (regional manager of the market, admin
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,17 +25,20 @@ from django_countries import countries
 
 from beachhead.accounts.models import Account, Health, Industry, Lifecycle, Size, Tier
 from beachhead.accounts.services import ltv as ltv_model
-from beachhead.accounts.services._common import (
-    audit_actor,
-    covers_market,
-    parse_decimal,
-    parse_money,
-    parse_user,
+from beachhead.core.access import Action, may_in_market, require, scoped
+from beachhead.core.audit import audit_actor
+from beachhead.core.changes import (
+    assign,
+    changed,
+    check_choice,
+    check_name,
+    clean_changes,
+    using_cleaned,
 )
-from beachhead.core.access import Action, may, may_in_market, scoped
 from beachhead.core.models import User
-from beachhead.core.money import Money
+from beachhead.core.money import Money, parse_decimal, parse_money
 from beachhead.core.roles import Role
+from beachhead.core.services import covers_market, parse_user
 from beachhead.markets.models import Market
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 
@@ -135,26 +139,6 @@ def _market(value: Any, user: User) -> Market:
     return market
 
 
-def _choice(name: str, value: Any) -> str:
-    choices = _CHOICES[name]
-    text = str(value or "").strip().lower()
-    if text not in choices.values:
-        raise ValidationError(
-            _("“%(value)s” is not one of: %(choices)s.")
-            % {"value": value, "choices": ", ".join(choices.values)}
-        )
-    return text
-
-
-def _name(value: Any, required: bool) -> str:
-    text = " ".join(str(value or "").split())
-    if required and not text:
-        raise ValidationError(_("A name is required."))
-    if len(text) > 200:
-        raise ValidationError(_("At most 200 characters."))
-    return text
-
-
 def check_account_changes(
     changes: dict[str, Any], user: User, account: Account | None = None
 ) -> dict[str, Any]:
@@ -163,60 +147,46 @@ def check_account_changes(
     Returns the cleaned values of the fields that change. Raises ``ValidationError`` keyed by
     field name; ``PermissionDenied`` when a field needs a manager.
     """
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, _("This field cannot be set.")))
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
 
-    def check(name: str, func) -> None:
-        if name not in changes:
-            return
-        try:
-            cleaned[name] = func(changes[name])
-        except ValidationError as exc:
-            errors[name] = exc.messages
+    def currency(cleaned: dict[str, Any]) -> str:
+        market = cleaned.get("market") or (account.market if account else None)
+        return market.currency if market else "USD"
 
-    check("legal_name", lambda v: _name(v, required=True))
-    check("display_name", lambda v: _name(v, required=False))
-    check("latin_name", lambda v: _name(v, required=False))
-    check("market", lambda v: _market(v, user))
-    for name in _CHOICES:
-        check(name, lambda v, name=name: _choice(name, v))
-    check("named", lambda v: v in (True, "true", "True", "1", 1, "on", "yes"))
-    check("website", _website)
-    check("country", _country)
-    check("data_residency", _residency)
-    check("owner", lambda v: parse_user(v, _("account executive")))
-    check("csm", lambda v: parse_user(v, _("customer-success manager")))
-    check("data_volume_tb", lambda v: parse_decimal(v, minimum=Decimal(0), maximum=10**10))
-    check("growth_rate", lambda v: parse_decimal(v, minimum=Decimal("-0.9"), maximum=5))
-    check(
-        "expected_lifetime_years",
-        lambda v: parse_decimal(v, minimum=Decimal("0.5"), maximum=30),
+    cleaned = clean_changes(
+        changes,
+        {
+            "legal_name": lambda v: check_name(v, required=True),
+            "display_name": check_name,
+            "latin_name": check_name,
+            "market": lambda v: _market(v, user),
+            **{name: partial(check_choice, choices) for name, choices in _CHOICES.items()},
+            "named": lambda v: v in (True, "true", "True", "1", 1, "on", "yes"),
+            "website": _website,
+            "country": _country,
+            "data_residency": _residency,
+            "owner": lambda v: parse_user(v, _("account executive")),
+            "csm": lambda v: parse_user(v, _("customer-success manager")),
+            "data_volume_tb": lambda v: parse_decimal(v, minimum=Decimal(0), maximum=10**10),
+            "growth_rate": lambda v: parse_decimal(v, minimum=Decimal("-0.9"), maximum=5),
+            "expected_lifetime_years": lambda v: parse_decimal(
+                v, minimum=Decimal("0.5"), maximum=30
+            ),
+            "expected_annual_spend": using_cleaned(lambda v, c: parse_money(v, currency(c))),
+            "yearly_data_spend": using_cleaned(lambda v, c: parse_money(v, currency(c))),
+        },
+        editable=EDITABLE_FIELDS,
+        required=() if account is not None else ("legal_name", "market", "industry"),
     )
     market = cleaned.get("market") or (account.market if account else None)
-    default_currency = market.currency if market else "USD"
-    check("expected_annual_spend", lambda v: parse_money(v, default_currency))
-    check("yearly_data_spend", lambda v: parse_money(v, default_currency))
-    if account is None:
-        for required in ("legal_name", "market", "industry"):
-            if required not in changes and required not in errors:
-                errors[required] = [_("This field is required.")]
-    if errors:
-        raise ValidationError(errors)
-
     code = market.code if market else ""
-    for role_field in ("owner", "csm"):
-        person = cleaned.get(role_field)
-        if person is not None and not covers_market(person, code):
-            errors[role_field] = [
-                _("%(person)s does not work in %(market)s.") % {"person": person, "market": code}
-            ]
+    errors = {
+        role_field: [_("%(person)s does not work in %(market)s.") % {"person": p, "market": code}]
+        for role_field in ("owner", "csm")
+        if (p := cleaned.get(role_field)) is not None and not covers_market(p, code)
+    }
     if errors:
         raise ValidationError(errors)
-    if account is not None:
-        cleaned = {k: v for k, v in cleaned.items() if getattr(account, k) != v}
+    cleaned = changed(account, cleaned)
     manager = bool(code) and is_manager_of(user, code)
     if not manager:
         denied = sorted(MANAGER_FIELDS & set(cleaned))
@@ -303,8 +273,7 @@ def do_create_account(user: User, **fields: Any) -> Account:
 
 def do_update_account(account: Account, user: User, changes: dict[str, Any]) -> list[str]:
     """Change ``account``; returns the names of the fields that changed."""
-    if not may(user, account, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this account."))
+    require(user, account, Action.CHANGE, _("You may not change this account."))
     if "market" in changes:
         target = changes["market"]
         code = target.code if isinstance(target, Market) else str(target or "").upper()
@@ -324,12 +293,7 @@ def do_update_account(account: Account, user: User, changes: dict[str, Any]) -> 
         return []
     with transaction.atomic(), audit_actor(user):
         locked = Account.objects.select_for_update().get(pk=account.pk)
-        for name, value in cleaned.items():
-            setattr(locked, name, value)
-        update = list(cleaned)
-        for money_field in ("expected_annual_spend", "yearly_data_spend"):
-            if money_field in cleaned:
-                update.append(f"{money_field}_currency")
+        update = assign(locked, cleaned)
         if LTV_INPUTS & set(cleaned):
             apply_valuation(locked)
             update += OUTPUT_FIELDS
@@ -344,8 +308,7 @@ def do_update_account(account: Account, user: User, changes: dict[str, Any]) -> 
 
 def do_delete_account(account: Account, user: User) -> None:
     """Delete an account with its contacts, deals and deployments (the audit log keeps it)."""
-    if not may(user, account, Action.DELETE):
-        raise PermissionDenied(_("You may not delete this account."))
+    require(user, account, Action.DELETE, _("You may not delete this account."))
     with transaction.atomic(), audit_actor(user):
         account.delete()
 

@@ -14,15 +14,16 @@ from typing import Any
 
 import phonenumbers
 from babel import Locale, UnknownLocaleError
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from beachhead.accounts.models import Account, Contact, ContactRole, Lifecycle
-from beachhead.accounts.services._common import audit_actor
-from beachhead.core.access import Action, may
+from beachhead.core.access import Action, require
+from beachhead.core.audit import audit_actor
+from beachhead.core.changes import assign, changed, check_name, clean_changes
 from beachhead.core.models import User, validate_timezone
 
 #: The roles every customer's contracts need a named counterpart for (contracts will name
@@ -142,54 +143,36 @@ def check_contact_changes(
     changes: dict[str, Any], account: Account, contact: Contact | None = None
 ) -> dict[str, Any]:
     """Validate and normalise; raises ``ValidationError`` keyed by field."""
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, _("This field cannot be set.")))
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
+    cleaned = clean_changes(
+        changes,
+        {
+            "full_name": lambda v: check_name(v, required=True),
+            "latin_name": check_name,
+            "job_title": check_name,
+            "email": _email,
+            "phone": lambda v: normalize_phone(v, str(account.country or "")),
+            "language": check_language,
+            "timezone": _timezone,
+            "roles": check_roles,
+        },
+        editable=EDITABLE_FIELDS,
+        required=() if contact is not None else ("full_name",),
+    )
+    return changed(contact, cleaned)
 
-    def check(name, func):
-        if name in changes:
-            try:
-                cleaned[name] = func(changes[name])
-            except ValidationError as exc:
-                errors[name] = exc.messages
 
-    def name(value, required=False):
-        text = " ".join(str(value or "").split())
-        if required and not text:
-            raise ValidationError(_("A name is required."))
-        if len(text) > 200:
-            raise ValidationError(_("At most 200 characters."))
-        return text
+def _email(value: Any) -> str:
+    text = str(value or "").strip()
+    if text:
+        validate_email(text)
+    return text.lower()
 
-    def email(value):
-        text = str(value or "").strip()
-        if text:
-            validate_email(text)
-        return text.lower()
 
-    def tz(value):
-        text = str(value or "").strip()
-        if text:
-            validate_timezone(text)
-        return text
-
-    check("full_name", lambda v: name(v, required=True))
-    check("latin_name", name)
-    check("job_title", name)
-    check("email", email)
-    check("phone", lambda v: normalize_phone(v, str(account.country or "")))
-    check("language", check_language)
-    check("timezone", tz)
-    check("roles", check_roles)
-    if contact is None and "full_name" not in changes:
-        errors["full_name"] = [_("This field is required.")]
-    if errors:
-        raise ValidationError(errors)
-    if contact is not None:
-        cleaned = {k: v for k, v in cleaned.items() if getattr(contact, k) != v}
-    return cleaned
+def _timezone(value: Any) -> str:
+    text = str(value or "").strip()
+    if text:
+        validate_timezone(text)
+    return text
 
 
 # --- Performing ------------------------------------------------------------------------------
@@ -197,8 +180,7 @@ def check_contact_changes(
 
 def do_create_contact(account: Account, user: User, **fields: Any) -> Contact:
     """Add a person to ``account`` (whoever may change the account may add its people)."""
-    if not may(user, account, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this account."))
+    require(user, account, Action.CHANGE, _("You may not change this account."))
     cleaned = check_contact_changes(fields, account)
     if not cleaned.get("timezone") and account.market.timezones:
         cleaned["timezone"] = account.market.timezone
@@ -211,21 +193,17 @@ def do_create_contact(account: Account, user: User, **fields: Any) -> Contact:
 
 
 def do_update_contact(contact: Contact, user: User, changes: dict[str, Any]) -> list[str]:
-    if not may(user, contact, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this contact."))
+    require(user, contact, Action.CHANGE, _("You may not change this contact."))
     cleaned = check_contact_changes(changes, contact.account, contact)
     if not cleaned:
         return []
     with transaction.atomic(), audit_actor(user):
-        for name, value in cleaned.items():
-            setattr(contact, name, value)
-        contact.save(update_fields=[*cleaned, "updated_at"])
+        contact.save(update_fields=[*assign(contact, cleaned), "updated_at"])
     return sorted(cleaned)
 
 
 def do_delete_contact(contact: Contact, user: User) -> None:
-    if not may(user, contact, Action.DELETE):
-        raise PermissionDenied(_("You may not change this contact."))
+    require(user, contact, Action.DELETE, _("You may not change this contact."))
     with transaction.atomic(), audit_actor(user):
         contact.delete()
 

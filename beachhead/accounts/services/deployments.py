@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -27,10 +28,12 @@ from django.utils.translation import gettext as _
 
 from beachhead.accounts import events as account_events
 from beachhead.accounts.models import Account, Deployment, DeploymentEvent, Environment
-from beachhead.accounts.services._common import audit_actor, parse_decimal
 from beachhead.core import events
-from beachhead.core.access import Action, may, scoped
+from beachhead.core.access import Action, require, scoped
+from beachhead.core.audit import audit_actor
+from beachhead.core.changes import assign, changed, check_choice, clean_changes
 from beachhead.core.models import User
+from beachhead.core.money import parse_decimal
 from beachhead.markets.services import market_code_of
 
 EDITABLE_FIELDS = ("product", "version", "node_count", "cloud_region", "environment")
@@ -53,60 +56,35 @@ def deep_users(queryset: QuerySet) -> QuerySet:
 def check_deployment_changes(
     changes: dict[str, Any], deployment: Deployment | None = None
 ) -> dict[str, Any]:
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, _("This field cannot be set.")))
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
+    cleaned = clean_changes(
+        changes,
+        {
+            "product": partial(_text, required=True, limit=80),
+            "version": partial(_text, required=True, limit=40),
+            "cloud_region": partial(_text, required=False, limit=80),
+            "node_count": _nodes,
+            "environment": partial(check_choice, Environment),
+        },
+        editable=EDITABLE_FIELDS,
+        required=() if deployment is not None else ("product", "version"),
+    )
+    return changed(deployment, cleaned)
 
-    def text(value, required, limit):
-        result = " ".join(str(value or "").split())
-        if required and not result:
-            raise ValidationError(_("This field is required."))
-        if len(result) > limit:
-            raise ValidationError(_("At most %(n)s characters.") % {"n": limit})
-        return result
 
-    def nodes(value):
-        number = parse_decimal(value, minimum=0, maximum=1_000_000)
-        if number != number.to_integral_value():
-            raise ValidationError(_("A whole number of nodes."))
-        return int(number)
+def _text(value: Any, required: bool, limit: int) -> str:
+    result = " ".join(str(value or "").split())
+    if required and not result:
+        raise ValidationError(_("This field is required."))
+    if len(result) > limit:
+        raise ValidationError(_("At most %(n)s characters.") % {"n": limit})
+    return result
 
-    def environment(value):
-        code = str(value or "").strip().lower()
-        if code not in Environment.values:
-            raise ValidationError(
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": value, "choices": ", ".join(Environment.values)}
-            )
-        return code
 
-    for name, required, limit in (
-        ("product", True, 80),
-        ("version", True, 40),
-        ("cloud_region", False, 80),
-    ):
-        if name in changes:
-            try:
-                cleaned[name] = text(changes[name], required, limit)
-            except ValidationError as exc:
-                errors[name] = exc.messages
-    for name, func in (("node_count", nodes), ("environment", environment)):
-        if name in changes:
-            try:
-                cleaned[name] = func(changes[name])
-            except ValidationError as exc:
-                errors[name] = exc.messages
-    if deployment is None:
-        for name in ("product", "version"):
-            if name not in changes and name not in errors:
-                errors[name] = [_("This field is required.")]
-    if errors:
-        raise ValidationError(errors)
-    if deployment is not None:
-        cleaned = {k: v for k, v in cleaned.items() if getattr(deployment, k) != v}
-    return cleaned
+def _nodes(value: Any) -> int:
+    number = parse_decimal(value, minimum=0, maximum=1_000_000)
+    if number != number.to_integral_value():
+        raise ValidationError(_("A whole number of nodes."))
+    return int(number)
 
 
 def refresh_production_nodes(account: Account) -> int:
@@ -154,8 +132,7 @@ def do_create_deployment(
     account: Account, user: User, *, at: datetime | None = None, **fields: Any
 ) -> Deployment:
     """Record what ``account`` runs (whoever may change the account may record it)."""
-    if not may(user, account, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this account."))
+    require(user, account, Action.CHANGE, _("You may not change this account."))
     cleaned = check_deployment_changes(fields)
     deployment = Deployment(account=account, **cleaned)
     with transaction.atomic(), audit_actor(user):
@@ -168,15 +145,12 @@ def do_create_deployment(
 def do_update_deployment(
     deployment: Deployment, user: User, changes: dict[str, Any], *, at: datetime | None = None
 ) -> list[str]:
-    if not may(user, deployment, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this deployment."))
+    require(user, deployment, Action.CHANGE, _("You may not change this deployment."))
     cleaned = check_deployment_changes(changes, deployment)
     if not cleaned:
         return []
     with transaction.atomic(), audit_actor(user):
-        for name, value in cleaned.items():
-            setattr(deployment, name, value)
-        deployment.save(update_fields=[*cleaned, "updated_at"])
+        deployment.save(update_fields=[*assign(deployment, cleaned), "updated_at"])
         _event(deployment, DeploymentEvent.Kind.CHANGED, at or timezone.now(), user)
         refresh_production_nodes(deployment.account)
     return sorted(cleaned)
@@ -184,8 +158,7 @@ def do_update_deployment(
 
 def do_delete_deployment(deployment: Deployment, user: User, *, at: datetime | None = None) -> None:
     """Retire a deployment: its history stays, so past deep-user counts do not change."""
-    if not may(user, deployment, Action.DELETE):
-        raise PermissionDenied(_("You may not change this deployment."))
+    require(user, deployment, Action.DELETE, _("You may not change this deployment."))
     account = deployment.account
     with transaction.atomic(), audit_actor(user):
         _event(deployment, DeploymentEvent.Kind.RETIRED, at or timezone.now(), user)

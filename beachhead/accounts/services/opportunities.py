@@ -12,16 +12,19 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from beachhead.accounts.models import Account, Lifecycle, Opportunity, Stage
-from beachhead.accounts.services._common import audit_actor, covers_market, parse_money, parse_user
-from beachhead.core.access import Action, may
+from beachhead.core.access import Action, require
+from beachhead.core.audit import audit_actor
+from beachhead.core.changes import assign, changed, check_name, clean_changes
 from beachhead.core.models import User
+from beachhead.core.money import parse_money
+from beachhead.core.services import covers_market, parse_user
 
 #: Where the account's lifecycle goes when a deal enters a stage (only ever forward).
 LIFECYCLE_BY_STAGE = {"pilot": Lifecycle.PILOT}
@@ -80,45 +83,28 @@ def _close_date(value: Any) -> date | None:
 def check_opportunity_changes(
     changes: dict[str, Any], account: Account, opportunity: Opportunity | None = None
 ) -> dict[str, Any]:
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, _("This field cannot be set.")))
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
+    def owner_in_market(cleaned: dict[str, Any], errors: dict[str, list[str]]) -> None:
+        owner = cleaned.get("owner")
+        if owner is not None and not covers_market(owner, account.market.code):
+            errors["owner"] = [
+                _("%(person)s does not work in %(market)s.")
+                % {"person": owner, "market": account.market.code}
+            ]
 
-    def check(name, func):
-        if name in changes:
-            try:
-                cleaned[name] = func(changes[name])
-            except ValidationError as exc:
-                errors[name] = exc.messages
-
-    def name(value):
-        text = " ".join(str(value or "").split())
-        if not text:
-            raise ValidationError(_("A name is required."))
-        if len(text) > 200:
-            raise ValidationError(_("At most 200 characters."))
-        return text
-
-    check("name", name)
-    check("stage", _stage)
-    check("amount", lambda v: parse_money(v, account.market.currency))
-    check("close_date", _close_date)
-    check("owner", lambda v: parse_user(v, _("owner")))
-    if opportunity is None and "name" not in changes:
-        errors["name"] = [_("This field is required.")]
-    owner = cleaned.get("owner")
-    if owner is not None and not covers_market(owner, account.market.code):
-        errors["owner"] = [
-            _("%(person)s does not work in %(market)s.")
-            % {"person": owner, "market": account.market.code}
-        ]
-    if errors:
-        raise ValidationError(errors)
-    if opportunity is not None:
-        cleaned = {k: v for k, v in cleaned.items() if getattr(opportunity, k) != v}
-    return cleaned
+    cleaned = clean_changes(
+        changes,
+        {
+            "name": lambda v: check_name(v, required=True),
+            "stage": _stage,
+            "amount": lambda v: parse_money(v, account.market.currency),
+            "close_date": _close_date,
+            "owner": lambda v: parse_user(v, _("owner")),
+        },
+        editable=EDITABLE_FIELDS,
+        required=() if opportunity is not None else ("name",),
+        then=owner_in_market,
+    )
+    return changed(opportunity, cleaned)
 
 
 def _advance_account(account: Account, stage: Stage, user: User) -> None:
@@ -143,8 +129,7 @@ def _advance_account(account: Account, stage: Stage, user: User) -> None:
 
 def do_create_opportunity(account: Account, user: User, **fields: Any) -> Opportunity:
     """A new deal on ``account`` (whoever may change the account may add deals)."""
-    if not may(user, account, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this account."))
+    require(user, account, Action.CHANGE, _("You may not change this account."))
     cleaned = check_opportunity_changes(fields, account)
     cleaned.setdefault("stage", default_stage())
     if "owner" not in cleaned:
@@ -162,18 +147,13 @@ def do_update_opportunity(
     opportunity: Opportunity, user: User, changes: dict[str, Any]
 ) -> list[str]:
     """Change a deal; a stage change may move its account along the lifecycle."""
-    if not may(user, opportunity, Action.CHANGE):
-        raise PermissionDenied(_("You may not change this deal."))
+    require(user, opportunity, Action.CHANGE, _("You may not change this deal."))
     account = opportunity.account
     cleaned = check_opportunity_changes(changes, account, opportunity)
     if not cleaned:
         return []
-    update = list(cleaned)
-    if "amount" in cleaned:
-        update.append("amount_currency")
     with transaction.atomic(), audit_actor(user):
-        for name, value in cleaned.items():
-            setattr(opportunity, name, value)
+        update = assign(opportunity, cleaned)
         if "stage" in cleaned:
             was_closed = opportunity.closed_at is not None
             if opportunity.stage.is_closed and not was_closed:
@@ -189,7 +169,6 @@ def do_update_opportunity(
 
 
 def do_delete_opportunity(opportunity: Opportunity, user: User) -> None:
-    if not may(user, opportunity, Action.DELETE):
-        raise PermissionDenied(_("You may not change this deal."))
+    require(user, opportunity, Action.DELETE, _("You may not change this deal."))
     with transaction.atomic(), audit_actor(user):
         opportunity.delete()

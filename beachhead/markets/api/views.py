@@ -6,6 +6,9 @@ or may not change for a PATCH, answers 404 like one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -22,14 +25,19 @@ from beachhead.markets.api import serializers as s
 from beachhead.markets.models import Market
 
 
-def _field_errors(exc: DjangoValidationError, field: str | None = None) -> ValidationError:
-    """A Django validation error as a DRF one, keyed by API field names."""
-    if hasattr(exc, "error_dict"):
-        errors: dict[str, list[str]] = {}
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(s.API_FIELD.get(name, name), []).extend(messages)
-        return ValidationError(errors)
-    return ValidationError({field: exc.messages} if field else exc.messages)
+@contextmanager
+def _field_errors(field: str | None = None) -> Iterator[None]:
+    """A Django validation error in the block as a DRF one, keyed by API field names (or by
+    ``field`` when it names none)."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            errors: dict[str, list[str]] = {}
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(s.API_FIELD.get(name, name), []).extend(messages)
+            raise ValidationError(errors) from None
+        raise ValidationError({field: exc.messages} if field else exc.messages) from None
 
 
 class MarketViewSet(
@@ -54,6 +62,13 @@ class MarketViewSet(
         self.check_object_permissions(self.request, market)
         return market
 
+    def _market_and_query(self, serializer_class) -> tuple[Market, dict]:
+        """The market of the URL and the validated query string of a calendar action."""
+        market = self.get_object()
+        query = serializer_class(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return market, query.validated_data
+
     @extend_schema(summary="List the markets you may see")
     def list(self, request: Request, *args, **kwargs) -> Response:
         return super().list(request, *args, **kwargs)
@@ -73,10 +88,8 @@ class MarketViewSet(
         market = self.get_object()
         serializer = self.get_serializer(market, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
+        with _field_errors():
             services.do_edit_market(market, request.user, serializer.model_changes())
-        except DjangoValidationError as exc:
-            raise _field_errors(exc) from None
         return Response(self.get_serializer(market).data)
 
     @extend_schema(
@@ -86,18 +99,11 @@ class MarketViewSet(
     )
     @action(detail=True, methods=["get"], url_path="calendar/due", url_name="due")
     def due(self, request: Request, code: str | None = None) -> Response:
-        market = self.get_object()
-        query = s.DueQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        v = query.validated_data
-        try:
+        market, v = self._market_and_query(s.DueQuerySerializer)
+        with _field_errors("start"):
             start = services.parse_instant(v["start"], market, what="start")
-        except DjangoValidationError as exc:
-            raise _field_errors(exc, "start") from None
-        try:
+        with _field_errors("minutes"):
             due = services.compute_due(market, start, v["minutes"], v["calendar"])
-        except DjangoValidationError as exc:
-            raise _field_errors(exc, "minutes") from None
         return Response(
             {
                 "market": market.code,
@@ -116,22 +122,15 @@ class MarketViewSet(
     )
     @action(detail=True, methods=["get"], url_path="calendar/elapsed", url_name="elapsed")
     def elapsed(self, request: Request, code: str | None = None) -> Response:
-        market = self.get_object()
-        query = s.ElapsedQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        v = query.validated_data
+        market, v = self._market_and_query(s.ElapsedQuerySerializer)
         instants = {}
         for name in ("start", "end"):
-            try:
+            with _field_errors(name):
                 instants[name] = services.parse_instant(v[name], market, what=name)
-            except DjangoValidationError as exc:
-                raise _field_errors(exc, name) from None
-        try:
+        with _field_errors("end"):
             minutes = services.compute_elapsed(
                 market, instants["start"], instants["end"], v["calendar"]
             )
-        except DjangoValidationError as exc:
-            raise _field_errors(exc, "end") from None
         return Response(
             {
                 "market": market.code,
@@ -149,15 +148,11 @@ class MarketViewSet(
     )
     @action(detail=True, methods=["get"], url_path="holidays", url_name="holidays")
     def holidays(self, request: Request, code: str | None = None) -> Response:
-        market = self.get_object()
-        query = s.HolidaysQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        year = query.validated_data.get("year") or services.market_status(market).local_time.year
-        language = query.validated_data.get("language") or _interface_language(request)
-        try:
+        market, v = self._market_and_query(s.HolidaysQuerySerializer)
+        year = v.get("year") or services.market_status(market).local_time.year
+        language = v.get("language") or _interface_language(request)
+        with _field_errors("year"):
             days = services.market_holidays(market, year, language)
-        except DjangoValidationError as exc:
-            raise _field_errors(exc, "year") from None
         return Response(
             {
                 "market": market.code,

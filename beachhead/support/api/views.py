@@ -3,8 +3,6 @@ endpoint for mail gateways. Rows come through the access layer; writes through t
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import exceptions, mixins, parsers, status, viewsets
@@ -39,16 +37,6 @@ TICKET_PARAMS = [
     OpenApiParameter("tag", str, description="A tag the ticket carries"),
     OpenApiParameter("q", str, description="Text in the subject or the requester's e-mail"),
 ]
-
-
-def _django_errors(exc: Exception):
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc))
-    if isinstance(exc, ValidationError):
-        return exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        )
-    return exc
 
 
 class TicketViewSet(
@@ -97,15 +85,10 @@ class TicketViewSet(
             "team__name",
         )
         if self.action == "list":
-            try:
-                queryset = filters.apply(queryset, self.request.query_params, self.request.user)
-            except ValidationError as exc:
-                raise _django_errors(exc) from exc
+            queryset = filters.apply(queryset, self.request.query_params, self.request.user)
         return queryset
 
-    @extend_schema(parameters=TICKET_PARAMS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_parameters = TICKET_PARAMS
 
     @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -132,23 +115,20 @@ class TicketViewSet(
             raise exceptions.ValidationError(
                 {"requester": ["Give a contact id or an e-mail address."]}
             )
-        try:
-            ticket = services.do_create_ticket(
-                subject=v["subject"],
-                body_text=v.get("body", ""),
-                channel=v["channel"],
-                priority=v["priority"],
-                account=account,
-                requester=requester,
-                requester_email=requester_email,
-                requester_name=v.get("requester_name", ""),
-                language=v.get("language", ""),
-                tags=v.get("tags", ""),
-                product_version=v.get("product_version", ""),
-                actor=request.user,
-            )
-        except (ValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        ticket = services.do_create_ticket(
+            subject=v["subject"],
+            body_text=v.get("body", ""),
+            channel=v["channel"],
+            priority=v["priority"],
+            account=account,
+            requester=requester,
+            requester_email=requester_email,
+            requester_name=v.get("requester_name", ""),
+            language=v.get("language", ""),
+            tags=v.get("tags", ""),
+            product_version=v.get("product_version", ""),
+            actor=request.user,
+        )
         # The ticket as written, with the promises it started: nothing to read back.
         data = s.TicketDetailSerializer(
             ticket, context={"commitments": ticket.sla_commitments}
@@ -160,10 +140,7 @@ class TicketViewSet(
         ticket = self.get_object()
         data = s.TicketUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        try:
-            services.do_update_ticket(ticket, request.user, dict(data.validated_data))
-        except (ValidationError, DjangoPermissionDenied) as exc:
-            raise _django_errors(exc) from exc
+        services.do_update_ticket(ticket, request.user, dict(data.validated_data))
         ticket = self.scope_queryset(Ticket.objects.all()).get(pk=ticket.pk)
         return Response(s.TicketDetailSerializer(ticket).data)
 
@@ -186,17 +163,14 @@ class TicketViewSet(
             data = s.ReplySerializer(data=request.data)
             data.is_valid(raise_exception=True)
             v = data.validated_data
-            try:
-                message = services.do_reply(
-                    ticket,
-                    request.user,
-                    v["body"],
-                    public=v["public"],
-                    status=v.get("status"),
-                    follow_up_at=v.get("follow_up_at"),
-                )
-            except (ValidationError, DjangoPermissionDenied) as exc:
-                raise _django_errors(exc) from exc
+            message = services.do_reply(
+                ticket,
+                request.user,
+                v["body"],
+                public=v["public"],
+                status=v.get("status"),
+                follow_up_at=v.get("follow_up_at"),
+            )
             return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
         rows = (
             Message.objects.filter(ticket=ticket)

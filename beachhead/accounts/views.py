@@ -166,7 +166,7 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
 # --- Customer 360 ----------------------------------------------------------------------------
 
 
-def _trust(account: Account, user) -> dict:
+def _trust(account: Account, user: User) -> dict:
     """Promises made to the account in the last year: kept on time, late, broken; one query."""
     from beachhead.commitments.models import Commitment, State
 
@@ -187,7 +187,7 @@ def _trust(account: Account, user) -> dict:
     return figures
 
 
-def _open_promises(account: Account, user) -> list:
+def _open_promises(account: Account, user: User) -> list:
     from beachhead.commitments.models import Commitment, State
 
     content_type = ContentType.objects.get_for_model(Account)
@@ -363,13 +363,13 @@ def plan_page(request: HttpRequest) -> HttpResponse:
 # --- Forms -----------------------------------------------------------------------------------
 
 
-def _creatable_markets(user):
+def _creatable_markets(user: User):
     markets = scoped(Market, user).order_by("code")
     codes = [m.code for m in markets if account_services.may_create_account(user, m.code)]
     return markets.filter(code__in=codes)
 
 
-def _people(user):
+def _people(user: User):
     return (
         scoped(User, user)
         .filter(

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from beachhead.core.access import scoped
-from beachhead.core.models import Notification
+from beachhead.core.models import Notification, User
 
 
 @login_required
@@ -47,5 +47,5 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("core:inbox")
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return scoped(Notification, user).filter(read_at__isnull=True).count()

@@ -7,9 +7,16 @@ Row-level access (which records a user may see or change) lives in ``beachhead.c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from beachhead.core.models import User
 
 
 class Role(models.TextChoices):
@@ -62,7 +69,7 @@ OPERATION_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def can(user, operation: str) -> bool:
+def can(user: User | AnonymousUser | None, operation: str) -> bool:
     """True when ``user`` may perform the named ``operation`` (row scope aside)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False

@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Source:
 
     key: str
     label: Any
-    entries: Callable[[Any, Any, int], list[Entry]]
+    entries: Callable[[Any, User, int], list[Entry]]
     order: int = 100
 
 
@@ -48,7 +51,7 @@ def sources() -> list[Source]:
     return sorted(_sources.values(), key=lambda s: (s.order, s.key))
 
 
-def timeline(customer, user, limit: int = 50, only: set[str] | None = None) -> list[Entry]:
+def timeline(customer, user: User, limit: int = 50, only: set[str] | None = None) -> list[Entry]:
     """The newest ``limit`` entries about ``customer`` from every source, merged."""
     merged: list[Entry] = []
     for source in sources():

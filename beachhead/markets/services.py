@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,6 +48,9 @@ from beachhead.markets.loader import (
     read_playbooks,
 )
 from beachhead.markets.models import EDITABLE_FIELDS, Market
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 __all__ = [
     "CALENDAR_CHOICES",
@@ -179,7 +182,7 @@ def check_market_changes(market: Market, changes: dict[str, Any]) -> dict[str, A
     return {name: value for name, value in cleaned.items() if getattr(market, name) != value}
 
 
-def do_edit_market(market: Market, user, changes: dict[str, Any]) -> list[str]:
+def do_edit_market(market: Market, user: User, changes: dict[str, Any]) -> list[str]:
     """Change a market's playbook on behalf of ``user``; returns the names of changed fields.
 
     The changed fields are added to ``edited_fields`` so a later sync keeps them. The audit log
@@ -205,7 +208,7 @@ def do_edit_market(market: Market, user, changes: dict[str, Any]) -> list[str]:
     return sorted(cleaned)
 
 
-def do_reset_market(market: Market, user) -> list[str]:
+def do_reset_market(market: Market, user: User) -> list[str]:
     """Discard the local edits of ``market`` and apply its playbook file again.
 
     Returns the fields that changed. Raises ``ValidationError`` when the market has no valid
@@ -230,7 +233,7 @@ def do_reset_market(market: Market, user) -> list[str]:
 
 
 @contextmanager
-def _audit_actor(user) -> Iterator[None]:
+def _audit_actor(user: User) -> Iterator[None]:
     """Name ``user`` as the actor of the audit entries written inside the block.
 
     A page request already names its user (auditlog's middleware); an API call with a token,

@@ -3,6 +3,8 @@ or shared with a team."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -10,9 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from beachhead.core.access import AccessPolicy, Action
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from beachhead.core.models import User
+
 
 class SavedViewQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = Action.VIEW) -> SavedViewQuerySet:
+    def visible_to(
+        self, user: User | AnonymousUser | None, action: str = Action.VIEW
+    ) -> SavedViewQuerySet:
         """The views ``user`` may ``action``: see ``services.visible_views``.
 
         Visibility by team membership is not a market or an owner path, so the generic

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,6 +41,9 @@ from beachhead.savedviews.state import (
     from_config,
     from_query,
 )
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -323,7 +326,7 @@ def _toolbar(request: HttpRequest, resolved: Resolved) -> dict:
 
 
 def _filter_row_context(
-    source: ListSource, index: int, path: str, op: str, value: Any, user=None
+    source: ListSource, index: int, path: str, op: str, value: Any, user: User | None = None
 ) -> dict:
     """One row of the filter builder: field, operator and the value input(s) its kind needs."""
     column = source.column(path)
@@ -349,7 +352,7 @@ def _filter_row_context(
     }
 
 
-def _value_choices(source: ListSource, column, user) -> list:
+def _value_choices(source: ListSource, column, user: User) -> list:
     """Values the builder offers in a list: a choice column's choices; for a person column
     that is a foreign key, "me" and the people the viewer may see."""
     if column.kind == "choice":
@@ -588,7 +591,7 @@ def cell_edit(request: HttpRequest, source: str, pk: str, path: str) -> HttpResp
     )
 
 
-def _edit_choices(source: ListSource, column, user) -> list:
+def _edit_choices(source: ListSource, column, user: User) -> list:
     if column.kind == "user":
         people = services.user_choices(source, column, user)
         return [("", "—"), *people] if people else []

@@ -3,6 +3,8 @@ panel read it through ``beachhead.core.timeline``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,10 +13,13 @@ from beachhead.core.access import scoped
 from beachhead.core.timeline import Entry, Source
 from beachhead.support.models import Status, Ticket
 
+if TYPE_CHECKING:
+    from beachhead.core.models import User
+
 _STATE = {Status.SOLVED: "kept", Status.CLOSED: "kept", Status.PENDING: "paused"}
 
 
-def ticket_entries(customer, user, limit: int) -> list[Entry]:
+def ticket_entries(customer, user: User, limit: int) -> list[Entry]:
     if not isinstance(customer, Account):
         return []
     rows = (

@@ -106,7 +106,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 # --- A ticket ----------------------------------------------------------------------------------
 
 
-def _ticket_or_404(user, pk: int) -> Ticket:
+def _ticket_or_404(user: User, pk: int) -> Ticket:
     return get_object_or_404(
         scoped(Ticket, user).select_related(
             "market",
@@ -145,7 +145,7 @@ def _assignees(ticket: Ticket) -> list[User]:
     return people
 
 
-def _commitments(ticket: Ticket, user, now) -> tuple[list[Commitment], list[Commitment]]:
+def _commitments(ticket: Ticket, user: User, now) -> tuple[list[Commitment], list[Commitment]]:
     """The promises about this ticket the user may see: the open ones (soonest due first) and
     the rest (newest first); cancelled ones are left out."""
     rows = list(
@@ -169,7 +169,7 @@ def _commitments(ticket: Ticket, user, now) -> tuple[list[Commitment], list[Comm
     return opened, done
 
 
-def _customer_promises(ticket: Ticket, user, now) -> list[Commitment]:
+def _customer_promises(ticket: Ticket, user: User, now) -> list[Commitment]:
     """The customer's other open promises (any pillar), soonest first."""
     if ticket.account_id is None:
         return []
@@ -189,7 +189,7 @@ def _customer_promises(ticket: Ticket, user, now) -> list[Commitment]:
     return rows
 
 
-def _queue_neighbours(ticket: Ticket, user) -> tuple[int | None, int | None]:
+def _queue_neighbours(ticket: Ticket, user: User) -> tuple[int | None, int | None]:
     """The previous and next ticket of the viewer's queue (assigned to them, unsolved, soonest
     SLA first) for the j / k shortcuts; one query on the assignee index."""
     queue = list(
@@ -252,7 +252,7 @@ def _conversation(ticket: Ticket) -> tuple[list[Message], int]:
     return list(reversed(rows[:PAGE_MESSAGES])), hidden
 
 
-def _timeline(ticket: Ticket, user) -> list:
+def _timeline(ticket: Ticket, user: User) -> list:
     """The customer's timeline, without the ledger's entries: this ticket's promises are in the
     promises card and the customer's other open ones in the card above the timeline."""
     if ticket.account_id is None:
@@ -478,7 +478,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 # --- Logging a ticket --------------------------------------------------------------------------
 
 
-def _account_options(user, query: str = "", selected: Account | None = None) -> list[Account]:
+def _account_options(user: User, query: str = "", selected: Account | None = None) -> list[Account]:
     rows = scoped(Account, user).select_related("market")
     if query:
         rows = rows.filter(
@@ -549,12 +549,12 @@ def create(request: HttpRequest) -> HttpResponse:
 # --- The desk and team health ------------------------------------------------------------------
 
 
-def _require_desk(user) -> None:
+def _require_desk(user: User) -> None:
     if not can(user, Operation.VIEW_DESK):
         raise PermissionDenied
 
 
-def _team_rows(user, now, alerts_since=None) -> list[dict]:
+def _team_rows(user: User, now, alerts_since=None) -> list[dict]:
     """Teams the user may see with breach rate and satisfaction over their window (30 days
     unless the team's threshold says otherwise), their thresholds and recent alerts."""
     teams = list(scoped(Team, user).select_related("manager", "threshold").order_by("kind", "name"))
@@ -616,7 +616,7 @@ def _zone(name: str):
         return timezone.get_current_timezone()
 
 
-def _promises_now(user, now, *, broken: bool) -> list[Commitment]:
+def _promises_now(user: User, now, *, broken: bool) -> list[Commitment]:
     """Open, running reply and resolution promises on tickets the user may see: past their
     warning time but not yet due (``broken=False``), or past due and still owed. Soonest due
     first, at most ``PAGE_AT_RISK``; two bounded queries on the ledger's state indexes."""
@@ -719,7 +719,7 @@ def teams(request: HttpRequest) -> HttpResponse:
 # --- Rejected mail (admins) --------------------------------------------------------------------
 
 
-def _require_mail_admin(user) -> None:
+def _require_mail_admin(user: User) -> None:
     if not can(user, Operation.MANAGE_MAIL):
         raise PermissionDenied
 

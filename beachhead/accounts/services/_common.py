@@ -15,7 +15,7 @@ from beachhead.core.money import Money, check_currency
 
 
 @contextmanager
-def audit_actor(user) -> Iterator[None]:
+def audit_actor(user: User | None) -> Iterator[None]:
     """Name ``user`` as the actor of the audit entries written inside the block.
 
     A page request already names its user (auditlog's middleware); an API call with a token,

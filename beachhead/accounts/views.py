@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -52,6 +52,7 @@ from beachhead.accounts.services import deployments as deployment_services
 from beachhead.accounts.services import opportunities as opportunity_services
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
+from beachhead.core.http import AuthedRequest
 from beachhead.core.models import User
 from beachhead.markets.models import Market
 
@@ -104,7 +105,7 @@ def saved_views_url(key: str, params) -> str | None:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _plain_list(request: HttpRequest, key: str) -> HttpResponse:
+def _plain_list(request: AuthedRequest, key: str) -> HttpResponse:
     target = saved_views_url(key, request.GET)
     if target:
         return redirect(target)
@@ -141,25 +142,25 @@ def _plain_list(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthedRequest) -> HttpResponse:
     return _plain_list(request, "accounts")
 
 
 @login_required
 @require_GET
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthedRequest) -> HttpResponse:
     return _plain_list(request, "contacts")
 
 
 @login_required
 @require_GET
-def opportunity_list(request: HttpRequest) -> HttpResponse:
+def opportunity_list(request: AuthedRequest) -> HttpResponse:
     return _plain_list(request, "opportunities")
 
 
 @login_required
 @require_GET
-def deployment_list(request: HttpRequest) -> HttpResponse:
+def deployment_list(request: AuthedRequest) -> HttpResponse:
     return _plain_list(request, "deployments")
 
 
@@ -205,7 +206,7 @@ def _open_promises(account: Account, user: User) -> list:
 
 @login_required
 @require_GET
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The customer-360 page: who they are, what they are worth, who we know there, what
     they run, what we promised them, and everything that happened, newest first."""
     user = request.user
@@ -259,7 +260,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A deal: amount, stage, close date, the qualification verdict with its reasons, and the
     compliance proofs its market and industry ask for that we do not hold."""
     user = request.user
@@ -308,7 +309,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_page(request: HttpRequest) -> HttpResponse:
+def plan_page(request: AuthedRequest) -> HttpResponse:
     """Coverage of the named-account plan per market and per account executive, and deep
     users month by month."""
     user = request.user
@@ -404,7 +405,7 @@ def _account_initial(account: Account) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     markets = list(_creatable_markets(user))
     if not markets:
@@ -440,7 +441,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     account = get_object_or_404(
         scoped(Account, user, Action.CHANGE).select_related("market"), pk=pk
@@ -498,7 +499,7 @@ def _child_form(request, pk, form_class, create, title, success, **form_kwargs):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return _child_form(
         request,
         pk,
@@ -511,7 +512,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return _child_form(
         request,
         pk,
@@ -526,7 +527,7 @@ def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deployment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def deployment_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return _child_form(
         request,
         pk,
@@ -539,7 +540,7 @@ def deployment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(scoped(Contact, request.user, Action.DELETE), pk=pk)
     account_url = reverse("accounts:detail", args=[contact.account_id])
     contact_services.do_delete_contact(contact, request.user)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from beachhead.commitments import filters, kinds, services
 from beachhead.commitments.forms import CancelForm, CommitmentForm
 from beachhead.commitments.models import Commitment, State
 from beachhead.core.access import Action, may, scoped
+from beachhead.core.http import AuthedRequest
 from beachhead.core.roles import Operation, can
 from beachhead.markets.models import Market
 
@@ -25,7 +26,7 @@ PERIODS = {"30": 30, "90": 90, "365": 365}
 
 
 @login_required
-def commitment_list(request: HttpRequest) -> HttpResponse:
+def commitment_list(request: AuthedRequest) -> HttpResponse:
     params = request.GET.copy()
     if not params:
         params["state"] = State.OPEN
@@ -55,7 +56,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(
         scoped(Commitment, request.user).select_related("owner", "team__manager", "market"), pk=pk
     )
@@ -77,7 +78,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def commitment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def commitment_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     commitment = get_object_or_404(scoped(Commitment, request.user, Action.CHANGE), pk=pk)
     try:
         if action == "keep":
@@ -104,7 +105,7 @@ def commitment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 
 @login_required
-def commitment_create(request: HttpRequest) -> HttpResponse:
+def commitment_create(request: AuthedRequest) -> HttpResponse:
     if not can(request.user, Operation.MANAGE_COMMITMENTS):
         raise PermissionDenied
     markets = scoped(Market, request.user).order_by("code")
@@ -134,7 +135,7 @@ def commitment_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def trust(request: HttpRequest) -> HttpResponse:
+def trust(request: AuthedRequest) -> HttpResponse:
     if not can(request.user, Operation.VIEW_TRUST):
         raise PermissionDenied
     days_key = request.GET.get("days", "90")

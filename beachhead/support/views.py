@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from beachhead.accounts.models import Account, Contact
 from beachhead.commitments.models import Commitment, State
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
+from beachhead.core.http import AuthedRequest
 from beachhead.core.models import Team, User
 from beachhead.core.roles import Operation, can
 from beachhead.support.forms import PropertiesForm, ReplyForm, TicketForm
@@ -99,7 +100,7 @@ def saved_views_url(params) -> str:
 
 @login_required
 @require_GET
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def ticket_list(request: AuthedRequest) -> HttpResponse:
     return redirect(saved_views_url(request.GET))
 
 
@@ -219,7 +220,7 @@ def _properties_form(ticket: Ticket, data=None) -> PropertiesForm:
     )
 
 
-def _panel_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
+def _panel_context(request: AuthedRequest, ticket: Ticket, **extra) -> dict:
     """What the header badges, the SLA card and the properties card need."""
     now = timezone.now()
     opened, done = _commitments(ticket, request.user, now)
@@ -272,7 +273,7 @@ def _errors(form) -> str:
 
 @login_required
 @require_GET
-def ticket(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket(request: AuthedRequest, pk: int) -> HttpResponse:
     """A ticket: the conversation oldest first and the reply box on the left; the promises,
     the properties, the customer and their timeline on the right."""
     user = request.user
@@ -296,7 +297,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
+def reply(request: AuthedRequest, pk: int) -> HttpResponse:
     """Send a public reply or add an internal note (htmx: the reply box comes back, and the
     conversation, promises and properties are swapped out of band)."""
     ticket = _ticket_or_404(request.user, pk)
@@ -350,7 +351,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def properties(request: HttpRequest, pk: int) -> HttpResponse:
+def properties(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change priority, status, assignee, tags or product version (one service call)."""
     ticket = _ticket_or_404(request.user, pk)
     form = _properties_form(ticket, request.POST)
@@ -414,7 +415,7 @@ def _variant(template: ReplyTemplate, language: str, market_code: str, tone: str
 
 @login_required
 @require_GET
-def template_text(request: HttpRequest, pk: int) -> JsonResponse:
+def template_text(request: AuthedRequest, pk: int) -> JsonResponse:
     """The text of a reply template for this ticket: the variant for its language, market and
     the asked tone, with {customer} {agent} {ticket} {subject} {company} filled in."""
     ticket = _ticket_or_404(request.user, pk)
@@ -455,7 +456,7 @@ def template_text(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     """Download a file of a message, for people who may see its ticket."""
     item = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
     if not scoped(Ticket, request.user).filter(pk=item.message.ticket_id).exists():
@@ -494,7 +495,7 @@ def _account_options(user: User, query: str = "", selected: Account | None = Non
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     """An agent logs a ticket (a phone call, a chat): the customer, who asked, and what."""
     user = request.user
     accounts = scoped(Account, user).select_related("market")
@@ -647,7 +648,7 @@ def _promises_now(user: User, now, *, broken: bool) -> list[Commitment]:
 
 @login_required
 @require_GET
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthedRequest) -> HttpResponse:
     """The desk at a glance: what is waiting, what is about to break, who is on shift, and
     how each team keeps its promises."""
     user = request.user
@@ -698,7 +699,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: AuthedRequest) -> HttpResponse:
     """Team health: in-house and outsourced teams, breach rate and satisfaction against their
     thresholds, and the alerts they raised."""
     user = request.user
@@ -726,7 +727,7 @@ def _require_mail_admin(user: User) -> None:
 
 @login_required
 @require_GET
-def rejected(request: HttpRequest) -> HttpResponse:
+def rejected(request: AuthedRequest) -> HttpResponse:
     """E-mail the desk could not turn into a message, kept whole for an admin."""
     _require_mail_admin(request.user)
     show = request.GET.get("show", "rejected")
@@ -743,7 +744,7 @@ def rejected(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def rejected_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def rejected_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_mail_admin(request.user)
     item = get_object_or_404(
         InboundMail.objects.visible_to(request.user).select_related("ticket"), pk=pk
@@ -770,7 +771,7 @@ def rejected_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rejected_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def rejected_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     """Run a rejected mail through ingest again; to its ticket when it became one."""
     _require_mail_admin(request.user)
     item = get_object_or_404(InboundMail.objects.visible_to(request.user), pk=pk)

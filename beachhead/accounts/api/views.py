@@ -22,6 +22,7 @@ from beachhead.accounts.services import opportunities as opportunity_services
 from beachhead.accounts.services._common import parse_money
 from beachhead.core.access import Action, scoped
 from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.http import api_user
 
 ACCOUNT_PARAMS = [
     OpenApiParameter("market", str, description="ISO code(s), e.g. JP or JP,KR"),
@@ -118,20 +119,20 @@ class AccountViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Create an account: at least ``name``, ``market`` (ISO code) and ``industry``."""
         changes = self._input(request, partial=False)
-        account = account_services.do_create_account(request.user, **changes)
+        account = account_services.do_create_account(api_user(request), **changes)
         return Response(s.AccountSerializer(account).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.AccountWriteSerializer, responses=s.AccountSerializer)
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         account = self.get_object()
-        account_services.do_update_account(account, request.user, self._input(request, True))
+        account_services.do_update_account(account, api_user(request), self._input(request, True))
         return Response(s.AccountSerializer(account).data)
 
     def update(self, request, *args, **kwargs):  # PUT is not offered; PATCH is
         raise exceptions.MethodNotAllowed(request.method)
 
     def perform_destroy(self, instance) -> None:
-        account_services.do_delete_account(instance, self.request.user)
+        account_services.do_delete_account(instance, api_user(self.request))
 
     @extend_schema(
         parameters=[
@@ -195,7 +196,7 @@ class ContactViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         changes = self._input(request, partial=False)
         account = _changeable_account(request, changes.pop("account", None))
-        contact = contact_services.do_create_contact(account, request.user, **changes)
+        contact = contact_services.do_create_contact(account, api_user(request), **changes)
         return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ContactWriteSerializer, responses=s.ContactSerializer)
@@ -203,14 +204,14 @@ class ContactViewSet(
         contact = self.get_object()
         changes = self._input(request, partial=True)
         changes.pop("account", None)
-        contact_services.do_update_contact(contact, request.user, changes)
+        contact_services.do_update_contact(contact, api_user(request), changes)
         return Response(s.ContactSerializer(contact).data)
 
     def update(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed(request.method)
 
     def perform_destroy(self, instance) -> None:
-        contact_services.do_delete_contact(instance, self.request.user)
+        contact_services.do_delete_contact(instance, api_user(self.request))
 
 
 class OpportunityViewSet(
@@ -260,7 +261,7 @@ class OpportunityViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         changes = self._input(request, partial=False)
         account = _changeable_account(request, changes.pop("account", None))
-        deal = opportunity_services.do_create_opportunity(account, request.user, **changes)
+        deal = opportunity_services.do_create_opportunity(account, api_user(request), **changes)
         return Response(s.OpportunitySerializer(deal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OpportunityWriteSerializer, responses=s.OpportunitySerializer)
@@ -268,14 +269,14 @@ class OpportunityViewSet(
         deal = self.get_object()
         changes = self._input(request, partial=True)
         changes.pop("account", None)
-        opportunity_services.do_update_opportunity(deal, request.user, changes)
+        opportunity_services.do_update_opportunity(deal, api_user(request), changes)
         return Response(s.OpportunitySerializer(deal).data)
 
     def update(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed(request.method)
 
     def perform_destroy(self, instance) -> None:
-        opportunity_services.do_delete_opportunity(instance, self.request.user)
+        opportunity_services.do_delete_opportunity(instance, api_user(self.request))
 
 
 class DeploymentViewSet(
@@ -315,7 +316,7 @@ class DeploymentViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         changes = self._input(request, partial=False)
         account = _changeable_account(request, changes.pop("account", None))
-        deployment = deployment_services.do_create_deployment(account, request.user, **changes)
+        deployment = deployment_services.do_create_deployment(account, api_user(request), **changes)
         return Response(s.DeploymentSerializer(deployment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DeploymentWriteSerializer, responses=s.DeploymentSerializer)
@@ -323,14 +324,14 @@ class DeploymentViewSet(
         deployment = self.get_object()
         changes = self._input(request, partial=True)
         changes.pop("account", None)
-        deployment_services.do_update_deployment(deployment, request.user, changes)
+        deployment_services.do_update_deployment(deployment, api_user(request), changes)
         return Response(s.DeploymentSerializer(deployment).data)
 
     def update(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed(request.method)
 
     def perform_destroy(self, instance) -> None:
-        deployment_services.do_delete_deployment(instance, self.request.user)
+        deployment_services.do_delete_deployment(instance, api_user(self.request))
 
 
 class StageViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.http import api_user
 from beachhead.markets import services
 from beachhead.markets.api import serializers as s
 from beachhead.markets.models import Market
@@ -74,7 +75,7 @@ class MarketViewSet(
         serializer = self.get_serializer(market, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
-            services.do_edit_market(market, request.user, serializer.model_changes())
+            services.do_edit_market(market, api_user(request), serializer.model_changes())
         except DjangoValidationError as exc:
             raise _field_errors(exc) from None
         return Response(self.get_serializer(market).data)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from beachhead.core.access import Action
+from beachhead.core.http import api_user
 from beachhead.savedviews import registry, services
 from beachhead.savedviews.api.serializers import (
     ListRowsSerializer,
@@ -163,12 +164,12 @@ def list_rows(request: Request, source: str) -> Response:
         )
         if view is None:
             raise Http404
-        base = from_config(list_source, view.config, request.user)
-    parsed = from_query(list_source, params, base, request.user)
+        base = from_config(list_source, view.config, api_user(request))
+    parsed = from_query(list_source, params, base, api_user(request))
     if parsed.errors:
         raise exceptions.ValidationError({"query": parsed.errors})
     state = parsed.state
-    page = services.list_page(list_source, state, request.user, params.get("page", 1))
+    page = services.list_page(list_source, state, api_user(request), params.get("page", 1))
     paths = list(state.columns)
     extra = [
         c.currency_path

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from beachhead.accounts.models import Account, Contact
 from beachhead.core.access import Action, scoped, scoped_in_markets
 from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.http import api_user
 from beachhead.core.roles import Operation, can
 from beachhead.support import filters
 from beachhead.support.api import serializers as s
@@ -144,7 +145,7 @@ class TicketViewSet(
                 language=v.get("language", ""),
                 tags=v.get("tags", ""),
                 product_version=v.get("product_version", ""),
-                actor=request.user,
+                actor=api_user(request),
             )
         except (ValidationError, DjangoPermissionDenied) as exc:
             raise _django_errors(exc) from exc
@@ -160,7 +161,7 @@ class TicketViewSet(
         data = s.TicketUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         try:
-            services.do_update_ticket(ticket, request.user, dict(data.validated_data))
+            services.do_update_ticket(ticket, api_user(request), dict(data.validated_data))
         except (ValidationError, DjangoPermissionDenied) as exc:
             raise _django_errors(exc) from exc
         ticket = self.scope_queryset(Ticket.objects.all()).get(pk=ticket.pk)
@@ -188,7 +189,7 @@ class TicketViewSet(
             try:
                 message = services.do_reply(
                     ticket,
-                    request.user,
+                    api_user(request),
                     v["body"],
                     public=v["public"],
                     status=v.get("status"),

@@ -139,7 +139,7 @@ def check_language(value: Any) -> str:
 
 
 def check_contact_changes(
-    changes: dict[str, Any], account: Account, contact: Contact | None = None
+    changes: dict[str, Any], account: Account | None, contact: Contact | None = None
 ) -> dict[str, Any]:
     """Validate and normalise; raises ``ValidationError`` keyed by field."""
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
@@ -179,7 +179,8 @@ def check_contact_changes(
     check("latin_name", name)
     check("job_title", name)
     check("email", email)
-    check("phone", lambda v: normalize_phone(v, str(account.country or "")))
+    country = str(account.country or "") if account is not None else ""
+    check("phone", lambda v: normalize_phone(v, country))
     check("language", check_language)
     check("timezone", tz)
     check("roles", check_roles)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -89,7 +90,7 @@ LIFECYCLE_WEIGHTS = {
     Lifecycle.TARGET: 33, Lifecycle.PROSPECT: 20, Lifecycle.PILOT: 9, Lifecycle.CUSTOMER: 33,
     Lifecycle.CHURNED: 5,
 }  # fmt: skip
-SIZE_INDEX = {size: i for i, size in enumerate(SIZE_WEIGHTS)}
+SIZE_INDEX: dict[str, int] = {size: i for i, size in enumerate(SIZE_WEIGHTS)}
 
 WORDS = {
     "ja": {"finance": "フィナンシャル", "insurance": "保険", "healthcare": "メディカル",
@@ -148,6 +149,7 @@ def _pick(rng, weights: dict):
 def _explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
     """Let the demo write past ``created_at``/``updated_at`` (auto_now fields ignore values)."""
     saved = []
+    field: Any  # a date or date-time field
     for model in model_classes:
         for field in model._meta.concrete_fields:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -453,8 +455,8 @@ def _showcase(account: Account, index: int, japan, owners: list) -> None:
         account.industry, account.size, account.health = "telecom", Size.GIANT, "strong"
         account.lifecycle = Lifecycle.PROSPECT
         account.data_volume_tb = Decimal(12000)
-        account.yearly_data_spend = Money(Decimal(8_000_000), "USD")
-        account.expected_annual_spend = Money(Decimal(100_000), "USD")
+        account.yearly_data_spend = Money(Decimal(8_000_000), "USD")  # type: ignore[assignment]  # MoneyField holds Money
+        account.expected_annual_spend = Money(Decimal(100_000), "USD")  # type: ignore[assignment]  # MoneyField holds Money
         account.growth_rate, account.expected_lifetime_years = Decimal("0.35"), Decimal(10)
         account.website = "https://www.mirai-telecom.co.jp"
     else:
@@ -463,8 +465,8 @@ def _showcase(account: Account, index: int, japan, owners: list) -> None:
         account.industry, account.size, account.health = "gaming", Size.MICRO, "unknown"
         account.lifecycle = Lifecycle.PROSPECT
         account.data_volume_tb = Decimal(3)
-        account.yearly_data_spend = Money(Decimal(60_000), "USD")
-        account.expected_annual_spend = Money(Decimal(0), "USD")
+        account.yearly_data_spend = Money(Decimal(60_000), "USD")  # type: ignore[assignment]  # MoneyField holds Money
+        account.expected_annual_spend = Money(Decimal(0), "USD")  # type: ignore[assignment]  # MoneyField holds Money
         account.growth_rate, account.expected_lifetime_years = Decimal("0.1"), Decimal(3)
         account.website = "https://hayate-lab.jp"
 
@@ -560,7 +562,7 @@ def _make_deals(ctx, rng, now, accounts, stages) -> int:
                 close_date = today + timedelta(days=rng.randint(10, 270))
             name = f"{account.name} · {_deal_name(rng, key, n)}"
             batch.append(
-                Opportunity(
+                Opportunity(  # type: ignore[misc]  # MoneyField holds Money
                     account=account,
                     name=name[:200],
                     stage=stage,
@@ -577,7 +579,7 @@ def _make_deals(ctx, rng, now, accounts, stages) -> int:
             seed = Money(Decimal(100_000 if index == 0 else 500_000), "USD")
             label = "First cluster" if index == 0 else "Platform licence"
             batch.append(
-                Opportunity(
+                Opportunity(  # type: ignore[misc]  # MoneyField holds Money
                     account=account,
                     name=f"{account.name} · {label}",
                     stage=stages["discovery"],

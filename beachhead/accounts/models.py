@@ -252,7 +252,7 @@ class Account(models.Model):
         """Worth at least ``BEACHHEAD_STRATEGIC_ANNUAL_USD`` a year (see services.ltv)."""
         from beachhead.accounts.services.ltv import is_strategic_value
 
-        return is_strategic_value(self.annual_value)
+        return is_strategic_value(self.annual_value)  # type: ignore[arg-type]  # MoneyField holds Money
 
     @property
     def is_deep_user(self) -> bool:

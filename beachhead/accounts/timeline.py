@@ -11,7 +11,7 @@ and should move to the ledger's ``ready`` when the ledger grows a customer timel
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
@@ -72,7 +72,7 @@ def opportunity_entries(account, user: User, limit: int) -> list[Entry]:
     )
     entries = []
     for deal in rows:
-        amount = format_money(deal.amount, whole=True)
+        amount = format_money(deal.amount, whole=True)  # type: ignore[arg-type]  # MoneyField holds Money
         entries.append(
             Entry(
                 at=deal.created_at,
@@ -190,7 +190,9 @@ def audit_entries(account, user: User, limit: int) -> list[Entry]:
         .select_related("actor")
         .order_by("-timestamp", "-pk")[:limit]
     )
-    fields = {f.name: f for f in Account._meta.get_fields() if hasattr(f, "verbose_name")}
+    fields: dict[str, Any] = {
+        f.name: f for f in Account._meta.get_fields() if hasattr(f, "verbose_name")
+    }
     entries = []
     for log in rows:
         changes = log.changes if isinstance(log.changes, dict) else {}

@@ -302,7 +302,7 @@ _ALWAYS_OPEN = AlwaysOpen()
 _lock = threading.RLock()
 # code → (calendar, the row's updated_at, when it was last checked against the database)
 _market_cache: dict[str, tuple[BusinessCalendar, datetime, float]] = {}
-_coverage_cache: dict[tuple[str, ...], tuple[CoverageCalendar, tuple[datetime, ...]]] = {}
+_coverage_cache: dict[tuple[str, ...], tuple[CoverageCalendar, tuple[int, ...]]] = {}
 # Per thread: the outermost atomic block of a transaction that wrote a market. Nothing that
 # thread reads inside it is cached: a rollback would leave the cache describing rows that never
 # existed (other threads only see committed rows, which are safe to cache).
@@ -577,12 +577,12 @@ def market_holidays(
     if language is None:
         holiday_language = _active_holiday_language()
     else:
-        holiday_language = HOLIDAY_LANGUAGES.get(language)
-        if holiday_language is None:
+        if language not in HOLIDAY_LANGUAGES:
             raise ValidationError(
                 _("Unknown language “%(language)s”; use %(known)s.")
                 % {"language": language, "known": ", ".join(HOLIDAY_LANGUAGES)}
             )
+        holiday_language = HOLIDAY_LANGUAGES[language]
     return list(_holiday_names_cached(market, year, holiday_language))
 
 

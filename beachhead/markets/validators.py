@@ -273,7 +273,7 @@ def check_payment_methods(value: Any) -> list[dict]:
                 _("The payment method %(code)s is listed twice.") % {"code": code}
             )
         seen.add(code)
-        cleaned = {"code": code, "timing": timing}
+        cleaned: dict[str, Any] = {"code": code, "timing": timing}
         if method.get("note"):
             cleaned["note"] = check_localised(method["note"])
         result.append(cleaned)

@@ -266,7 +266,7 @@ def market_reset(request: AuthedRequest, code: str) -> HttpResponse:
 
 def _field_label(name: str) -> str:
     try:
-        return str(Market._meta.get_field(name).verbose_name)
+        return str(getattr(Market._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:  # a field renamed since it was recorded as edited
         return name
 

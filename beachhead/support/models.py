@@ -24,6 +24,8 @@ templates, satisfaction surveys and outsourced-team thresholds.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -32,6 +34,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+
+if TYPE_CHECKING:
+    from beachhead.commitments.models import Commitment
 
 
 class Channel(models.TextChoices):
@@ -151,6 +156,9 @@ class Ticket(models.Model):
         blank=True,
         choices=[("good", _("Good")), ("bad", _("Bad"))],
     )
+    # Set by do_create_ticket on the ticket it returns.
+    opening_message: Message
+    sla_commitments: list[Commitment]
 
     objects = ScopedQuerySet.as_manager()
     access = AccessPolicy(

@@ -3,10 +3,12 @@ stage pipeline. Rows come through the access layer; writes go through the servic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,9 +72,9 @@ def _changeable_account(request: Request, value) -> Account:
 class _WriteMixin(ScopedViewSetMixin):
     """PATCH and DELETE reach only rows the user may change (others answer 404)."""
 
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    write_serializer = None
-    detail_serializer = None
+    http_method_names: Sequence[str] = ["get", "post", "patch", "delete", "head", "options"]
+    write_serializer: type[serializers.Serializer]  # every view set names its own
+    detail_serializer: type[serializers.Serializer] | None = None
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):

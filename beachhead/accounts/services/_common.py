@@ -52,6 +52,7 @@ def parse_decimal(value: Any, *, minimum: Decimal | None = None, maximum=None) -
 def parse_money(value: Any, default_currency: str) -> Money:
     """A ``Money`` from a Money, ``{"amount": …, "currency": …}``, ``(amount, currency)``,
     "1000 USD" or a bare number (in ``default_currency``). Never negative."""
+    amount: Any
     if isinstance(value, Money):
         amount, currency = value.amount, str(value.currency)
     elif isinstance(value, dict):
@@ -72,6 +73,7 @@ def parse_user(value: Any, field_label: str) -> User | None:
     """An active user from a User, an id or a username; None for empty values."""
     if value in (None, "", 0, "0"):
         return None
+    user: User | None
     if isinstance(value, User):
         user = value
     elif isinstance(value, int) or (isinstance(value, str) and value.isdigit()):

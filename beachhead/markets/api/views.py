@@ -6,6 +6,8 @@ or may not change for a PATCH, answers 404 like one that does not exist.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -72,7 +74,9 @@ class MarketViewSet(
     )
     def partial_update(self, request: Request, code: str | None = None) -> Response:
         market = self.get_object()
-        serializer = self.get_serializer(market, data=request.data, partial=True)
+        serializer = cast(
+            s.MarketSerializer, self.get_serializer(market, data=request.data, partial=True)
+        )
         serializer.is_valid(raise_exception=True)
         try:
             services.do_edit_market(market, api_user(request), serializer.model_changes())

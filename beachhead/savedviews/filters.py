@@ -185,7 +185,7 @@ def filter_column(source: ListSource, path: str) -> Column:
 
 def final_field(model: type[models.Model], path: str) -> models.Field | None:
     """The model field an ORM path ends on (None for an annotation)."""
-    field = None
+    field: Any = None  # column paths end on concrete fields
     for name in path.split("__"):
         try:
             field = model._meta.get_field(name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,8 @@ class SaveViewForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["shared_with_team"].queryset = teams_of(user).order_by("name")
+        field = cast(forms.ModelChoiceField, self.fields["shared_with_team"])
+        field.queryset = teams_of(user).order_by("name")
 
 
 class RenameViewForm(SaveViewForm):

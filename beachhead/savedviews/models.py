@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class SavedViewQuerySet(models.QuerySet):
     def visible_to(
         self, user: User | AnonymousUser | None, action: str = Action.VIEW
-    ) -> SavedViewQuerySet:
+    ) -> models.QuerySet[SavedView]:
         """The views ``user`` may ``action``: see ``services.visible_views``.
 
         Visibility by team membership is not a market or an owner path, so the generic

@@ -261,6 +261,7 @@ def with_change_flag(qs: models.QuerySet, source: ListSource, user: User) -> mod
     if source.update is None or not any(c.editable for c in source.columns):
         return qs.annotate(_may_change=Value(False, output_field=models.BooleanField()))
     condition = access_filter(source.model, user, Action.CHANGE)
+    flag: Value | Case
     if condition is None:
         flag = Value(False, output_field=models.BooleanField())
     elif not condition:
@@ -359,6 +360,7 @@ def list_page(source: ListSource, state: ViewState, user: User, page: Any = 1) -
     groups: list[Group] = []
     if state.group_by:
         column = source.column(state.group_by)
+        assert column is not None  # the state was checked against the source
         counts = _group_counts(qs, source, state.group_by)
         names = related_labels(source, state.group_by, [value for value, _n in counts])
         groups = _sort_groups(
@@ -390,6 +392,10 @@ class Lane:
     label: str
     count: int
     cards: list = field(default_factory=list)
+    # Set by the board page:
+    key: str = ""
+    move_options: str = ""  # HTML
+    more_url: str = ""
 
     @property
     def more(self) -> int:
@@ -411,6 +417,7 @@ def kanban_lanes(
         raise ValidationError(_("This list has no board layout."))
     cap = LANE_CAP if cap is None else cap
     column = source.column(path)
+    assert column is not None  # a source's kanban_path names one of its columns
     qs = base_queryset(source, state, user)
     counts = {_lane_key(value): (value, n) for value, n in _group_counts(qs, source, path)}
     stored = [value for value, _n in counts.values()]  # as the database holds them
@@ -472,7 +479,7 @@ def cell_value(obj: Any, path: str) -> Any:
     return value
 
 
-def user_choices(source: ListSource, column: Column, user: User) -> list[tuple[str, str]]:
+def user_choices(source: ListSource, column: Column, user: User | None) -> list[tuple[str, str]]:
     """For a user column that is a foreign key (``owner``): the active people the viewer may
     see, as (id, name), for the filter builder and the inline edit. Empty for other columns."""
     field = filters.final_field(source.model, column.path)
@@ -525,6 +532,7 @@ def do_inline_update(source: ListSource, obj: Any, path: str, raw: Any, user: Us
     """Edit one cell through the source's own service (which validates and saves)."""
     column = editable_column(source, path)
     value = parse_edit(source, column, raw, user)
+    assert source.update is not None  # editable_column checked it
     with transaction.atomic():
         result = source.update(obj, path, value, user)
     return result if result is not None else obj

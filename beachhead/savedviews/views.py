@@ -22,6 +22,7 @@ from django.http import (
     QueryDict,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -146,7 +147,7 @@ def list_page(request: AuthedRequest, source: str) -> HttpResponse:
 
 def _context(request: AuthedRequest, resolved: Resolved, page: Any = 1) -> dict:
     source, state, user = resolved.source, resolved.state, request.user
-    columns = [source.column(path) for path in state.columns]
+    columns = [column for path in state.columns if (column := source.column(path))]
     context: dict[str, Any] = {
         "source": source,
         "state": state,
@@ -189,7 +190,9 @@ def _lanes(request: AuthedRequest, resolved: Resolved, columns) -> list:
     lanes = services.kanban_lanes(source, state, request.user)
     card_paths = [p for p in (source.card_columns or state.columns) if source.column(p)]
     card_columns = [
-        source.column(p) for p in card_paths if p not in (source.title_path, source.kanban_path)
+        column
+        for p in card_paths
+        if p not in (source.title_path, source.kanban_path) and (column := source.column(p))
     ][:3]
     card_plans = tables.plans(source, card_columns)
     editable = _kanban_editable(source)
@@ -211,6 +214,7 @@ def _lanes(request: AuthedRequest, resolved: Resolved, columns) -> list:
             }
             for obj in lane.cards
         ]
+        assert source.kanban_path is not None  # kanban_lanes refuses a list without one
         lane_filter = (
             Condition(source.kanban_path, "eq", lane.key)
             if lane.value is not None
@@ -297,7 +301,7 @@ def _toolbar(request: AuthedRequest, resolved: Resolved) -> dict:
     teams = list(services.teams_of(user).order_by("name"))
     may_change = bool(resolved.view and services.may_change_view(user, resolved.view))
     rename_teams = teams
-    if may_change and resolved.view.owner_id != user.pk:
+    if may_change and resolved.view is not None and resolved.view.owner_id != user.pk:
         # An admin tidying someone's view re-shares it among the owner's teams only.
         rename_teams = list(services.teams_of(resolved.view.owner).order_by("name"))
     return {
@@ -352,7 +356,7 @@ def _filter_row_context(
     }
 
 
-def _value_choices(source: ListSource, column, user: User) -> list:
+def _value_choices(source: ListSource, column, user: User | None) -> list:
     """Values the builder offers in a list: a choice column's choices; for a person column
     that is a foreign key, "me" and the people the viewer may see."""
     if column.kind == "choice":
@@ -629,7 +633,7 @@ def row_move(request: AuthedRequest, source: str, pk: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_csv(request: AuthedRequest, source: str) -> HttpResponse:
+def export_csv(request: AuthedRequest, source: str) -> HttpResponseBase:
     list_source = _source(source)
     resolved = Resolved(request, list_source, request.GET)
     if resolved.errors:

@@ -174,7 +174,7 @@ def list_rows(request: Request, source: str) -> Response:
     extra = [
         c.currency_path
         for c in (list_source.column(p) for p in paths)
-        if c.kind == "money" and c.currency_path and c.currency_path not in paths
+        if c is not None and c.kind == "money" and c.currency_path and c.currency_path not in paths
     ]
     results = []
     for obj in page.rows:

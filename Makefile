@@ -57,6 +57,7 @@ test-fast: install mailserver
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m mypy beachhead
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -361,7 +361,9 @@ def create_accounts(ctx: DemoContext) -> None:
     _make_promises(ctx, rng, now, accounts)
 
 
-def _make_accounts(ctx, rng, now, markets, codes, weights, names, owners, csms):
+def _make_accounts(
+    ctx, rng, now, markets, codes, weights, names, owners, csms
+) -> tuple[list[Account], list[list]]:
     """The accounts, and what each runs (planned now so the node counts go in with them)."""
     rows: list[Account] = []
     plans: list[list] = []
@@ -393,7 +395,7 @@ def _make_accounts(ctx, rng, now, markets, codes, weights, names, owners, csms):
             if success and lifecycle in (Lifecycle.CUSTOMER, Lifecycle.PILOT)
             else None
         )
-        account = Account(
+        account = Account(  # type: ignore[misc]  # MoneyField holds Money
             legal_name=legal,
             display_name=display if display != legal else "",
             latin_name=latin,
@@ -421,7 +423,7 @@ def _make_accounts(ctx, rng, now, markets, codes, weights, names, owners, csms):
         if index < 2 and "JP" in markets:
             _showcase(account, index, markets["JP"], owners.get("JP") or [None])
         apply_valuation(account)
-        strategic = is_strategic_value(account.annual_value)
+        strategic = is_strategic_value(account.annual_value)  # type: ignore[arg-type]  # MoneyField holds Money
         big = SIZE_INDEX[account.size] >= 3
         account.tier = (
             Tier.STRATEGIC

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -150,10 +151,10 @@ def health() -> dict:
 
 
 def do_notify(
-    recipients,
+    recipients: Iterable[User | None],
     *,
-    title: str,
-    body: str = "",
+    title: str | Callable[[User], str],
+    body: str | Callable[[User], str] = "",
     url: str = "",
     level: str = "info",
     key: str | None = None,

@@ -52,7 +52,7 @@ def market_codes(params) -> list[str] | None:
 def apply(queryset: QuerySet, params, user: User) -> QuerySet:
     statuses = _codes(params, "status", {*dict(Status.choices), "unsolved"})
     if statuses:
-        expanded = set()
+        expanded: set[str] = set()
         for value in statuses:
             expanded |= set(UNSOLVED_STATUSES) if value == "unsolved" else {value}
         queryset = queryset.filter(status__in=sorted(expanded))

@@ -57,7 +57,12 @@ class Priority(models.TextChoices):
     LOW = "low", pgettext_lazy("priority", "Low")
 
 
-PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+PRIORITY_RANK: dict[str, int] = {
+    Priority.URGENT: 0,
+    Priority.HIGH: 1,
+    Priority.NORMAL: 2,
+    Priority.LOW: 3,
+}
 
 
 class Status(models.TextChoices):

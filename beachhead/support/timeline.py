@@ -16,7 +16,7 @@ from beachhead.support.models import Status, Ticket
 if TYPE_CHECKING:
     from beachhead.core.models import User
 
-_STATE = {Status.SOLVED: "kept", Status.CLOSED: "kept", Status.PENDING: "paused"}
+_STATE: dict[str, str] = {Status.SOLVED: "kept", Status.CLOSED: "kept", Status.PENDING: "paused"}
 
 
 def ticket_entries(customer, user: User, limit: int) -> list[Entry]:

@@ -141,7 +141,7 @@ def _assignees(ticket: Ticket) -> list[User]:
         )
         if code in (u.market_codes or [])
     ]
-    if ticket.assignee_id and ticket.assignee_id not in {u.pk for u in people}:
+    if ticket.assignee is not None and ticket.assignee_id not in {u.pk for u in people}:
         people.insert(0, ticket.assignee)
     return people
 
@@ -569,7 +569,7 @@ def _team_rows(user: User, now, alerts_since=None) -> list[dict]:
     for days, group in windows.items():
         figures.update(alerts.team_figures(group, now - timedelta(days=days), now))
     since = alerts_since or now - timedelta(days=30)
-    recent = {}
+    recent: dict[int, list[TeamAlert]] = {}
     for row in TeamAlert.objects.filter(team__in=teams, raised_at__gte=since).order_by(
         "team", "-raised_at"
     ):
@@ -639,8 +639,8 @@ def _promises_now(user: User, now, *, broken: bool) -> list[Commitment]:
     }
     found = []
     for c in candidates:
-        c.ticket = tickets.get(int(c.subject_id)) if c.subject_id.isdigit() else None
-        if c.ticket is not None:
+        c.ticket = tickets.get(int(c.subject_id)) if c.subject_id.isdigit() else None  # type: ignore[attr-defined]  # for the template
+        if c.ticket is not None:  # type: ignore[attr-defined]
             c.health_now = c.health(now)
             found.append(c)
     return found[:PAGE_AT_RISK]

@@ -69,31 +69,31 @@ class SavedViewViewSet(
             return SavedViewUpdateSerializer
         return SavedViewSerializer
 
-    def perform_create(self, serializer):
+    def perform_create(self, serializer) -> None:
         data = serializer.validated_data
         serializer.instance = services.do_create_view(
             source=data["source"],
             name=data["name"],
             config=data.get("config", {}),
-            owner=self.request.user,
+            owner=api_user(self.request),
             shared_with_team=data.get("shared_with_team"),
         )
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer) -> None:
         data = serializer.validated_data
         kwargs: dict[str, Any] = {}
         if "shared_with_team" in data:
             kwargs["shared_with_team"] = data["shared_with_team"]
         serializer.instance = services.do_update_view(
             serializer.instance,
-            actor=self.request.user,
+            actor=api_user(self.request),
             name=data.get("name"),
             config=data.get("config"),
             **kwargs,
         )
 
-    def perform_destroy(self, instance):
-        services.do_delete_view(instance, actor=self.request.user)
+    def perform_destroy(self, instance) -> None:
+        services.do_delete_view(instance, actor=api_user(self.request))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -150,10 +150,10 @@ class TicketViewSet(
         except (ValidationError, DjangoPermissionDenied) as exc:
             raise _django_errors(exc) from exc
         # The ticket as written, with the promises it started: nothing to read back.
-        data = s.TicketDetailSerializer(
+        written = s.TicketDetailSerializer(
             ticket, context={"commitments": ticket.sla_commitments}
         ).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(written, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TicketUpdateSerializer, responses=s.TicketDetailSerializer)
     def partial_update(self, request: Request, *args, **kwargs) -> Response:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from beachhead.core import views as core_views
@@ -10,7 +10,7 @@ from beachhead.core.api.errors import not_found
 
 handler404 = "beachhead.core.views.page_not_found"
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("beachhead.core.api.urls")),
     path("", include("beachhead.markets.api.urls")),
     path("", include("beachhead.commitments.api.urls")),

@@ -61,7 +61,7 @@ class AccountsConfig(AppConfig):
         )
         for source in lists.SOURCES:
             registry.register(source)
-        for source in sources.SOURCES:
-            timeline.register(source)
+        for timeline_source in sources.SOURCES:
+            timeline.register(timeline_source)
         # Before the ledger's demo (order 80), which may then find accounts to promise to.
         demo.register("accounts", create_accounts, order=50)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -90,7 +91,7 @@ LIFECYCLE_WEIGHTS = {
     Lifecycle.TARGET: 33, Lifecycle.PROSPECT: 20, Lifecycle.PILOT: 9, Lifecycle.CUSTOMER: 33,
     Lifecycle.CHURNED: 5,
 }  # fmt: skip
-SIZE_INDEX = {size: i for i, size in enumerate(SIZE_WEIGHTS)}
+SIZE_INDEX: dict[str, int] = {size: i for i, size in enumerate(SIZE_WEIGHTS)}
 
 WORDS = {
     "ja": {"finance": "フィナンシャル", "insurance": "保険", "healthcare": "メディカル",
@@ -149,6 +150,7 @@ def _pick(rng, weights: dict):
 def _explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
     """Let the demo write past ``created_at``/``updated_at`` (auto_now fields ignore values)."""
     saved = []
+    field: Any  # a date or date-time field
     for model in model_classes:
         for field in model._meta.concrete_fields:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -360,7 +362,9 @@ def create_accounts(ctx: DemoContext) -> None:
     _make_promises(ctx, rng, now, accounts)
 
 
-def _make_accounts(ctx, rng, now, markets, codes, weights, names, owners, csms):
+def _make_accounts(
+    ctx, rng, now, markets, codes, weights, names, owners, csms
+) -> tuple[list[Account], list[list]]:
     """The accounts, and what each runs (planned now so the node counts go in with them)."""
     rows: list[Account] = []
     plans: list[list] = []
@@ -392,7 +396,7 @@ def _make_accounts(ctx, rng, now, markets, codes, weights, names, owners, csms):
             if success and lifecycle in (Lifecycle.CUSTOMER, Lifecycle.PILOT)
             else None
         )
-        account = Account(
+        account = Account(  # type: ignore[misc]  # MoneyField holds Money
             legal_name=legal,
             display_name=display if display != legal else "",
             latin_name=latin,
@@ -420,7 +424,7 @@ def _make_accounts(ctx, rng, now, markets, codes, weights, names, owners, csms):
         if index < 2 and "JP" in markets:
             _showcase(account, index, markets["JP"], owners.get("JP") or [None])
         apply_valuation(account)
-        strategic = is_strategic_value(account.annual_value)
+        strategic = is_strategic_value(account.annual_value)  # type: ignore[arg-type]  # MoneyField holds Money
         big = SIZE_INDEX[account.size] >= 3
         account.tier = (
             Tier.STRATEGIC
@@ -454,8 +458,8 @@ def _showcase(account: Account, index: int, japan, owners: list) -> None:
         account.industry, account.size, account.health = "telecom", Size.GIANT, "strong"
         account.lifecycle = Lifecycle.PROSPECT
         account.data_volume_tb = Decimal(12000)
-        account.yearly_data_spend = Money(Decimal(8_000_000), "USD")
-        account.expected_annual_spend = Money(Decimal(100_000), "USD")
+        account.yearly_data_spend = Money(Decimal(8_000_000), "USD")  # type: ignore[assignment]  # MoneyField holds Money
+        account.expected_annual_spend = Money(Decimal(100_000), "USD")  # type: ignore[assignment]  # MoneyField holds Money
         account.growth_rate, account.expected_lifetime_years = Decimal("0.35"), Decimal(10)
         account.website = "https://www.mirai-telecom.co.jp"
     else:
@@ -464,8 +468,8 @@ def _showcase(account: Account, index: int, japan, owners: list) -> None:
         account.industry, account.size, account.health = "gaming", Size.MICRO, "unknown"
         account.lifecycle = Lifecycle.PROSPECT
         account.data_volume_tb = Decimal(3)
-        account.yearly_data_spend = Money(Decimal(60_000), "USD")
-        account.expected_annual_spend = Money(Decimal(0), "USD")
+        account.yearly_data_spend = Money(Decimal(60_000), "USD")  # type: ignore[assignment]  # MoneyField holds Money
+        account.expected_annual_spend = Money(Decimal(0), "USD")  # type: ignore[assignment]  # MoneyField holds Money
         account.growth_rate, account.expected_lifetime_years = Decimal("0.1"), Decimal(3)
         account.website = "https://hayate-lab.jp"
 
@@ -561,7 +565,7 @@ def _make_deals(ctx, rng, now, accounts, stages) -> int:
                 close_date = today + timedelta(days=rng.randint(10, 270))
             name = f"{account.name} · {_deal_name(rng, key, n)}"
             batch.append(
-                Opportunity(
+                Opportunity(  # type: ignore[misc]  # MoneyField holds Money
                     account=account,
                     name=name[:200],
                     stage=stage,
@@ -578,7 +582,7 @@ def _make_deals(ctx, rng, now, accounts, stages) -> int:
             seed = Money(Decimal(100_000 if index == 0 else 500_000), "USD")
             label = "First cluster" if index == 0 else "Platform licence"
             batch.append(
-                Opportunity(
+                Opportunity(  # type: ignore[misc]  # MoneyField holds Money
                     account=account,
                     name=f"{account.name} · {label}",
                     stage=stages["discovery"],

@@ -10,6 +10,8 @@ Unknown values of a choice are an error (the API answers 400), never silently ig
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -18,6 +20,9 @@ from beachhead.accounts.models import ContactRole, Environment, Health, Industry
 from beachhead.accounts.services.contacts import role_q
 from beachhead.accounts.services.deployments import deep_user_threshold
 from beachhead.accounts.services.ltv import strategic_bar
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off")
@@ -42,7 +47,7 @@ def _choice(params, name: str, choices, errors: dict, path: str | None = None) -
     return Q(**{f"{path or name}__in": values})
 
 
-def _person(params, name: str, path: str, user, errors: dict) -> Q:
+def _person(params, name: str, path: str, user: User, errors: dict) -> Q:
     raw = (params.get(name) or "").strip()
     if not raw:
         return Q()
@@ -98,7 +103,7 @@ def _finish(qs: QuerySet, condition: Q, errors: dict) -> QuerySet:
     return qs.filter(condition) if condition else qs
 
 
-def filter_accounts(qs: QuerySet, params, user) -> QuerySet:
+def filter_accounts(qs: QuerySet, params, user: User) -> QuerySet:
     """Narrow accounts by the query parameters; ``ValidationError`` (by parameter) if bad."""
     errors: dict = {}
     condition = (
@@ -130,7 +135,7 @@ def filter_accounts(qs: QuerySet, params, user) -> QuerySet:
     return _finish(qs, condition, errors)
 
 
-def filter_contacts(qs: QuerySet, params, user) -> QuerySet:
+def filter_contacts(qs: QuerySet, params, user: User) -> QuerySet:
     errors: dict = {}
     condition = _account(params, errors) & _market(params, "account__market__code", errors)
     role = (params.get("role") or "").strip().lower()
@@ -153,7 +158,7 @@ def filter_contacts(qs: QuerySet, params, user) -> QuerySet:
     return _finish(qs, condition, errors)
 
 
-def filter_opportunities(qs: QuerySet, params, user) -> QuerySet:
+def filter_opportunities(qs: QuerySet, params, user: User) -> QuerySet:
     errors: dict = {}
     condition = (
         _account(params, errors)
@@ -173,7 +178,7 @@ def filter_opportunities(qs: QuerySet, params, user) -> QuerySet:
     return _finish(qs, condition, errors)
 
 
-def filter_deployments(qs: QuerySet, params, user) -> QuerySet:
+def filter_deployments(qs: QuerySet, params, user: User) -> QuerySet:
     errors: dict = {}
     condition = (
         _account(params, errors)

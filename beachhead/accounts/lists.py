@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
@@ -43,6 +43,9 @@ from beachhead.core.access import scoped
 from beachhead.core.money import Money
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 from beachhead.savedviews.registry import Column, ListSource
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 
 class CachedChoices(Sequence):
@@ -123,7 +126,7 @@ ACCOUNT_EDITS = {
 ACCOUNT_MONEY_EDITS = {"expected_annual_spend_amount": "expected_annual_spend"}
 
 
-def account_rows(user):
+def account_rows(user: User):
     return (
         scoped(Account, user)
         .select_related("market", "owner", "csm")
@@ -142,7 +145,7 @@ def _money_change(obj, field: str, value: Any) -> Money | None:
 
 
 @_as_validation_error
-def update_account(obj: Account, path: str, value: Any, user) -> Account:
+def update_account(obj: Account, path: str, value: Any, user: User) -> Account:
     if path in ACCOUNT_MONEY_EDITS:
         field = ACCOUNT_MONEY_EDITS[path]
         changes = {field: _money_change(obj, field, value)}
@@ -238,12 +241,12 @@ ACCOUNTS = ListSource(
 CONTACT_EDITS = ("full_name", "latin_name", "job_title", "email", "phone", "language", "timezone")
 
 
-def contact_rows(user):
+def contact_rows(user: User):
     return scoped(Contact, user).select_related("account", "account__market")
 
 
 @_as_validation_error
-def update_contact(obj: Contact, path: str, value: Any, user) -> Contact:
+def update_contact(obj: Contact, path: str, value: Any, user: User) -> Contact:
     if path not in CONTACT_EDITS:
         raise ValidationError(_("This field cannot be edited here."))
     contact_services.do_update_contact(obj, user, {path: value or ""})
@@ -300,7 +303,7 @@ CONTACTS = ListSource(
 # --- Deals -----------------------------------------------------------------------------------
 
 
-def opportunity_rows(user):
+def opportunity_rows(user: User):
     return (
         scoped(Opportunity, user)
         .select_related("account", "account__market", "stage", "owner")
@@ -309,7 +312,7 @@ def opportunity_rows(user):
 
 
 @_as_validation_error
-def update_opportunity(obj: Opportunity, path: str, value: Any, user) -> Opportunity:
+def update_opportunity(obj: Opportunity, path: str, value: Any, user: User) -> Opportunity:
     if path == "stage__key":
         changes = {"stage": value}
     elif path == "amount_value":
@@ -383,12 +386,12 @@ OPPORTUNITIES = ListSource(
 # --- Deployments -----------------------------------------------------------------------------
 
 
-def deployment_rows(user):
+def deployment_rows(user: User):
     return scoped(Deployment, user).select_related("account", "account__market")
 
 
 @_as_validation_error
-def update_deployment(obj: Deployment, path: str, value: Any, user) -> Deployment:
+def update_deployment(obj: Deployment, path: str, value: Any, user: User) -> Deployment:
     if path not in deployment_services.EDITABLE_FIELDS:
         raise ValidationError(_("This field cannot be edited here."))
     deployment_services.do_update_deployment(obj, user, {path: value})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.cache import cache
 
 from beachhead.accounts.models import Account
@@ -9,12 +11,15 @@ from beachhead.accounts.services import deployments
 from beachhead.accounts.services.ltv import strategic_bar
 from beachhead.core.access import scoped
 
+if TYPE_CHECKING:
+    from beachhead.core.models import User
+
 #: The deep-user history replays every deployment change in scope; a dashboard may show it a
 #: few minutes old.
 SERIES_SECONDS = 300
 
 
-def strategic_and_deep(user) -> dict:
+def strategic_and_deep(user: User) -> dict:
     accounts = scoped(Account, user)
     bar = strategic_bar()
     strategic = accounts.filter(

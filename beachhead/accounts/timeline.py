@@ -11,6 +11,8 @@ and should move to the ledger's ``ready`` when the ledger grows a customer timel
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.db.models.functions import Coalesce, Greatest
@@ -29,12 +31,15 @@ from beachhead.core.access import scoped
 from beachhead.core.money import format_money
 from beachhead.core.timeline import Entry, Source
 
+if TYPE_CHECKING:
+    from beachhead.core.models import User
+
 
 def _is_account(customer) -> bool:
     return isinstance(customer, Account)
 
 
-def contact_entries(account, user, limit: int) -> list[Entry]:
+def contact_entries(account, user: User, limit: int) -> list[Entry]:
     if not _is_account(account):
         return []
     rows = (
@@ -53,7 +58,7 @@ def contact_entries(account, user, limit: int) -> list[Entry]:
     ]
 
 
-def opportunity_entries(account, user, limit: int) -> list[Entry]:
+def opportunity_entries(account, user: User, limit: int) -> list[Entry]:
     if not _is_account(account):
         return []
     # Each deal gives up to two entries (opened, closed); ranking deals by the later of the two
@@ -67,7 +72,7 @@ def opportunity_entries(account, user, limit: int) -> list[Entry]:
     )
     entries = []
     for deal in rows:
-        amount = format_money(deal.amount, whole=True)
+        amount = format_money(deal.amount, whole=True)  # type: ignore[arg-type]  # MoneyField holds Money
         entries.append(
             Entry(
                 at=deal.created_at,
@@ -95,7 +100,7 @@ def opportunity_entries(account, user, limit: int) -> list[Entry]:
     return entries
 
 
-def deployment_entries(account, user, limit: int) -> list[Entry]:
+def deployment_entries(account, user: User, limit: int) -> list[Entry]:
     if not _is_account(account):
         return []
     rows = (
@@ -130,7 +135,7 @@ def deployment_entries(account, user, limit: int) -> list[Entry]:
     return entries
 
 
-def commitment_entries(account, user, limit: int) -> list[Entry]:
+def commitment_entries(account, user: User, limit: int) -> list[Entry]:
     """Promises made to the account (see the module's note on where this belongs)."""
     if not _is_account(account):
         return []
@@ -172,7 +177,7 @@ def commitment_entries(account, user, limit: int) -> list[Entry]:
     return entries
 
 
-def audit_entries(account, user, limit: int) -> list[Entry]:
+def audit_entries(account, user: User, limit: int) -> list[Entry]:
     """Changes to the account's own fields, with who made them."""
     if not _is_account(account):
         return []
@@ -185,7 +190,9 @@ def audit_entries(account, user, limit: int) -> list[Entry]:
         .select_related("actor")
         .order_by("-timestamp", "-pk")[:limit]
     )
-    fields = {f.name: f for f in Account._meta.get_fields() if hasattr(f, "verbose_name")}
+    fields: dict[str, Any] = {
+        f.name: f for f in Account._meta.get_fields() if hasattr(f, "verbose_name")
+    }
     entries = []
     for log in rows:
         changes = log.changes if isinstance(log.changes, dict) else {}

@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -52,6 +52,7 @@ from beachhead.accounts.services import deployments as deployment_services
 from beachhead.accounts.services import opportunities as opportunity_services
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
+from beachhead.core.http import AuthedRequest
 from beachhead.core.models import User
 from beachhead.core.roles import Role
 from beachhead.markets.models import Market
@@ -105,7 +106,7 @@ def saved_views_url(key: str, params) -> str | None:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _plain_list(request: HttpRequest, key: str) -> HttpResponse:
+def _plain_list(request: AuthedRequest, key: str) -> HttpResponse:
     target = saved_views_url(key, request.GET)
     if target:
         return redirect(target)
@@ -142,32 +143,32 @@ def _plain_list(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthedRequest) -> HttpResponse:
     return _plain_list(request, "accounts")
 
 
 @login_required
 @require_GET
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthedRequest) -> HttpResponse:
     return _plain_list(request, "contacts")
 
 
 @login_required
 @require_GET
-def opportunity_list(request: HttpRequest) -> HttpResponse:
+def opportunity_list(request: AuthedRequest) -> HttpResponse:
     return _plain_list(request, "opportunities")
 
 
 @login_required
 @require_GET
-def deployment_list(request: HttpRequest) -> HttpResponse:
+def deployment_list(request: AuthedRequest) -> HttpResponse:
     return _plain_list(request, "deployments")
 
 
 # --- Customer 360 ----------------------------------------------------------------------------
 
 
-def _trust(account: Account, user) -> dict:
+def _trust(account: Account, user: User) -> dict:
     """Promises made to the account in the last year: kept on time, late, broken; one query."""
     from beachhead.commitments.models import Commitment, State
 
@@ -188,7 +189,7 @@ def _trust(account: Account, user) -> dict:
     return figures
 
 
-def _open_promises(account: Account, user) -> list:
+def _open_promises(account: Account, user: User) -> list:
     from beachhead.commitments.models import Commitment, State
 
     content_type = ContentType.objects.get_for_model(Account)
@@ -206,7 +207,7 @@ def _open_promises(account: Account, user) -> list:
 
 @login_required
 @require_GET
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The customer-360 page: who they are, what they are worth, who we know there, what
     they run, what we promised them, and everything that happened, newest first."""
     user = request.user
@@ -260,7 +261,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A deal: amount, stage, close date, the qualification verdict with its reasons, and the
     compliance proofs its market and industry ask for that we do not hold."""
     user = request.user
@@ -294,7 +295,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deal": deal,
         "account": account,
         "can_change": can_change,
-        "qualification": ltv.qualify_deal(account, deal.amount),
+        "qualification": ltv.qualify_deal(account, deal.amount),  # type: ignore[arg-type]  # MoneyField holds Money
         "requirements": requirements,
         "gaps": [r for r in requirements if not r.held],
         "stage_form": form,
@@ -309,7 +310,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_page(request: HttpRequest) -> HttpResponse:
+def plan_page(request: AuthedRequest) -> HttpResponse:
     """Coverage of the named-account plan per market and per account executive, and deep
     users month by month."""
     user = request.user
@@ -364,13 +365,13 @@ def plan_page(request: HttpRequest) -> HttpResponse:
 # --- Forms -----------------------------------------------------------------------------------
 
 
-def _creatable_markets(user):
+def _creatable_markets(user: User):
     markets = scoped(Market, user).order_by("code")
     codes = [m.code for m in markets if account_services.may_create_account(user, m.code)]
     return markets.filter(code__in=codes)
 
 
-def _people(user):
+def _people(user: User):
     return (
         scoped(User, user)
         .filter(
@@ -400,17 +401,17 @@ def _account_initial(account: Account) -> dict:
         country=str(account.country or ""),
         owner=str(account.owner_id or ""),
         csm=str(account.csm_id or ""),
-        expected_annual_spend_amount=account.expected_annual_spend.amount,
-        expected_annual_spend_currency=str(account.expected_annual_spend.currency),
-        yearly_data_spend_amount=account.yearly_data_spend.amount,
-        yearly_data_spend_currency=str(account.yearly_data_spend.currency),
+        expected_annual_spend_amount=account.expected_annual_spend.amount,  # type: ignore[attr-defined]  # MoneyField holds Money
+        expected_annual_spend_currency=str(account.expected_annual_spend.currency),  # type: ignore[attr-defined]  # MoneyField holds Money
+        yearly_data_spend_amount=account.yearly_data_spend.amount,  # type: ignore[attr-defined]  # MoneyField holds Money
+        yearly_data_spend_currency=str(account.yearly_data_spend.currency),  # type: ignore[attr-defined]  # MoneyField holds Money
     )
     return initial
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     markets = list(_creatable_markets(user))
     if not markets:
@@ -446,7 +447,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     account = get_object_or_404(
         scoped(Account, user, Action.CHANGE).select_related("market"), pk=pk
@@ -504,7 +505,7 @@ def _child_form(request, pk, form_class, create, title, success, **form_kwargs):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return _child_form(
         request,
         pk,
@@ -517,7 +518,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return _child_form(
         request,
         pk,
@@ -532,7 +533,7 @@ def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deployment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def deployment_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return _child_form(
         request,
         pk,
@@ -545,7 +546,7 @@ def deployment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(scoped(Contact, request.user, Action.DELETE), pk=pk)
     account_url = reverse("accounts:detail", args=[contact.account_id])
     contact_services.do_delete_contact(contact, request.user)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from beachhead.commitments import kinds
 from beachhead.commitments.models import State
 
+if TYPE_CHECKING:
+    from beachhead.core.models import User
+
 HEALTH_FILTERS = ("at_risk", "overdue", "paused")
 
 
-def apply(qs: QuerySet, params, user) -> QuerySet:
+def apply(qs: QuerySet, params, user: User) -> QuerySet:
     """Narrow ``qs`` by the query parameters state, kind, market, owner, health, q."""
     state = params.get("state", "")
     if state in State.values:

@@ -100,6 +100,8 @@ class Commitment(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by the pages on the rows they show: ``health(now)`` at the time of the request.
+    health_now: str
 
     objects = ScopedQuerySet.as_manager()
     access = AccessPolicy(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 
 from beachhead.commitments import services
 from beachhead.commitments.models import Commitment, State
 
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
-def mine(user) -> dict:
+
+def mine(user: User) -> dict:
     now = timezone.now()
     rows = list(
         Commitment.objects.filter(owner=user, state=State.OPEN)
@@ -20,5 +25,5 @@ def mine(user) -> dict:
     return {"commitments": rows, "now": now}
 
 
-def trust(user) -> dict:
+def trust(user: User) -> dict:
     return {"trust": services.trust_summary(user, services.Period.last_days(30))}

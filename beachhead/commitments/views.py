@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from beachhead.commitments.forms import CancelForm, CommitmentForm
 from beachhead.commitments.models import Commitment, State
 from beachhead.commitments.roles import CommitmentOperation
 from beachhead.core.access import Action, may, scoped
+from beachhead.core.http import AuthedRequest
 from beachhead.core.roles import can
 from beachhead.markets.models import Market
 
@@ -26,7 +27,7 @@ PERIODS = {"30": 30, "90": 90, "365": 365}
 
 
 @login_required
-def commitment_list(request: HttpRequest) -> HttpResponse:
+def commitment_list(request: AuthedRequest) -> HttpResponse:
     params = request.GET.copy()
     if not params:
         params["state"] = State.OPEN
@@ -56,7 +57,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(
         scoped(Commitment, request.user).select_related("owner", "team__manager", "market"), pk=pk
     )
@@ -78,7 +79,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def commitment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def commitment_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     commitment = get_object_or_404(scoped(Commitment, request.user, Action.CHANGE), pk=pk)
     try:
         if action == "keep":
@@ -105,7 +106,7 @@ def commitment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 
 @login_required
-def commitment_create(request: HttpRequest) -> HttpResponse:
+def commitment_create(request: AuthedRequest) -> HttpResponse:
     if not can(request.user, CommitmentOperation.MANAGE_COMMITMENTS):
         raise PermissionDenied
     markets = scoped(Market, request.user).order_by("code")
@@ -135,7 +136,7 @@ def commitment_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def trust(request: HttpRequest) -> HttpResponse:
+def trust(request: AuthedRequest) -> HttpResponse:
     if not can(request.user, CommitmentOperation.VIEW_TRUST):
         raise PermissionDenied
     days_key = request.GET.get("days", "90")

@@ -22,15 +22,25 @@ records they own, and changes what their policy allows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
 
 from beachhead.core.roles import GLOBAL_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from beachhead.core.models import User
+
+_M = TypeVar("_M", bound=models.Model)
+_QS = TypeVar("_QS", bound="models.QuerySet[Any]")
 
 
 class Action(models.TextChoices):
@@ -57,7 +67,7 @@ def policy_for(model: type[models.Model]) -> AccessPolicy:
     return policy
 
 
-def _is_global(user) -> bool:
+def _is_global(user: User) -> bool:
     return bool(user.is_superuser or user.role in GLOBAL_ROLES)
 
 
@@ -66,7 +76,7 @@ MATERIALIZE_LIMIT = 1000
 
 
 def _through_fk(
-    model: type[models.Model], path: str, lookup: str, value, materialize: bool = False
+    model: type[models.Model], path: str, lookup: str, value: object, materialize: bool = False
 ) -> Q:
     """``Q(path__lookup=value)``; a path over one foreign key (``account__owner``) becomes
     ``account_id IN (SELECT id FROM account WHERE owner_id = …)``: no join on the counted
@@ -77,7 +87,8 @@ def _through_fk(
     field = model._meta.get_field(head) if rest else None
     if field is None or not field.many_to_one or "__" in rest:
         return Q(**{f"{path}__{lookup}": value})
-    rows = field.related_model._default_manager.filter(**{f"{rest}__{lookup}": value})
+    related = cast("type[models.Model]", field.related_model)  # a foreign key: a model
+    rows = related._default_manager.filter(**{f"{rest}__{lookup}": value})
     if materialize:
         ids = list(rows.order_by().values_list("pk", flat=True)[: MATERIALIZE_LIMIT + 1])
         if len(ids) <= MATERIALIZE_LIMIT:
@@ -85,7 +96,9 @@ def _through_fk(
     return Q(**{f"{head}__in": rows.values("pk")})
 
 
-def _owner_q(model: type[models.Model], policy: AccessPolicy, user, materialize: bool = False) -> Q:
+def _owner_q(
+    model: type[models.Model], policy: AccessPolicy, user: User, materialize: bool = False
+) -> Q:
     if not policy.owner_paths:
         return Q(pk__in=[])
     return reduce(
@@ -94,7 +107,7 @@ def _owner_q(model: type[models.Model], policy: AccessPolicy, user, materialize:
     )
 
 
-def _member_q(model: type[models.Model], policy: AccessPolicy, user) -> Q:
+def _member_q(model: type[models.Model], policy: AccessPolicy, user: User) -> Q:
     if not policy.member_paths:
         return Q(pk__in=[])
     # A subquery, not a join: joining a many-to-many relation would repeat rows.
@@ -104,14 +117,17 @@ def _member_q(model: type[models.Model], policy: AccessPolicy, user) -> Q:
     return Q(pk__in=rows.values("pk"))
 
 
-def _market_q(model: type[models.Model], policy: AccessPolicy, codes) -> Q:
+def _market_q(model: type[models.Model], policy: AccessPolicy, codes: Iterable[str] | None) -> Q:
     if policy.market_path is None:
         return Q()  # records that belong to no market are visible to every role
     return _through_fk(model, policy.market_path, "in", sorted(codes or []))
 
 
 def _parts(
-    model: type[models.Model], user, action: str, materialize: bool = False
+    model: type[models.Model],
+    user: User | AnonymousUser | None,
+    action: str,
+    materialize: bool = False,
 ) -> tuple[Q | None, Q] | None:
     """The condition as (rows of the user's markets, rows the user owns or is a member of);
     ``(None, q)`` when the markets grant nothing; None when nothing at all; ``(Q(), Q())``
@@ -137,7 +153,9 @@ def _parts(
     return None
 
 
-def access_filter(model: type[models.Model], user, action: str = Action.VIEW) -> Q | None:
+def access_filter(
+    model: type[models.Model], user: User | AnonymousUser | None, action: str = Action.VIEW
+) -> Q | None:
     """The condition a record must meet for ``user`` to do ``action``; None means "nothing"."""
     return _combine(_parts(model, user, action))
 
@@ -157,8 +175,8 @@ def _combine(parts: tuple[Q | None, Q] | None) -> Q | None:
 
 
 def scope_parts(
-    model: type[models.Model], user, action: str = Action.VIEW
-) -> list[models.QuerySet]:
+    model: type[_M], user: User | AnonymousUser | None, action: str = Action.VIEW
+) -> list[models.QuerySet[_M]]:
     """The rows of ``scoped(model, user, action)`` as disjoint querysets whose union is the
     scope: the user's markets, then what they own elsewhere. Counts and sums run once per part
     and add up: each part keeps to its indexes, where one OR of market and ownership makes
@@ -176,8 +194,11 @@ def scope_parts(
 
 
 def scoped_in_markets(
-    model: type[models.Model], user, codes, action: str = Action.VIEW
-) -> models.QuerySet:
+    model: type[_M],
+    user: User | AnonymousUser | None,
+    codes: Iterable[str],
+    action: str = Action.VIEW,
+) -> models.QuerySet[_M]:
     """``scoped(model, user, action)`` narrowed to the markets ``codes``. When the user may
     see every record of those markets, the condition is the market alone: no OR with
     ownership, so the database reads the market's index range and nothing else."""
@@ -192,24 +213,28 @@ def scoped_in_markets(
     if parts is None:
         return model._default_manager.none()
     market_q = parts[0]
-    if market_q is not None and (not market_q or set(codes) <= set(user.market_codes or [])):
+    if market_q is not None and (
+        not market_q or set(codes) <= set(cast("User", user).market_codes or [])
+    ):
         return model._default_manager.filter(in_markets)
     return model._default_manager.filter(_combine(parts)).filter(in_markets)
 
 
-def restrict(queryset: models.QuerySet, user, action: str = Action.VIEW) -> models.QuerySet:
+def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = Action.VIEW) -> _QS:
     condition = access_filter(queryset.model, user, action)
     if condition is None:
         return queryset.none()
     return queryset.filter(condition) if condition else queryset
 
 
-def scoped(model: type[models.Model], user, action: str = Action.VIEW) -> models.QuerySet:
+def scoped(
+    model: type[_M], user: User | AnonymousUser | None, action: str = Action.VIEW
+) -> models.QuerySet[_M]:
     """All the rows of ``model`` that ``user`` may ``action``."""
     return restrict(model._default_manager.all(), user, action)
 
 
-def may(user, obj: models.Model, action: str = Action.CHANGE) -> bool:
+def may(user: User | AnonymousUser | None, obj: models.Model, action: str = Action.CHANGE) -> bool:
     """True when ``user`` may ``action`` this one record (one indexed query, or none)."""
     condition = access_filter(type(obj), user, action)
     if condition is None:
@@ -219,14 +244,16 @@ def may(user, obj: models.Model, action: str = Action.CHANGE) -> bool:
     return type(obj)._default_manager.filter(condition, pk=obj.pk).exists()
 
 
-def require(user, obj: models.Model, action: str, message: str) -> None:
+def require(user: User, obj: models.Model, action: str, message: str) -> None:
     """``PermissionDenied(message)`` unless ``user`` may ``action`` this record (a service's
     first line)."""
     if not may(user, obj, action):
         raise PermissionDenied(message)
 
 
-def may_in_market(user, model: type[models.Model], market_code: str | None) -> bool:
+def may_in_market(
+    user: User | AnonymousUser | None, model: type[models.Model], market_code: str | None
+) -> bool:
     """True when ``user`` may create or change records of ``model`` in ``market_code``."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -238,8 +265,10 @@ def may_in_market(user, model: type[models.Model], market_code: str | None) -> b
     )
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[_M]):
     """A queryset that knows how to narrow itself to what a user may see."""
 
-    def visible_to(self, user, action: str = Action.VIEW) -> ScopedQuerySet:
+    def visible_to(
+        self, user: User | AnonymousUser | None, action: str = Action.VIEW
+    ) -> ScopedQuerySet[_M]:
         return restrict(self, user, action)

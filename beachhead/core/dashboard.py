@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from beachhead.core.roles import can
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 
 @dataclass(frozen=True)
 class Panel:
     key: str
     template: str
-    context: Callable[[object], dict]
+    context: Callable[[User], dict]
     order: int = 100
     operation: str | None = None
     width: int = 6  # columns out of 12 on wide screens
@@ -26,7 +30,7 @@ def register(panel: Panel) -> None:
     _panels[panel.key] = panel
 
 
-def panels_for(user) -> list[dict]:
+def panels_for(user: User) -> list[dict]:
     result = []
     for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
         if panel.operation and not can(user, panel.operation):

@@ -10,6 +10,7 @@ across SQLite, PostgreSQL and MySQL.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connections, models, router
 
@@ -21,7 +22,7 @@ def insert_rows(
     alias = router.db_for_write(model)
     connection = connections[alias]
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns: list[Any] = [meta.get_field(name) for name in fields]  # concrete fields
     quote = connection.ops.quote_name
     # Identifiers come from model metadata (quoted), never from input; values are parameters.
     head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608

@@ -25,11 +25,15 @@ MARKET_LOCALES = {
 }  # fmt: skip
 
 
+def _no_progress(items: Iterable, desc: str, total: int | None = None) -> Iterable:
+    return items
+
+
 @dataclass
 class DemoContext:
     seed: int
     accounts: int
-    progress: Callable[[Iterable, str, int | None], Iterable] = lambda it, desc, total=None: it
+    progress: Callable[[Iterable, str, int | None], Iterable] = _no_progress
     created: dict[str, int] = field(default_factory=dict)
     _fakers: dict[str, Faker] = field(default_factory=dict)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import uuid
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -44,8 +45,12 @@ def _is_cjk(text: str) -> bool:
     )
 
 
-class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
-    pass
+if TYPE_CHECKING:  # django-stubs types a manager built by from_queryset only as an assignment
+    ScopedUserManager = UserManager.from_queryset(ScopedQuerySet)
+else:  # migrations name the class: it must be one of this module's own
+
+    class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
+        pass
 
 
 class User(AbstractUser):
@@ -68,7 +73,7 @@ class User(AbstractUser):
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
 
-    objects = ScopedUserManager()
+    objects = ScopedUserManager()  # type: ignore[misc]  # AbstractUser declares a ClassVar
     # People administration is for admins; everyone may see colleagues in their markets.
     access = AccessPolicy(market_path=None, owner_paths=("id",), editor_roles=frozenset())
 

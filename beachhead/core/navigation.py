@@ -4,16 +4,22 @@ edits the shell. Only entries whose operation the user may perform are shown."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
 from beachhead.core.roles import can
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from beachhead.core.models import User
+
 
 @dataclass(frozen=True)
 class NavItem:
     key: str
-    label: str  # a lazy translation
+    label: StrOrPromise  # a lazy translation
     url_name: str
     icon: str  # a Tabler icon name, e.g. "world"
     order: int = 100
@@ -27,7 +33,7 @@ def register(item: NavItem) -> None:
     _items[item.key] = item
 
 
-def items_for(user) -> list[dict]:
+def items_for(user: User) -> list[dict]:
     result = []
     for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
         if item.operation and not can(user, item.operation):

@@ -11,11 +11,17 @@ Row-level access (which records a user may see or change) lives in ``beachhead.c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from beachhead.core.models import User
 
 
 class Role(models.TextChoices):
@@ -88,7 +94,7 @@ register_operations(
 )
 
 
-def can(user, operation: str) -> bool:
+def can(user: User | AnonymousUser | None, operation: str) -> bool:
     """True when ``user`` may perform the named ``operation`` (row scope aside)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False

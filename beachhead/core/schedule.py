@@ -8,9 +8,13 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import close_old_connections
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
 
 logger = logging.getLogger("beachhead.schedule")
 
@@ -18,7 +22,7 @@ logger = logging.getLogger("beachhead.schedule")
 @dataclass
 class Job:
     name: str
-    task: object  # a django_tasks Task
+    task: Task[[], Any]
     every_seconds: int | None  # None: the heartbeat interval from settings
     last_enqueued: float = 0.0
 

@@ -93,7 +93,7 @@ def do_create_user(
         is_superuser=role == Role.ADMIN,
     )
     generated = password is None
-    if generated:
+    if password is None:
         password = secrets.token_urlsafe(12)
     if validate and not generated:
         validate_password(password, user)

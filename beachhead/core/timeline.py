@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
-    from beachhead.core.models import Event
+    from beachhead.core.models import Event, User
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Source:
 
     key: str
     label: Any
-    entries: Callable[[Any, Any, int], list[Entry]]
+    entries: Callable[[Any, User, int], list[Entry]]
     order: int = 100
 
 
@@ -53,7 +53,7 @@ def sources() -> list[Source]:
     return sorted(_sources.values(), key=lambda s: (s.order, s.key))
 
 
-def timeline(customer, user, limit: int = 50, only: set[str] | None = None) -> list[Entry]:
+def timeline(customer, user: User, limit: int = 50, only: set[str] | None = None) -> list[Entry]:
     """The newest ``limit`` entries about ``customer`` from every source, merged."""
     merged: list[Entry] = []
     for source in sources():

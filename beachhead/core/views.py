@@ -24,17 +24,18 @@ from beachhead.core.access import scoped
 from beachhead.core.api.errors import not_found as api_not_found
 from beachhead.core.dashboard import panels_for
 from beachhead.core.forms import PreferencesForm
+from beachhead.core.http import AuthedRequest
 from beachhead.core.models import Delivery, Team, User
 from beachhead.core.roles import Operation, Role, can
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels_for(request.user)})
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthedRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -69,7 +70,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthedRequest) -> HttpResponse:
     # Only the teams the viewer may open: the page links each one.
     teams = Prefetch("teams", queryset=scoped(Team, request.user).order_by("name"))
     qs = scoped(User, request.user).filter(is_active=True).prefetch_related(teams)
@@ -85,7 +86,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: AuthedRequest) -> HttpResponse:
     qs = (
         scoped(Team, request.user)
         .select_related("manager")
@@ -96,7 +97,7 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(
         scoped(Team, request.user).select_related("manager").prefetch_related("members"), pk=pk
     )
@@ -104,7 +105,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest) -> HttpResponse:
     if not can(request.user, Operation.VIEW_AUDIT_LOG):
         raise PermissionDenied
     model = request.GET.get("model", "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from beachhead.core.forms import style_fields
 from beachhead.markets import services, vocabulary
 from beachhead.markets.models import Market
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: Playbook texts written once per interface language: model field → form field prefix.
 LOCALISED = ("tone", "contract_practice", "hours_note", "data_residency_note")
@@ -186,7 +189,7 @@ class MarketForm(forms.Form):
                 initial[f"{prefix}_{suffix}"] = texts.get(language, "")
         return initial
 
-    def fieldsets(self) -> list[tuple[str, str, list[tuple[Any, list]]]]:
+    def fieldsets(self) -> list[tuple[StrOrPromise, str, list[tuple[Any, list]]]]:
         """The form in cards: (title, icon, [(bound field, code lists to show beside it)])."""
         codes = {
             "support_channels": [(_("Channels"), vocabulary.SUPPORT_CHANNELS)],
@@ -239,7 +242,7 @@ class MarketForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}  # Django's returns cleaned_data
         if self.errors:
             return data
         proposed: dict[str, Any] = {
@@ -264,7 +267,7 @@ class MarketForm(forms.Form):
             self.changes = services.check_market_changes(self.market, proposed)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
-                target = f"{name}_en" if name in LOCALISED else name
+                target: str | None = f"{name}_en" if name in LOCALISED else name
                 if target not in self.fields:
                     target = None
                 for message in messages:

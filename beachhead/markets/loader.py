@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
 
 from beachhead.markets import validators
-from beachhead.markets.models import PLAYBOOK_FIELDS
+from beachhead.markets.models import PLAYBOOK_FIELDS, Market
 
 PLAYBOOK_DIR = Path(__file__).resolve().parent / "playbooks"
 
@@ -91,7 +90,7 @@ class SyncReport:
         }
 
 
-def _check(errors: list[str], where: str, check: Callable[[], Any]) -> Any:
+def _check(errors: list[str], where: str, check: Callable[..., Any]) -> Any:
     """Run one check; record its messages as ``where: message`` instead of raising."""
     try:
         return check()
@@ -231,7 +230,7 @@ def read_playbooks(directory: Path | None = None) -> tuple[list[Playbook], list[
 
 
 def apply_playbooks(
-    model: type[models.Model],
+    model: type[Market],  # or the historical model of a migration: the same fields
     playbooks: Iterable[Playbook],
     *,
     now: datetime,

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 
 from beachhead.core.access import scoped
 from beachhead.markets import services
 from beachhead.markets.models import Market
 
+if TYPE_CHECKING:
+    from beachhead.core.models import User
+
 #: A global role sees every market; the panel shows the first ones and links to the rest.
 PANEL_LIMIT = 8
 
 
-def my_markets(user) -> dict:
+def my_markets(user: User) -> dict:
     """Context of ``markets/panels/mine.html``."""
     markets = list(scoped(Market, user).order_by("code")[: PANEL_LIMIT + 1])
     now = timezone.now()

@@ -16,7 +16,7 @@ import time as monotonic
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -48,6 +48,9 @@ from beachhead.markets.loader import (
     read_playbooks,
 )
 from beachhead.markets.models import EDITABLE_FIELDS, Market
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 __all__ = [
     "CALENDAR_CHOICES",
@@ -172,7 +175,7 @@ def check_market_changes(market: Market, changes: dict[str, Any]) -> dict[str, A
     return changed(market, cleaned)
 
 
-def do_edit_market(market: Market, user, changes: dict[str, Any]) -> list[str]:
+def do_edit_market(market: Market, user: User, changes: dict[str, Any]) -> list[str]:
     """Change a market's playbook on behalf of ``user``; returns the names of changed fields.
 
     The changed fields are added to ``edited_fields`` so a later sync keeps them. The audit log
@@ -196,7 +199,7 @@ def do_edit_market(market: Market, user, changes: dict[str, Any]) -> list[str]:
     return sorted(cleaned)
 
 
-def do_reset_market(market: Market, user) -> list[str]:
+def do_reset_market(market: Market, user: User) -> list[str]:
     """Discard the local edits of ``market`` and apply its playbook file again.
 
     Returns the fields that changed. Raises ``ValidationError`` when the market has no valid
@@ -269,7 +272,7 @@ _ALWAYS_OPEN = AlwaysOpen()
 _lock = threading.RLock()
 # code → (calendar, the row's updated_at, when it was last checked against the database)
 _market_cache: dict[str, tuple[BusinessCalendar, datetime, float]] = {}
-_coverage_cache: dict[tuple[str, ...], tuple[CoverageCalendar, tuple[datetime, ...]]] = {}
+_coverage_cache: dict[tuple[str, ...], tuple[CoverageCalendar, tuple[int, ...]]] = {}
 # Per thread: the outermost atomic block of a transaction that wrote a market. Nothing that
 # thread reads inside it is cached: a rollback would leave the cache describing rows that never
 # existed (other threads only see committed rows, which are safe to cache).
@@ -544,12 +547,12 @@ def market_holidays(
     if language is None:
         holiday_language = _active_holiday_language()
     else:
-        holiday_language = HOLIDAY_LANGUAGES.get(language)
-        if holiday_language is None:
+        if language not in HOLIDAY_LANGUAGES:
             raise ValidationError(
                 _("Unknown language “%(language)s”; use %(known)s.")
                 % {"language": language, "known": ", ".join(HOLIDAY_LANGUAGES)}
             )
+        holiday_language = HOLIDAY_LANGUAGES[language]
     return list(_holiday_names_cached(market, year, holiday_language))
 
 

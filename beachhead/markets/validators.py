@@ -262,6 +262,10 @@ def check_payment_methods(value: Any) -> list[dict]:
                 _("Each payment method has a code, a timing and optionally a note.")
             )
         code, timing = method.get("code"), method.get("timing")
+        if not isinstance(code, str) or not isinstance(timing, str):
+            raise ValidationError(
+                _("Each payment method has a code, a timing and optionally a note.")
+            )
         _unknown([code], vocabulary.PAYMENT_METHODS, _("payment method"))
         _unknown([timing], vocabulary.PAYMENT_TIMINGS, _("payment timing"))
         if code in seen:
@@ -269,7 +273,7 @@ def check_payment_methods(value: Any) -> list[dict]:
                 _("The payment method %(code)s is listed twice.") % {"code": code}
             )
         seen.add(code)
-        cleaned = {"code": code, "timing": timing}
+        cleaned: dict[str, Any] = {"code": code, "timing": timing}
         if method.get("note"):
             cleaned["note"] = check_localised(method["note"])
         result.append(cleaned)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from beachhead.core.access import Action, may, scoped
+from beachhead.core.http import AuthedRequest
 from beachhead.markets import services, vocabulary
 from beachhead.markets.forms import MarketForm
 from beachhead.markets.models import Market
@@ -65,7 +66,7 @@ def _matches(market: Market, query: str) -> bool:
 
 @login_required
 @require_GET
-def market_list(request: HttpRequest) -> HttpResponse:
+def market_list(request: AuthedRequest) -> HttpResponse:
     """The markets the user may see, with their local time and whether they are at work."""
     markets = list(scoped(Market, request.user).order_by("code"))
     now = timezone.now()
@@ -160,7 +161,7 @@ def _holiday_context(market: Market, year: int, today: date) -> dict:
 
 @login_required
 @require_GET
-def market_detail(request: HttpRequest, code: str) -> HttpResponse:
+def market_detail(request: AuthedRequest, code: str) -> HttpResponse:
     """The whole playbook of one market."""
     market = get_object_or_404(scoped(Market, request.user), code=code.upper())
     now = timezone.now()
@@ -188,7 +189,7 @@ def market_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def market_now(request: HttpRequest, code: str) -> HttpResponse:
+def market_now(request: AuthedRequest, code: str) -> HttpResponse:
     """The "now" card of a market, refreshed by htmx every minute."""
     market = get_object_or_404(scoped(Market, request.user), code=code.upper())
     now = timezone.now()
@@ -201,7 +202,7 @@ def market_now(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def market_holidays(request: HttpRequest, code: str) -> HttpResponse:
+def market_holidays(request: AuthedRequest, code: str) -> HttpResponse:
     """The holidays card for another year (htmx), or the detail page without htmx."""
     market = get_object_or_404(scoped(Market, request.user), code=code.upper())
     status = services.market_status(market)
@@ -216,7 +217,7 @@ def market_holidays(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def market_edit(request: HttpRequest, code: str) -> HttpResponse:
+def market_edit(request: AuthedRequest, code: str) -> HttpResponse:
     """Edit a playbook: regional managers of the market and admins; others get 404."""
     market = get_object_or_404(scoped(Market, request.user, Action.CHANGE), code=code.upper())
     form = MarketForm(request.POST or None, market=market)
@@ -251,7 +252,7 @@ def market_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def market_reset(request: HttpRequest, code: str) -> HttpResponse:
+def market_reset(request: AuthedRequest, code: str) -> HttpResponse:
     """Discard the local edits of a market and reload it from its playbook file."""
     market = get_object_or_404(scoped(Market, request.user, Action.CHANGE), code=code.upper())
     try:
@@ -265,7 +266,7 @@ def market_reset(request: HttpRequest, code: str) -> HttpResponse:
 
 def _field_label(name: str) -> str:
     try:
-        return str(Market._meta.get_field(name).verbose_name)
+        return str(getattr(Market._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:  # a field renamed since it was recorded as edited
         return name
 

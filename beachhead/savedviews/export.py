@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
@@ -32,6 +32,9 @@ from beachhead.savedviews.registry import Column, ListSource
 from beachhead.savedviews.services import cell_value
 from beachhead.savedviews.state import ViewState
 from beachhead.savedviews.tables import currency_digits, money_parts
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 XLSX_MAX_ROWS = 100_000
 CHUNK_SIZE = 2000
@@ -120,7 +123,7 @@ class _Echo:
         return value
 
 
-def csv_lines(source: ListSource, state: ViewState, user) -> Iterator[str]:
+def csv_lines(source: ListSource, state: ViewState, user: User) -> Iterator[str]:
     """The CSV file as lines: a BOM and the header first, then one line per row."""
     out = layout(source, state)
     labels = _labels(source, out)
@@ -135,7 +138,9 @@ class ExportTooLarge(ValidationError):
     pass
 
 
-def xlsx_bytes(source: ListSource, state: ViewState, user, max_rows: int | None = None) -> bytes:
+def xlsx_bytes(
+    source: ListSource, state: ViewState, user: User, max_rows: int | None = None
+) -> bytes:
     """The view as an XLSX workbook; ExportTooLarge beyond ``max_rows`` rows."""
     cap = XLSX_MAX_ROWS if max_rows is None else max_rows
     total = services.base_queryset(source, state, user).count()

@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import reduce
 from operator import and_, or_
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -35,6 +35,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beachhead.savedviews.registry import Column, ListSource
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 ME = "@me"
 
@@ -182,7 +185,7 @@ def filter_column(source: ListSource, path: str) -> Column:
 
 def final_field(model: type[models.Model], path: str) -> models.Field | None:
     """The model field an ORM path ends on (None for an annotation)."""
-    field = None
+    field: Any = None  # column paths end on concrete fields
     for name in path.split("__"):
         try:
             field = model._meta.get_field(name)
@@ -210,7 +213,7 @@ def _error(column: Column, message: str, **params) -> ValidationError:
     )
 
 
-def parse_value(source: ListSource, column: Column, raw: str, user=None) -> Any:
+def parse_value(source: ListSource, column: Column, raw: str, user: User | None = None) -> Any:
     """One value of ``column``'s kind from text; ValidationError naming the column if bad."""
     kind = column.kind
     text = (raw or "").strip()
@@ -301,7 +304,7 @@ def _empty_q(column: Column) -> Q:
     return q
 
 
-def check(source: ListSource, condition: Condition, user=None) -> Q:
+def check(source: ListSource, condition: Condition, user: User | None = None) -> Q:
     """Validate ``condition`` against ``source`` and return its ORM condition."""
     column = filter_column(source, condition.field)
     allowed = OPERATORS.get(column.kind, TEXT_OPS)
@@ -347,7 +350,7 @@ def check(source: ListSource, condition: Condition, user=None) -> Q:
     return _range_q(path, op, value)
 
 
-def conditions_q(source: ListSource, conditions, user=None) -> Q:
+def conditions_q(source: ListSource, conditions, user: User | None = None) -> Q:
     """All conditions together (AND); ValidationError listing every bad one."""
     parts, errors = [], []
     for condition in conditions:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beachhead.savedviews.services import NAME_MAX, teams_of
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 
 class _TeamField(forms.ModelChoiceField):
@@ -25,9 +30,10 @@ class SaveViewForm(forms.Form):
     )
     state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=8000)
 
-    def __init__(self, *args, user=None, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["shared_with_team"].queryset = teams_of(user).order_by("name")
+        field = cast(forms.ModelChoiceField, self.fields["shared_with_team"])
+        field.queryset = teams_of(user).order_by("name")
 
 
 class RenameViewForm(SaveViewForm):

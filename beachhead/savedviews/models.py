@@ -3,6 +3,8 @@ or shared with a team."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,8 +28,16 @@ def own_or_team_q(user) -> Q:
     return Q(owner=user) | Q(shared_with_team__in=team_ids)
 
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from beachhead.core.models import User
+
+
 class SavedViewQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = Action.VIEW) -> SavedViewQuerySet:
+    def visible_to(
+        self, user: User | AnonymousUser | None, action: str = Action.VIEW
+    ) -> SavedViewQuerySet:
         """The saved views ``user`` may ``action``.
 
         - view: their own views and views shared with a team they belong to (member or manager);

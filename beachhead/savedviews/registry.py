@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,14 @@ class ListSource:
     key: str  # URL-safe, e.g. "accounts"
     label: Any
     model: type[models.Model]
-    queryset: Callable[[Any], models.QuerySet]
+    queryset: Callable[[User], models.QuerySet]
     columns: Sequence[Column]
     default_columns: Sequence[str]
     default_sort: str = "pk"
     kanban_path: str | None = None  # a choice column to lay cards out by (stage, lifecycle)
     title_path: str = "pk"  # what a kanban card shows as its title
     detail_url: Callable[[Any], str] | None = None
-    update: Callable[[Any, str, Any, Any], Any] | None = None
+    update: Callable[[Any, str, Any, User], Any] | None = None
     search_paths: Sequence[str] = field(default_factory=tuple)
     # Optional, for the list page (all have defaults, so existing registrations keep working):
     empty_text: Any = ""  # what belongs in this list, shown when it has no rows at all

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
@@ -20,11 +20,14 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from beachhead.core.access import Action, access_filter, scoped
-from beachhead.core.models import Team
+from beachhead.core.models import Team, User
 from beachhead.savedviews import filters, registry
 from beachhead.savedviews.models import SavedView, is_admin, own_or_team_q
 from beachhead.savedviews.registry import Column, ListSource
 from beachhead.savedviews.state import ViewState, from_config
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 #: Cards a kanban lane shows before its "n more" link.
 LANE_CAP = 50
@@ -34,16 +37,18 @@ NAME_MAX = 120
 # --- Who sees which view ---------------------------------------------------------------------
 
 
-def teams_of(user) -> models.QuerySet:
+def teams_of(user: User) -> models.QuerySet:
     """Teams ``user`` belongs to (as a member or their manager): those they may share with."""
     return Team.objects.filter(Q(members=user) | Q(manager=user)).distinct()
 
 
-def may_change_view(user, view: SavedView) -> bool:
+def may_change_view(user: User, view: SavedView) -> bool:
     return bool(user.is_authenticated and (view.owner_id == user.pk or is_admin(user)))
 
 
-def views_for_picker(user, source_key: str) -> tuple[list[SavedView], list[SavedView]]:
+def views_for_picker(
+    user: User | AnonymousUser, source_key: str
+) -> tuple[list[SavedView], list[SavedView]]:
     """(my views, team views) of a list, in one query. Admins too see only their own and their
     teams' views here (they reach others' views by link, to tidy up)."""
     if not user.is_authenticated:
@@ -73,7 +78,7 @@ def check_name(name: str) -> str:
     return name
 
 
-def check_team(user, team: Team | None) -> Team | None:
+def check_team(user: User, team: Team | None) -> Team | None:
     """A team ``user`` may share with: one they belong to (an admin: any)."""
     if team is None:
         return None
@@ -91,7 +96,7 @@ def check_source(key: str) -> ListSource:
 
 @transaction.atomic
 def do_create_view(
-    *, source: str, name: str, config: dict, owner, shared_with_team: Team | None = None
+    *, source: str, name: str, config: dict, owner: User, shared_with_team: Team | None = None
 ) -> SavedView:
     """Save a list's state under a name, personal or shared with one of the owner's teams."""
     list_source = check_source(source)
@@ -112,7 +117,7 @@ _UNSET: Any = object()
 def do_update_view(
     view: SavedView,
     *,
-    actor,
+    actor: User,
     name: str | None = None,
     config: dict | None = None,
     shared_with_team: Any = _UNSET,
@@ -138,7 +143,7 @@ def do_update_view(
 
 
 @transaction.atomic
-def do_delete_view(view: SavedView, *, actor) -> None:
+def do_delete_view(view: SavedView, *, actor: User) -> None:
     if not may_change_view(actor, view):
         raise ValidationError(_("Only the owner of a view, or an administrator, deletes it."))
     view.delete()
@@ -147,7 +152,7 @@ def do_delete_view(view: SavedView, *, actor) -> None:
 # --- Running a view --------------------------------------------------------------------------
 
 
-def base_queryset(source: ListSource, state: ViewState, user) -> models.QuerySet:
+def base_queryset(source: ListSource, state: ViewState, user: User) -> models.QuerySet:
     """The source's rows for ``user``, narrowed by the state's filters and search."""
     qs = source.queryset(user)
     condition = filters.conditions_q(source, state.filters, user)
@@ -218,11 +223,12 @@ def _choice_rank(source: ListSource, path: str):
     )
 
 
-def with_change_flag(qs: models.QuerySet, source: ListSource, user) -> models.QuerySet:
+def with_change_flag(qs: models.QuerySet, source: ListSource, user: User) -> models.QuerySet:
     """Annotate ``_may_change``: whether the user may edit the row, in the same query."""
     if source.update is None or not any(c.editable for c in source.columns):
         return qs.annotate(_may_change=Value(False, output_field=models.BooleanField()))
     condition = access_filter(source.model, user, Action.CHANGE)
+    flag: Value | Case
     if condition is None:
         flag = Value(False, output_field=models.BooleanField())
     elif not condition:
@@ -315,12 +321,13 @@ def _sort_groups(
     return known + empty if descending else empty + known
 
 
-def list_page(source: ListSource, state: ViewState, user, page: Any = 1) -> Page:
+def list_page(source: ListSource, state: ViewState, user: User, page: Any = 1) -> Page:
     """One page of the view's rows: at most one COUNT or group-count query plus the rows."""
     qs = base_queryset(source, state, user)
     groups: list[Group] = []
     if state.group_by:
         column = source.column(state.group_by)
+        assert column is not None  # the state was checked against the source
         counts = _group_counts(qs, source, state.group_by)
         names = related_labels(source, state.group_by, [value for value, _n in counts])
         groups = _sort_groups(
@@ -352,6 +359,10 @@ class Lane:
     label: str
     count: int
     cards: list = field(default_factory=list)
+    # Set by the board page:
+    key: str = ""
+    move_options: str = ""  # HTML
+    more_url: str = ""
 
     @property
     def more(self) -> int:
@@ -363,7 +374,9 @@ class Lane:
 LANE_QUERIES_MAX = 20
 
 
-def kanban_lanes(source: ListSource, state: ViewState, user, cap: int | None = None) -> list[Lane]:
+def kanban_lanes(
+    source: ListSource, state: ViewState, user: User, cap: int | None = None
+) -> list[Lane]:
     """Every choice of the source's ``kanban_path`` as a lane (empty ones too) with its count
     and at most ``cap`` cards: one group-count query and one query for the cards."""
     path = source.kanban_path
@@ -371,6 +384,7 @@ def kanban_lanes(source: ListSource, state: ViewState, user, cap: int | None = N
         raise ValidationError(_("This list has no board layout."))
     cap = LANE_CAP if cap is None else cap
     column = source.column(path)
+    assert column is not None  # a source's kanban_path names one of its columns
     qs = base_queryset(source, state, user)
     counts = {_lane_key(value): (value, n) for value, n in _group_counts(qs, source, path)}
     stored = [value for value, _n in counts.values()]  # as the database holds them
@@ -432,7 +446,7 @@ def cell_value(obj: Any, path: str) -> Any:
     return value
 
 
-def user_choices(source: ListSource, column: Column, user) -> list[tuple[str, str]]:
+def user_choices(source: ListSource, column: Column, user: User | None) -> list[tuple[str, str]]:
     """For a user column that is a foreign key (``owner``): the active people the viewer may
     see, as (id, name), for the filter builder and the inline edit. Empty for other columns."""
     field = filters.final_field(source.model, column.path)
@@ -462,7 +476,7 @@ def _pk(source: ListSource, raw: Any) -> Any:
         return None
 
 
-def changeable_row(source: ListSource, user, pk: Any):
+def changeable_row(source: ListSource, user: User, pk: Any):
     """The row ``pk`` if ``user`` may both see it in this list and change it (else None)."""
     pk = _pk(source, pk)
     if pk is None:
@@ -471,7 +485,7 @@ def changeable_row(source: ListSource, user, pk: Any):
     return source.queryset(user).filter(pk=pk).filter(pk__in=may_change).first()
 
 
-def parse_edit(source: ListSource, column: Column, raw: str, user) -> Any:
+def parse_edit(source: ListSource, column: Column, raw: str, user: User) -> Any:
     """The typed value of an edit: text as typed; other kinds parsed as in filters; an empty
     input clears a non-text value (None)."""
     if column.kind == "text":
@@ -481,16 +495,17 @@ def parse_edit(source: ListSource, column: Column, raw: str, user) -> Any:
     return filters.parse_value(source, column, str(raw), user)
 
 
-def do_inline_update(source: ListSource, obj: Any, path: str, raw: Any, user) -> Any:
+def do_inline_update(source: ListSource, obj: Any, path: str, raw: Any, user: User) -> Any:
     """Edit one cell through the source's own service (which validates and saves)."""
     column = editable_column(source, path)
     value = parse_edit(source, column, raw, user)
+    assert source.update is not None  # editable_column checked it
     with transaction.atomic():
         result = source.update(obj, path, value, user)
     return result if result is not None else obj
 
 
-def refetch(source: ListSource, user, pk: Any):
+def refetch(source: ListSource, user: User, pk: Any):
     """The row again, as the list shows it (with its select_related and change flag)."""
     pk = _pk(source, pk)
     if pk is None:
@@ -498,7 +513,7 @@ def refetch(source: ListSource, user, pk: Any):
     return with_change_flag(source.queryset(user), source, user).filter(pk=pk).first()
 
 
-def iter_rows(source: ListSource, state: ViewState, user, chunk_size: int = 2000):
+def iter_rows(source: ListSource, state: ViewState, user: User, chunk_size: int = 2000):
     """Every row of the view, in order (exports): one query, streamed in chunks. Rows are
     the source's own objects, so columns read exactly as on the page (relations by name,
     properties such as a contact's roles too)."""

@@ -14,7 +14,7 @@ are the base. ``canonical_query`` writes only what differs from the base.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.http import urlencode
@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 from beachhead.savedviews import filters
 from beachhead.savedviews.filters import Condition
 from beachhead.savedviews.registry import ListSource
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 LAYOUTS = ("table", "kanban")
 DEFAULT_PAGE_SIZE = 50
@@ -136,7 +139,9 @@ def check_page_size(value: Any) -> int:
     return size
 
 
-def check_filters(source: ListSource, conditions, user=None) -> tuple[Condition, ...]:
+def check_filters(
+    source: ListSource, conditions, user: User | None = None
+) -> tuple[Condition, ...]:
     conditions = tuple(conditions)
     filters.conditions_q(source, conditions, user)  # raises, naming each bad field
     return conditions
@@ -145,7 +150,7 @@ def check_filters(source: ListSource, conditions, user=None) -> tuple[Condition,
 # --- From a saved configuration --------------------------------------------------------------
 
 
-def from_config(source: ListSource, config: Any, user=None) -> ViewState:
+def from_config(source: ListSource, config: Any, user: User | None = None) -> ViewState:
     """A state from a SavedView's JSON; ValidationError (a dict by part) if any part is bad."""
     if not isinstance(config, dict):
         raise ValidationError({"config": [_("The configuration must be an object.")]})
@@ -247,7 +252,7 @@ def _is_builder_key(key: str) -> bool:
     return number.isdigit() and rest in ("field", "op", "value", "value2")
 
 
-def from_query(source: ListSource, params, base: ViewState, user=None) -> Parsed:
+def from_query(source: ListSource, params, base: ViewState, user: User | None = None) -> Parsed:
     """The state a query string asks for, on top of ``base``. Bad parts are reported and
     left as in ``base`` (the page shows the errors, never a 500)."""
     state = base

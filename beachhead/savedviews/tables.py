@@ -140,9 +140,7 @@ def display(
         )
     if kind == "choice" or column.choices:
         labels = plan.labels if plan is not None else _choice_labels(source, column)
-        text = labels.get(str(value))
-        if text is None:
-            text = str(value)
+        text = labels.get(str(value), str(value))
         return text, text
     text = str(value)
     return text, text

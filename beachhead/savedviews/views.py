@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import (
     Http404,
-    HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
     QueryDict,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from beachhead.core.http import AuthedRequest
 from beachhead.savedviews import export, filters, registry, services, tables
 from beachhead.savedviews.filters import Condition
 from beachhead.savedviews.forms import RenameViewForm, SaveViewForm
@@ -41,6 +42,9 @@ from beachhead.savedviews.state import (
     from_config,
     from_query,
 )
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -61,7 +65,7 @@ class Resolved:
     """The state a request asks for: the saved view it starts from (if any), the base state,
     the state itself, and problems found (each naming its field)."""
 
-    def __init__(self, request: HttpRequest, source: ListSource, params: QueryDict) -> None:
+    def __init__(self, request: AuthedRequest, source: ListSource, params: QueryDict) -> None:
         self.source = source
         self.errors: list[str] = []
         self.view: SavedView | None = None
@@ -104,7 +108,7 @@ class Resolved:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """Every list that offers saved views, with the views the user can open."""
     sources = sorted(registry.all_sources(), key=lambda s: str(s.label))
     views = list(
@@ -126,7 +130,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def list_page(request: HttpRequest, source: str) -> HttpResponse:
+def list_page(request: AuthedRequest, source: str) -> HttpResponse:
     list_source = _source(source)
     resolved = Resolved(request, list_source, request.GET)
     canonical = resolved.url(page=request.GET.get("page"))
@@ -141,9 +145,9 @@ def list_page(request: HttpRequest, source: str) -> HttpResponse:
     return render(request, "savedviews/list.html", context)
 
 
-def _context(request: HttpRequest, resolved: Resolved, page: Any = 1) -> dict:
+def _context(request: AuthedRequest, resolved: Resolved, page: Any = 1) -> dict:
     source, state, user = resolved.source, resolved.state, request.user
-    columns = [source.column(path) for path in state.columns]
+    columns = [column for path in state.columns if (column := source.column(path))]
     context: dict[str, Any] = {
         "source": source,
         "state": state,
@@ -181,12 +185,14 @@ def _context(request: HttpRequest, resolved: Resolved, page: Any = 1) -> dict:
     return context
 
 
-def _lanes(request: HttpRequest, resolved: Resolved, columns) -> list:
+def _lanes(request: AuthedRequest, resolved: Resolved, columns) -> list:
     source, state = resolved.source, resolved.state
     lanes = services.kanban_lanes(source, state, request.user)
     card_paths = [p for p in (source.card_columns or state.columns) if source.column(p)]
     card_columns = [
-        source.column(p) for p in card_paths if p not in (source.title_path, source.kanban_path)
+        column
+        for p in card_paths
+        if p not in (source.title_path, source.kanban_path) and (column := source.column(p))
     ][:3]
     card_plans = tables.plans(source, card_columns)
     editable = _kanban_editable(source)
@@ -208,6 +214,7 @@ def _lanes(request: HttpRequest, resolved: Resolved, columns) -> list:
             }
             for obj in lane.cards
         ]
+        assert source.kanban_path is not None  # kanban_lanes refuses a list without one
         lane_filter = (
             Condition(source.kanban_path, "eq", lane.key)
             if lane.value is not None
@@ -254,7 +261,7 @@ def _sort_links(resolved: Resolved, columns) -> list[dict]:
     return links
 
 
-def _empty_state(request: HttpRequest, resolved: Resolved) -> dict:
+def _empty_state(request: AuthedRequest, resolved: Resolved) -> dict:
     """What an empty list says: which filters to relax, or what belongs here."""
     state = resolved.state
     narrowed = bool(state.filters or state.q)
@@ -281,7 +288,7 @@ def _empty_state(request: HttpRequest, resolved: Resolved) -> dict:
     }
 
 
-def _toolbar(request: HttpRequest, resolved: Resolved) -> dict:
+def _toolbar(request: AuthedRequest, resolved: Resolved) -> dict:
     source, state, user = resolved.source, resolved.state, request.user
     mine, shared = services.views_for_picker(user, source.key)
     chosen = [source.column(p) for p in state.columns]
@@ -294,7 +301,7 @@ def _toolbar(request: HttpRequest, resolved: Resolved) -> dict:
     teams = list(services.teams_of(user).order_by("name"))
     may_change = bool(resolved.view and services.may_change_view(user, resolved.view))
     rename_teams = teams
-    if may_change and resolved.view.owner_id != user.pk:
+    if may_change and resolved.view is not None and resolved.view.owner_id != user.pk:
         # An admin tidying someone's view re-shares it among the owner's teams only.
         rename_teams = list(services.teams_of(resolved.view.owner).order_by("name"))
     return {
@@ -323,7 +330,7 @@ def _toolbar(request: HttpRequest, resolved: Resolved) -> dict:
 
 
 def _filter_row_context(
-    source: ListSource, index: int, path: str, op: str, value: Any, user=None
+    source: ListSource, index: int, path: str, op: str, value: Any, user: User | None = None
 ) -> dict:
     """One row of the filter builder: field, operator and the value input(s) its kind needs."""
     column = source.column(path)
@@ -349,7 +356,7 @@ def _filter_row_context(
     }
 
 
-def _value_choices(source: ListSource, column, user) -> list:
+def _value_choices(source: ListSource, column, user: User | None) -> list:
     """Values the builder offers in a list: a choice column's choices; for a person column
     that is a foreign key, "me" and the people the viewer may see."""
     if column.kind == "choice":
@@ -360,7 +367,7 @@ def _value_choices(source: ListSource, column, user) -> list:
 
 @login_required
 @require_GET
-def filter_row(request: HttpRequest, source: str) -> HttpResponse:
+def filter_row(request: AuthedRequest, source: str) -> HttpResponse:
     """One filter-builder row (added, or redrawn when its field or operator changes)."""
     list_source = _source(source)
     raw = request.GET.get("i", "")
@@ -389,7 +396,7 @@ def filter_row(request: HttpRequest, source: str) -> HttpResponse:
 # --- Saving views ----------------------------------------------------------------------------
 
 
-def _state_from_post(request: HttpRequest, source: ListSource, view: SavedView | None):
+def _state_from_post(request: AuthedRequest, source: ListSource, view: SavedView | None):
     """The state a form carried as the page's query string (``state``)."""
     params = QueryDict(request.POST.get("state", ""), mutable=True)
     if view is not None:
@@ -401,7 +408,7 @@ def _state_from_post(request: HttpRequest, source: ListSource, view: SavedView |
 
 @login_required
 @require_POST
-def view_create(request: HttpRequest, source: str) -> HttpResponse:
+def view_create(request: AuthedRequest, source: str) -> HttpResponse:
     """Save the current state as a new view (personal, or shared with one of my teams)."""
     list_source = _source(source)
     form = SaveViewForm(request.POST, user=request.user)
@@ -436,7 +443,7 @@ def view_create(request: HttpRequest, source: str) -> HttpResponse:
     return redirect(_list_url(list_source, query))
 
 
-def _changeable_view(request: HttpRequest, source: ListSource, pk: int) -> SavedView:
+def _changeable_view(request: AuthedRequest, source: ListSource, pk: int) -> SavedView:
     from beachhead.core.access import Action
 
     return get_object_or_404(
@@ -447,7 +454,7 @@ def _changeable_view(request: HttpRequest, source: ListSource, pk: int) -> Saved
 
 @login_required
 @require_POST
-def view_save(request: HttpRequest, source: str, pk: int) -> HttpResponse:
+def view_save(request: AuthedRequest, source: str, pk: int) -> HttpResponse:
     """Overwrite a view's configuration with the page's current state."""
     list_source = _source(source)
     view = _changeable_view(request, list_source, pk)
@@ -462,7 +469,7 @@ def view_save(request: HttpRequest, source: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def view_rename(request: HttpRequest, source: str, pk: int) -> HttpResponse:
+def view_rename(request: AuthedRequest, source: str, pk: int) -> HttpResponse:
     list_source = _source(source)
     view = _changeable_view(request, list_source, pk)
     form = RenameViewForm(request.POST, user=view.owner)
@@ -485,7 +492,7 @@ def view_rename(request: HttpRequest, source: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def view_delete(request: HttpRequest, source: str, pk: int) -> HttpResponse:
+def view_delete(request: AuthedRequest, source: str, pk: int) -> HttpResponse:
     list_source = _source(source)
     view = _changeable_view(request, list_source, pk)
     name = view.name
@@ -521,7 +528,7 @@ def _cell_context(source: ListSource, obj, path: str, **extra) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cell(request: HttpRequest, source: str, pk: str, path: str) -> HttpResponse:
+def cell(request: AuthedRequest, source: str, pk: str, path: str) -> HttpResponse:
     """GET: the cell as shown. POST: save an inline edit through the source's update service
     (only on rows the user may change), then show the cell, or the input with the error."""
     list_source = _source(source)
@@ -565,7 +572,7 @@ def cell(request: HttpRequest, source: str, pk: str, path: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def cell_edit(request: HttpRequest, source: str, pk: str, path: str) -> HttpResponse:
+def cell_edit(request: AuthedRequest, source: str, pk: str, path: str) -> HttpResponse:
     """The input that replaces a cell when the user edits it."""
     list_source = _source(source)
     try:
@@ -588,7 +595,7 @@ def cell_edit(request: HttpRequest, source: str, pk: str, path: str) -> HttpResp
     )
 
 
-def _edit_choices(source: ListSource, column, user) -> list:
+def _edit_choices(source: ListSource, column, user: User) -> list:
     if column.kind == "user":
         people = services.user_choices(source, column, user)
         return [("", "—"), *people] if people else []
@@ -597,7 +604,7 @@ def _edit_choices(source: ListSource, column, user) -> list:
 
 @login_required
 @require_POST
-def row_move(request: HttpRequest, source: str, pk: str) -> HttpResponse:
+def row_move(request: AuthedRequest, source: str, pk: str) -> HttpResponse:
     """Move a card to another lane: the inline edit of the source's ``kanban_path``; answers
     with the board redrawn for the page's state."""
     list_source = _source(source)
@@ -626,7 +633,7 @@ def row_move(request: HttpRequest, source: str, pk: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest, source: str) -> HttpResponse:
+def export_csv(request: AuthedRequest, source: str) -> HttpResponseBase:
     list_source = _source(source)
     resolved = Resolved(request, list_source, request.GET)
     if resolved.errors:
@@ -644,7 +651,7 @@ def export_csv(request: HttpRequest, source: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_xlsx(request: HttpRequest, source: str) -> HttpResponse:
+def export_xlsx(request: AuthedRequest, source: str) -> HttpResponse:
     list_source = _source(source)
     resolved = Resolved(request, list_source, request.GET)
     if resolved.errors:

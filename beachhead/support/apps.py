@@ -45,8 +45,8 @@ class SupportConfig(AppConfig):
             navigation.register(item)
         for source in lists.SOURCES:
             registry.register(source)
-        for source in sources.SOURCES:
-            timeline.register(source)
+        for timeline_source in sources.SOURCES:
+            timeline.register(timeline_source)
         for kind, render in sources.SHOWN.items():
             timeline.show(kind, render)
         schedule.register("support.team_thresholds", tasks.check_team_thresholds, 3600)

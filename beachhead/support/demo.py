@@ -218,7 +218,7 @@ def create_support(ctx: DemoContext) -> None:
     )
     if not contacts:
         return
-    agents: dict[str, list[User]] = {}
+    agents: dict[str, list[User | None]] = {}
     for user in User.objects.filter(role=Role.SUPPORT_AGENT, is_active=True).order_by("pk"):
         for code in user.market_codes or []:
             agents.setdefault(code, []).append(user)
@@ -226,12 +226,13 @@ def create_support(ctx: DemoContext) -> None:
     rng = ctx.rng("support")
     now = timezone.now().replace(second=0, microsecond=0)
     total = min(400, max(40, ctx.accounts * 2))
-    by_language = {}
+    by_language: dict[str, list[tuple[str, ...]]] = {}
     for conversation in CONVERSATIONS:
         by_language.setdefault(conversation[0], []).append(conversation)
     for _i in ctx.progress(range(total), "Tickets", total):
         contact = contacts[rng.randrange(len(contacts))]
         account = contact.account
+        assert account is not None  # contacts of an account only
         language = (account.market.languages or ["en"])[0]
         pool = by_language.get(language) or by_language["en"]
         _lang, subject, body, answer = pool[rng.randrange(len(pool))]

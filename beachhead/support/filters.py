@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from beachhead.markets.services import market_by_code
 from beachhead.support.models import UNSOLVED_STATUSES, Channel, Priority, Status
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 
 def _codes(params, name: str, allowed=None, upper=False) -> list[str] | None:
@@ -44,10 +49,10 @@ def market_codes(params) -> list[str] | None:
     return _codes(params, "market", upper=True)
 
 
-def apply(queryset: QuerySet, params, user) -> QuerySet:
+def apply(queryset: QuerySet, params, user: User) -> QuerySet:
     statuses = _codes(params, "status", {*dict(Status.choices), "unsolved"})
     if statuses:
-        expanded = set()
+        expanded: set[str] = set()
         for value in statuses:
             expanded |= set(UNSOLVED_STATUSES) if value == "unsolved" else {value}
         queryset = queryset.filter(status__in=sorted(expanded))

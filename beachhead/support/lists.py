@@ -4,6 +4,8 @@ status, exports and inline edit through the desk's own service."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +22,11 @@ from beachhead.support.models import Channel, Priority, Status, Ticket
 from beachhead.support.services import tickets as ticket_services
 from beachhead.support.templatetags.support import priority_badge, status_badge
 
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
-def ticket_rows(user):
+
+def ticket_rows(user: User):
     return scoped(Ticket, user).select_related("account", "market", "assignee", "team", "requester")
 
 
@@ -59,7 +64,7 @@ def _due(value, row):
     )
 
 
-def update_ticket(ticket: Ticket, path: str, value, user) -> None:
+def update_ticket(ticket: Ticket, path: str, value, user: User) -> None:
     field = {"assignee_id": "assignee"}.get(path, path)
     try:
         ticket_services.do_update_ticket(ticket, user, {field: value})

@@ -24,6 +24,8 @@ templates, satisfaction surveys and outsourced-team thresholds.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,6 +37,9 @@ from beachhead.core.access import AccessPolicy, ScopedQuerySet
 from beachhead.core.roles import Role
 from beachhead.core.states import Machine
 from beachhead.markets.services import market_code_of
+
+if TYPE_CHECKING:
+    from beachhead.commitments.models import Commitment
 
 
 class Channel(models.TextChoices):
@@ -55,7 +60,12 @@ class Priority(models.TextChoices):
     LOW = "low", pgettext_lazy("priority", "Low")
 
 
-PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+PRIORITY_RANK: dict[str, int] = {
+    Priority.URGENT: 0,
+    Priority.HIGH: 1,
+    Priority.NORMAL: 2,
+    Priority.LOW: 3,
+}
 
 
 class Status(models.TextChoices):
@@ -169,6 +179,9 @@ class Ticket(models.Model):
         blank=True,
         choices=[("good", _("Good")), ("bad", _("Bad"))],
     )
+    # Set by do_create_ticket on the ticket it returns.
+    opening_message: Message
+    sla_commitments: list[Commitment]
 
     objects = ScopedQuerySet.as_manager()
     access = AccessPolicy(

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import cast
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -156,8 +157,8 @@ def _contact(request: HttpRequest):
         contact = rules.contact_for_session(request.session.get(rules.SESSION_KEY))
         if contact is None and rules.SESSION_KEY in request.session:
             del request.session[rules.SESSION_KEY]
-        request._portal_contact = contact
-    return request._portal_contact
+        request._portal_contact = contact  # type: ignore[attr-defined]  # once per request
+    return request._portal_contact  # type: ignore[attr-defined]
 
 
 def _prefer_language(request: HttpRequest, code: str) -> None:
@@ -266,15 +267,16 @@ def web_form(request: HttpRequest) -> HttpResponse:
             }
             return redirect("support:web_form_sent")
     # Shown again with a fresh stamp: a person reads the errors for longer than the minimum.
-    form.data = form.data.copy()
-    form.data["stamp"] = rules.form_stamp()
+    data = cast(QueryDict, form.data).copy()  # the POST
+    data["stamp"] = rules.form_stamp()
+    form.data = data
     return _page(request, "web_form.html", {"form": form})
 
 
 def web_form_sent(request: HttpRequest) -> HttpResponse:
     sent = request.session.get(SENT_KEY) or {}
     ticket = (
-        Ticket.objects.select_related("market", "requester").filter(pk=sent.get("ticket")).first()
+        Ticket.objects.select_related("market", "requester").filter(pk=sent["ticket"]).first()
         if sent.get("ticket")
         else None
     )
@@ -330,7 +332,7 @@ def portal(request: HttpRequest) -> HttpResponse:
 def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         check = rules.check_token(token)
-        if check.state != "valid":
+        if check.state != "valid" or check.token is None:
             status = 404 if check.state == "invalid" else 410
             return _page(request, "sign_in_failed.html", {"state": check.state}, status=status)
         _prefer_language(request, check.token.contact.language)

@@ -3,6 +3,8 @@ panel read it through ``beachhead.core.timeline``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,10 +16,13 @@ from beachhead.core.timeline import Entry, Source
 from beachhead.support.events import TICKET_STATUS_CHANGED
 from beachhead.support.models import Status, Ticket
 
-_STATE = {Status.SOLVED: "kept", Status.CLOSED: "kept", Status.PENDING: "paused"}
+if TYPE_CHECKING:
+    from beachhead.core.models import User
+
+_STATE: dict[str, str] = {Status.SOLVED: "kept", Status.CLOSED: "kept", Status.PENDING: "paused"}
 
 
-def ticket_entries(customer, user, limit: int) -> list[Entry]:
+def ticket_entries(customer, user: User, limit: int) -> list[Entry]:
     if not isinstance(customer, Account):
         return []
     rows = (

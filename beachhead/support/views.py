@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from beachhead.accounts.models import Account, Contact
 from beachhead.commitments.models import Commitment, State
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
+from beachhead.core.http import AuthedRequest
 from beachhead.core.models import Team, User
 from beachhead.core.roles import Role, can
 from beachhead.support.forms import PropertiesForm, ReplyForm, TicketForm
@@ -100,14 +101,14 @@ def saved_views_url(params) -> str:
 
 @login_required
 @require_GET
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def ticket_list(request: AuthedRequest) -> HttpResponse:
     return redirect(saved_views_url(request.GET))
 
 
 # --- A ticket ----------------------------------------------------------------------------------
 
 
-def _ticket_or_404(user, pk: int) -> Ticket:
+def _ticket_or_404(user: User, pk: int) -> Ticket:
     return get_object_or_404(
         scoped(Ticket, user).select_related(
             "market",
@@ -141,12 +142,12 @@ def _assignees(ticket: Ticket) -> list[User]:
         )
         if code in (u.market_codes or [])
     ]
-    if ticket.assignee_id and ticket.assignee_id not in {u.pk for u in people}:
+    if ticket.assignee is not None and ticket.assignee_id not in {u.pk for u in people}:
         people.insert(0, ticket.assignee)
     return people
 
 
-def _commitments(ticket: Ticket, user, now) -> tuple[list[Commitment], list[Commitment]]:
+def _commitments(ticket: Ticket, user: User, now) -> tuple[list[Commitment], list[Commitment]]:
     """The promises about this ticket the user may see: the open ones (soonest due first) and
     the rest (newest first); cancelled ones are left out."""
     rows = list(
@@ -170,7 +171,7 @@ def _commitments(ticket: Ticket, user, now) -> tuple[list[Commitment], list[Comm
     return opened, done
 
 
-def _customer_promises(ticket: Ticket, user, now) -> list[Commitment]:
+def _customer_promises(ticket: Ticket, user: User, now) -> list[Commitment]:
     """The customer's other open promises (any pillar), soonest first."""
     if ticket.account_id is None:
         return []
@@ -190,7 +191,7 @@ def _customer_promises(ticket: Ticket, user, now) -> list[Commitment]:
     return rows
 
 
-def _queue_neighbours(ticket: Ticket, user) -> tuple[int | None, int | None]:
+def _queue_neighbours(ticket: Ticket, user: User) -> tuple[int | None, int | None]:
     """The previous and next ticket of the viewer's queue (assigned to them, unsolved, soonest
     SLA first) for the j / k shortcuts; one query on the assignee index."""
     queue = list(
@@ -220,7 +221,7 @@ def _properties_form(ticket: Ticket, data=None) -> PropertiesForm:
     )
 
 
-def _panel_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
+def _panel_context(request: AuthedRequest, ticket: Ticket, **extra) -> dict:
     """What the header badges, the SLA card and the properties card need."""
     now = timezone.now()
     opened, done = _commitments(ticket, request.user, now)
@@ -253,7 +254,7 @@ def _conversation(ticket: Ticket) -> tuple[list[Message], int]:
     return list(reversed(rows[:PAGE_MESSAGES])), hidden
 
 
-def _timeline(ticket: Ticket, user) -> list:
+def _timeline(ticket: Ticket, user: User) -> list:
     """The customer's timeline, without the ledger's entries: this ticket's promises are in the
     promises card and the customer's other open ones in the card above the timeline."""
     if ticket.account_id is None:
@@ -273,7 +274,7 @@ def _errors(form) -> str:
 
 @login_required
 @require_GET
-def ticket(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket(request: AuthedRequest, pk: int) -> HttpResponse:
     """A ticket: the conversation oldest first and the reply box on the left; the promises,
     the properties, the customer and their timeline on the right."""
     user = request.user
@@ -297,7 +298,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
+def reply(request: AuthedRequest, pk: int) -> HttpResponse:
     """Send a public reply or add an internal note (htmx: the reply box comes back, and the
     conversation, promises and properties are swapped out of band)."""
     ticket = _ticket_or_404(request.user, pk)
@@ -351,7 +352,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def properties(request: HttpRequest, pk: int) -> HttpResponse:
+def properties(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change priority, status, assignee, tags or product version (one service call)."""
     ticket = _ticket_or_404(request.user, pk)
     form = _properties_form(ticket, request.POST)
@@ -415,7 +416,7 @@ def _variant(template: ReplyTemplate, language: str, market_code: str, tone: str
 
 @login_required
 @require_GET
-def template_text(request: HttpRequest, pk: int) -> JsonResponse:
+def template_text(request: AuthedRequest, pk: int) -> JsonResponse:
     """The text of a reply template for this ticket: the variant for its language, market and
     the asked tone, with {customer} {agent} {ticket} {subject} {company} filled in."""
     ticket = _ticket_or_404(request.user, pk)
@@ -456,7 +457,7 @@ def template_text(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     """Download a file of a message, for people who may see its ticket."""
     item = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
     if not scoped(Ticket, request.user).filter(pk=item.message.ticket_id).exists():
@@ -479,7 +480,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 # --- Logging a ticket --------------------------------------------------------------------------
 
 
-def _account_options(user, query: str = "", selected: Account | None = None) -> list[Account]:
+def _account_options(user: User, query: str = "", selected: Account | None = None) -> list[Account]:
     rows = scoped(Account, user).select_related("market")
     if query:
         rows = rows.filter(
@@ -495,7 +496,7 @@ def _account_options(user, query: str = "", selected: Account | None = None) -> 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     """An agent logs a ticket (a phone call, a chat): the customer, who asked, and what."""
     user = request.user
     accounts = scoped(Account, user).select_related("market")
@@ -550,12 +551,12 @@ def create(request: HttpRequest) -> HttpResponse:
 # --- The desk and team health ------------------------------------------------------------------
 
 
-def _require_desk(user) -> None:
+def _require_desk(user: User) -> None:
     if not can(user, SupportOperation.VIEW_DESK):
         raise PermissionDenied
 
 
-def _team_rows(user, now, alerts_since=None) -> list[dict]:
+def _team_rows(user: User, now, alerts_since=None) -> list[dict]:
     """Teams the user may see with breach rate and satisfaction over their window (30 days
     unless the team's threshold says otherwise), their thresholds and recent alerts."""
     teams = list(scoped(Team, user).select_related("manager", "threshold").order_by("kind", "name"))
@@ -569,7 +570,7 @@ def _team_rows(user, now, alerts_since=None) -> list[dict]:
     for days, group in windows.items():
         figures.update(alerts.team_figures(group, now - timedelta(days=days), now))
     since = alerts_since or now - timedelta(days=30)
-    recent = {}
+    recent: dict[int, list[TeamAlert]] = {}
     for row in TeamAlert.objects.filter(team__in=teams, raised_at__gte=since).order_by(
         "team", "-raised_at"
     ):
@@ -617,7 +618,7 @@ def _zone(name: str):
         return timezone.get_current_timezone()
 
 
-def _promises_now(user, now, *, broken: bool) -> list[Commitment]:
+def _promises_now(user: User, now, *, broken: bool) -> list[Commitment]:
     """Open, running reply and resolution promises on tickets the user may see: past their
     warning time but not yet due (``broken=False``), or past due and still owed. Soonest due
     first, at most ``PAGE_AT_RISK``; two bounded queries on the ledger's state indexes."""
@@ -639,8 +640,8 @@ def _promises_now(user, now, *, broken: bool) -> list[Commitment]:
     }
     found = []
     for c in candidates:
-        c.ticket = tickets.get(int(c.subject_id)) if c.subject_id.isdigit() else None
-        if c.ticket is not None:
+        c.ticket = tickets.get(int(c.subject_id)) if c.subject_id.isdigit() else None  # type: ignore[attr-defined]  # for the template
+        if c.ticket is not None:  # type: ignore[attr-defined]
             c.health_now = c.health(now)
             found.append(c)
     return found[:PAGE_AT_RISK]
@@ -648,7 +649,7 @@ def _promises_now(user, now, *, broken: bool) -> list[Commitment]:
 
 @login_required
 @require_GET
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthedRequest) -> HttpResponse:
     """The desk at a glance: what is waiting, what is about to break, who is on shift, and
     how each team keeps its promises."""
     user = request.user
@@ -699,7 +700,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: AuthedRequest) -> HttpResponse:
     """Team health: in-house and outsourced teams, breach rate and satisfaction against their
     thresholds, and the alerts they raised."""
     user = request.user
@@ -720,14 +721,14 @@ def teams(request: HttpRequest) -> HttpResponse:
 # --- Rejected mail (admins) --------------------------------------------------------------------
 
 
-def _require_mail_admin(user) -> None:
+def _require_mail_admin(user: User) -> None:
     if not can(user, SupportOperation.MANAGE_MAIL):
         raise PermissionDenied
 
 
 @login_required
 @require_GET
-def rejected(request: HttpRequest) -> HttpResponse:
+def rejected(request: AuthedRequest) -> HttpResponse:
     """E-mail the desk could not turn into a message, kept whole for an admin."""
     _require_mail_admin(request.user)
     show = request.GET.get("show", "rejected")
@@ -744,7 +745,7 @@ def rejected(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def rejected_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def rejected_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_mail_admin(request.user)
     item = get_object_or_404(
         InboundMail.objects.visible_to(request.user).select_related("ticket"), pk=pk
@@ -771,7 +772,7 @@ def rejected_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rejected_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def rejected_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     """Run a rejected mail through ingest again; to its ticket when it became one."""
     _require_mail_admin(request.user)
     item = get_object_or_404(InboundMail.objects.visible_to(request.user), pk=pk)

@@ -177,7 +177,7 @@ class ContactWriteSerializer(serializers.Serializer):
 
 
 class StageSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # a field, not Field.label
 
     class Meta:
         model = Stage
@@ -203,7 +203,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
 
 class RequirementSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     held = serializers.BooleanField()
     scope = serializers.CharField(help_text="“all”, or the industry that adds it")
 

@@ -140,7 +140,7 @@ def check_language(value: Any) -> str:
 
 
 def check_contact_changes(
-    changes: dict[str, Any], account: Account, contact: Contact | None = None
+    changes: dict[str, Any], account: Account | None, contact: Contact | None = None
 ) -> dict[str, Any]:
     """Validate and normalise; raises ``ValidationError`` keyed by field."""
     cleaned = clean_changes(

@@ -49,7 +49,7 @@ class StageChoices(Sequence):
         return self._rows()[index]
 
 
-def default_stage() -> Stage:
+def default_stage() -> Stage | None:
     return Stage.objects.filter(is_won=False, is_lost=False).order_by("order", "pk").first()
 
 

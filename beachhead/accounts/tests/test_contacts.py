@@ -49,6 +49,17 @@ def test_a_contact_gets_the_account_s_country_language_and_zone(sony, ae):
     assert contact.timezone == "Asia/Tokyo" and contact.language == "ja"
 
 
+def test_a_contact_without_an_account_takes_an_international_phone(make_user):
+    # Support creates contacts from mail whose domain no account owns.
+    contact = Contact.objects.create(full_name="Someone", email="someone@example.com")
+    services.do_update_contact(contact, make_user("admin"), {"phone": "+81 3-1234-5678"})
+    contact.refresh_from_db()
+    assert contact.phone == "+81312345678"
+    with pytest.raises(ValidationError) as info:
+        services.do_update_contact(contact, make_user("admin"), {"phone": "03-1234-5678"})
+    assert set(info.value.message_dict) == {"phone"}
+
+
 def test_bad_contact_input_is_refused_by_field(sony, ae):
     with pytest.raises(ValidationError) as info:
         services.do_create_contact(

@@ -19,6 +19,7 @@ from beachhead.commitments.models import Commitment
 from beachhead.commitments.roles import CommitmentOperation
 from beachhead.core.access import Action, scoped
 from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.http import api_user
 from beachhead.core.models import User
 from beachhead.core.roles import can
 from beachhead.markets.models import Market
@@ -79,7 +80,7 @@ class CommitmentViewSet(
         market = scoped(Market, request.user).filter(code=v["market"].upper()).first()
         if market is None:
             raise exceptions.ValidationError({"market": ["No such market, or not one of yours."]})
-        owner = request.user
+        owner: User | None = api_user(request)
         if "owner" in v:
             owner = scoped(User, request.user).filter(pk=v["owner"], is_active=True).first()
             if owner is None:
@@ -102,7 +103,7 @@ class CommitmentViewSet(
             market=market,
             customer_label=v.get("customer_label", ""),
             subject_label=v.get("subject_label", ""),
-            actor=request.user,
+            actor=api_user(request),
         )
         return Response(CommitmentSerializer(commitment).data, status=status.HTTP_201_CREATED)
 

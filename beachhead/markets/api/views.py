@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -86,7 +87,9 @@ class MarketViewSet(
     )
     def partial_update(self, request: Request, code: str | None = None) -> Response:
         market = self.get_object()
-        serializer = self.get_serializer(market, data=request.data, partial=True)
+        serializer = cast(
+            s.MarketSerializer, self.get_serializer(market, data=request.data, partial=True)
+        )
         serializer.is_valid(raise_exception=True)
         with _field_errors():
             services.do_edit_market(market, request.user, serializer.model_changes())

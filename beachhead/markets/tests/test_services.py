@@ -210,6 +210,16 @@ def test_edit_refuses_bad_values_with_field_errors(admin, jp):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "method", [{"timing": "prepay"}, {"code": "card"}, {"code": 5, "timing": "prepay"}]
+)
+def test_a_payment_method_without_a_code_or_timing_is_a_field_error(admin, jp, method):
+    with pytest.raises(ValidationError) as caught:
+        services.do_edit_market(jp, admin, {"payment_methods": [method]})
+    assert "has a code, a timing" in caught.value.message_dict["payment_methods"][0]
+
+
+@pytest.mark.django_db
 def test_edit_refuses_people_who_may_not_change_the_market(make_user, jp):
     for user in (make_user("account_executive", ["JP"]), make_user("regional_manager", ["DE"])):
         with pytest.raises(PermissionDenied):

@@ -46,7 +46,7 @@ class SavedViewUpdateSerializer(SavedViewSerializer):
 
 class GroupSerializer(serializers.Serializer):
     value = serializers.JSONField(allow_null=True)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     count = serializers.IntegerField()
 
 

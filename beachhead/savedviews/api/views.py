@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from beachhead.core.access import Action
+from beachhead.core.http import api_user
 from beachhead.savedviews import registry, services
 from beachhead.savedviews.api.serializers import (
     ListRowsSerializer,
@@ -68,31 +69,31 @@ class SavedViewViewSet(
             return SavedViewUpdateSerializer
         return SavedViewSerializer
 
-    def perform_create(self, serializer):
+    def perform_create(self, serializer) -> None:
         data = serializer.validated_data
         serializer.instance = services.do_create_view(
             source=data["source"],
             name=data["name"],
             config=data.get("config", {}),
-            owner=self.request.user,
+            owner=api_user(self.request),
             shared_with_team=data.get("shared_with_team"),
         )
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer) -> None:
         data = serializer.validated_data
         kwargs: dict[str, Any] = {}
         if "shared_with_team" in data:
             kwargs["shared_with_team"] = data["shared_with_team"]
         serializer.instance = services.do_update_view(
             serializer.instance,
-            actor=self.request.user,
+            actor=api_user(self.request),
             name=data.get("name"),
             config=data.get("config"),
             **kwargs,
         )
 
-    def perform_destroy(self, instance):
-        services.do_delete_view(instance, actor=self.request.user)
+    def perform_destroy(self, instance) -> None:
+        services.do_delete_view(instance, actor=api_user(self.request))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -163,17 +164,17 @@ def list_rows(request: Request, source: str) -> Response:
         )
         if view is None:
             raise Http404
-        base = from_config(list_source, view.config, request.user)
-    parsed = from_query(list_source, params, base, request.user)
+        base = from_config(list_source, view.config, api_user(request))
+    parsed = from_query(list_source, params, base, api_user(request))
     if parsed.errors:
         raise exceptions.ValidationError({"query": parsed.errors})
     state = parsed.state
-    page = services.list_page(list_source, state, request.user, params.get("page", 1))
+    page = services.list_page(list_source, state, api_user(request), params.get("page", 1))
     paths = list(state.columns)
     extra = [
         c.currency_path
         for c in (list_source.column(p) for p in paths)
-        if c.kind == "money" and c.currency_path and c.currency_path not in paths
+        if c is not None and c.kind == "money" and c.currency_path and c.currency_path not in paths
     ]
     results = []
     for obj in page.rows:

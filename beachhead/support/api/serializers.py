@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from rest_framework import serializers
 
 from beachhead.commitments.models import Commitment
@@ -68,7 +70,7 @@ class TicketSerializer(serializers.ModelSerializer):
         return obj.get_absolute_url()
 
     def get_market(self, obj) -> str:
-        return market_code_of(obj.market_id)
+        return cast(str, market_code_of(obj.market_id))  # a ticket always has a market
 
     def get_sla_policy(self, obj) -> str | None:
         return policy_name(obj.sla_policy_id)
@@ -86,7 +88,7 @@ class TicketDetailSerializer(TicketSerializer):
             from beachhead.commitments.services import for_subject
 
             rows = for_subject(obj).select_related("owner").order_by("started_at", "pk")
-        return TicketCommitmentSerializer(rows, many=True).data
+        return TicketCommitmentSerializer(rows, many=True).data  # type: ignore[return-value]  # a list
 
 
 class TicketCreateSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from beachhead.accounts.models import Account, Contact
 from beachhead.core.access import Action, scoped, scoped_in_markets
 from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.http import api_user
 from beachhead.core.roles import can
 from beachhead.support import filters
 from beachhead.support.api import serializers as s
@@ -127,20 +128,20 @@ class TicketViewSet(
             language=v.get("language", ""),
             tags=v.get("tags", ""),
             product_version=v.get("product_version", ""),
-            actor=request.user,
+            actor=api_user(request),
         )
         # The ticket as written, with the promises it started: nothing to read back.
-        data = s.TicketDetailSerializer(
+        written = s.TicketDetailSerializer(
             ticket, context={"commitments": ticket.sla_commitments}
         ).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(written, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TicketUpdateSerializer, responses=s.TicketDetailSerializer)
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         ticket = self.get_object()
         data = s.TicketUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.do_update_ticket(ticket, request.user, dict(data.validated_data))
+        services.do_update_ticket(ticket, api_user(request), dict(data.validated_data))
         ticket = self.scope_queryset(Ticket.objects.all()).get(pk=ticket.pk)
         return Response(s.TicketDetailSerializer(ticket).data)
 
@@ -165,7 +166,7 @@ class TicketViewSet(
             v = data.validated_data
             message = services.do_reply(
                 ticket,
-                request.user,
+                api_user(request),
                 v["body"],
                 public=v["public"],
                 status=v.get("status"),

@@ -271,19 +271,19 @@ def decode_bytes(data: bytes, label: str | None, *, hint: str | None = None) -> 
         return Decoded("", "ascii")
     chain = codec_chain(label)
     if chain is None:
-        guessed = guess_decode(data, hint=hint)
+        read = guess_decode(data, hint=hint)
         name = _normalise_label(label)
-        if guessed.charset == "ascii":
-            return guessed
+        if read.charset == "ascii":
+            return read
         if name in _NO_PROMISE:
             note = (
-                f"no charset was declared; the text was read as {guessed.charset}"
+                f"no charset was declared; the text was read as {read.charset}"
                 if not name or name in ("us-ascii", "ascii")
-                else f"charset {name!r} promises nothing; the text was read as {guessed.charset}"
+                else f"charset {name!r} promises nothing; the text was read as {read.charset}"
             )
         else:
-            note = f"unknown charset {name!r}; the text was read as {guessed.charset}"
-        return Decoded(guessed.text, guessed.charset, note)
+            note = f"unknown charset {name!r}; the text was read as {read.charset}"
+        return Decoded(read.text, read.charset, note)
     first = chain[0]
     if first != "utf-8" and _is_single_byte(first) and not data.isascii():
         # Western labels on UTF-8 text are the common mislabel; Latin text that happens to be

@@ -134,13 +134,13 @@ def _decode_words(value: str, defects: list[str] | None, what: str) -> str:
     if tail:
         pieces.append((None, tail))
     out: list[str] = []
-    for label, data in pieces:
+    for label, piece in pieces:
         if label is None:
-            assert isinstance(data, str)
-            out.append(data)
+            assert isinstance(piece, str)
+            out.append(piece)
             continue
-        assert isinstance(data, bytes)
-        decoded = decode_bytes(data, label)
+        assert isinstance(piece, bytes)
+        decoded = decode_bytes(piece, label)
         if decoded.defect and defects is not None:
             defects.append(f"{what}: {decoded.defect}")
         out.append(decoded.text)

@@ -321,8 +321,8 @@ class _Parser:
             self.defect("the mail nests too deep or holds too many parts; the rest was skipped")
             return [], []
         for found in getattr(part, "defects", ()):
-            name = type(found).__name__
-            self.defect(_DEFECTS.get(name, f"the MIME structure was damaged ({name})"))
+            kind = type(found).__name__
+            self.defect(_DEFECTS.get(kind, f"the MIME structure was damaged ({kind})"))
         headers = _raw_headers(part)
         content_type, type_params = self.content_type(part, headers)
         disposition, disposition_params = parse_params(_first(headers, "content-disposition"))

@@ -9,13 +9,18 @@ priority, assignee): the database answers from the index alone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q
 
 from beachhead.core.access import scope_parts
 from beachhead.support.models import UNSOLVED_STATUSES, Ticket
 
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
-def unsolved_grid(user) -> list[dict]:
+
+def unsolved_grid(user: User) -> list[dict]:
     """``[{"status", "priority", "n", "mine", "unassigned"}]`` over the unsolved tickets
     ``user`` may see: ``mine`` assigned to them, ``unassigned`` to nobody."""
     grid: dict[tuple[str, str], dict] = {}

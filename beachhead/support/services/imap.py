@@ -26,6 +26,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.conf import settings
@@ -175,9 +176,9 @@ def poll_once(
     try:
         typ, data = conn.select(quote_mailbox(target.mailbox))
         _check(typ, data, f"SELECT {target.mailbox}")
-        validity = (conn.untagged_responses.get("UIDVALIDITY") or [b""])[-1]
+        validity = cast(bytes, (conn.untagged_responses.get("UIDVALIDITY") or [b""])[-1])
         mailbox = f"{target.label};UIDVALIDITY={validity.decode(errors='replace')}"
-        typ, data = conn.uid("SEARCH", None, "UNSEEN", "UNDELETED")
+        typ, data = conn.uid("SEARCH", "UNSEEN", "UNDELETED")  # no charset
         _check(typ, data, "SEARCH UNSEEN")
         uids = sorted({int(u) for u in b" ".join(d for d in data if d).split()})[:limit]
         for start in range(0, len(uids), BATCH):

@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -102,7 +102,7 @@ def _may_write_to(ticket: Ticket, address: str) -> bool:
         return False
     if ticket.requester_email and ticket.requester_email.lower() == address:
         return True
-    if ticket.account_id is None:
+    if ticket.account is None:
         return False
     return ticket.account.contacts.filter(email=address).exists()
 
@@ -193,7 +193,7 @@ def _store(
     at = timezone.now()
     address = (parsed.from_address or "").strip().lower()
     contact = (contacts or {}).get(address)
-    common = {
+    common: dict[str, Any] = {
         "message_id": parsed.message_id[:255],
         "in_reply_to": (parsed.in_reply_to[0] if parsed.in_reply_to else "")[:255],
         "references": " ".join(parsed.references)[:10000],
@@ -292,7 +292,7 @@ def _ingest_batch(chunk: list[tuple[bytes, str]]) -> list[IngestResult]:
     ids = sorted({i for p in prepared if p[0] for i in _thread_ids(p[0][0])})
     results: list[IngestResult] = []
     with transaction.atomic(), routing.counting_loads():
-        stored = {
+        stored: dict[str | None, tuple[int | None, int | None]] = {
             key: (ticket_id, pk)
             for key, ticket_id, pk in Message.objects.filter(dedup_key__in=keys).values_list(
                 "dedup_key", "ticket_id", "pk"
@@ -321,8 +321,10 @@ def _ingest_batch(chunk: list[tuple[bytes, str]]) -> list[IngestResult]:
                 continue
             parsed, key = ready
             if key in stored:
-                ticket_id, pk = stored[key]
-                results.append(IngestResult("duplicate", ticket=ticket_id, message=pk))
+                stored_ticket, stored_message = stored[key]
+                results.append(
+                    IngestResult("duplicate", ticket=stored_ticket, message=stored_message)
+                )
                 continue
             result = _store_once(parsed, key, known, contacts)  # in its own savepoint
             stored[key] = (result.ticket, result.message)

@@ -31,6 +31,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, get_timezone_location
@@ -64,6 +65,9 @@ from beachhead.support.models import (
 )
 from beachhead.support.services import tickets as ticket_services
 from beachhead.support.services.sla import REPLY_KINDS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +123,7 @@ def priorities_for(contact: Contact | None) -> tuple[str, ...]:
 
 
 # The status as a customer reads it: what it means for them, not the desk's internal states.
-CUSTOMER_STATUS = {
+CUSTOMER_STATUS: dict[str, tuple[str, StrOrPromise, str, str]] = {
     Status.NEW: ("received", gettext_lazy("Received"), "bg-blue-lt", "inbox"),
     Status.OPEN: ("in_progress", gettext_lazy("In progress"), "bg-blue-lt", "progress"),
     Status.ON_HOLD: ("in_progress", gettext_lazy("In progress"), "bg-blue-lt", "progress"),
@@ -178,7 +182,7 @@ def customer_timezone(
         return browser_tz
     if ticket is not None:
         return ticket.market.timezone
-    if contact is not None and contact.account_id:
+    if contact is not None and contact.account is not None:
         return contact.account.market.timezone
     try:
         return ticket_services.market_for(None, translation.get_language() or "en").timezone
@@ -399,7 +403,7 @@ def mail_language(contact: Contact, fallback: str = "") -> str:
             return "zh-hans"
         if value.split("-")[0] in available:
             return value.split("-")[0]
-    if contact.account_id:
+    if contact.account is not None:
         for value in contact.account.market.languages or []:
             if value in available:
                 return value
@@ -425,7 +429,7 @@ def send_link_now(email: str, fallback_language: str = "", now: datetime | None 
             {
                 "account": (
                     contact.account.name
-                    if contact.account_id
+                    if contact.account is not None
                     else (_("Your own requests") if len(contacts) > 1 else "")
                 ),
                 "url": base + reverse("support:portal_sign_in", args=[issue_token(contact, now)]),

@@ -44,7 +44,7 @@ def _within(weekday: int, start: time, end: time, local: datetime) -> bool:
     return (weekday == day and now >= start) or ((weekday + 1) % 7 == day and now < end)
 
 
-def _load_roster() -> tuple[list[tuple], dict[int, User]]:
+def _load_roster() -> tuple[list[tuple], dict[int, User], bool]:
     rows = list(
         Shift.objects.filter(
             user__is_active=True, user__agent_profile__accepts_tickets=True

@@ -255,7 +255,8 @@ def do_create_ticket(
         requester = resolve_requester(
             requester_email, requester_name, account=account, language=language
         )
-        account = account or requester.account
+        if requester is not None:  # None for an address of only spaces
+            account = account or requester.account
     market = market_for(account, language)
     if actor is not None and not (
         (account is not None and may(actor, account, Action.VIEW))

@@ -17,7 +17,7 @@ register = template.Library()
 
 # Status and priority colours stay clear of the commitment-health colours (green, amber, red,
 # grey mean kept, at risk, broken, paused everywhere), and each badge carries an icon and a word.
-_STATUS = {
+_STATUS: dict[str, tuple[str, str]] = {
     Status.NEW: ("bg-azure text-azure-fg", "sparkles"),
     Status.OPEN: ("bg-blue-lt", "mail-opened"),
     Status.PENDING: ("bg-purple-lt", "hourglass"),
@@ -25,7 +25,7 @@ _STATUS = {
     Status.SOLVED: ("bg-teal-lt", "checks"),
     Status.CLOSED: ("bg-dark-lt", "archive"),
 }
-_PRIORITY = {
+_PRIORITY: dict[str, tuple[str, str]] = {
     Priority.URGENT: ("bg-pink text-pink-fg", "urgent"),
     Priority.HIGH: ("bg-orange-lt", "chevrons-up"),
     Priority.NORMAL: ("bg-blue-lt", "equal"),

@@ -134,9 +134,9 @@ class Command(BaseCommand):
 
     # --- subcommands -------------------------------------------------------------------------
 
-    def _read(self, path: str, stdin: Any) -> bytes:
+    def _read(self, path: str, stdin: Any) -> bytes | str:
         if path == STDIN:
-            stream = stdin if stdin is not None else sys.stdin
+            stream: Any = stdin if stdin is not None else sys.stdin
             return getattr(stream, "buffer", stream).read()
         return Path(path).read_bytes()
 
@@ -165,8 +165,8 @@ class Command(BaseCommand):
                     if raw is not None
                 )
             )
-            for path, raw, failed in read:
-                result = failed if raw is None else next(done)
+            for path, _raw, failed in read:
+                result = next(done) if failed is None else failed  # failed: could not be read
                 results.append(result)
                 self._emit(path, result)
         self._fail_if_rejected(results)
@@ -242,6 +242,7 @@ class Command(BaseCommand):
         if every == bool(ids):
             raise CommandError("Name the rejected mail to retry (IDs) or pass --all, not both.")
         pending = InboundMail.objects.filter(status=InboundMail.Status.REJECTED)
+        work: list[tuple[int, InboundMail | None]]
         if every:
             work = [(item.pk, item) for item in pending.order_by("received_at", "pk")]
         else:

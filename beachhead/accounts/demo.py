@@ -396,7 +396,7 @@ def _make_accounts(
             if success and lifecycle in (Lifecycle.CUSTOMER, Lifecycle.PILOT)
             else None
         )
-        account = Account(  # type: ignore[misc]  # MoneyField holds Money
+        account = Account(
             legal_name=legal,
             display_name=display if display != legal else "",
             latin_name=latin,
@@ -424,7 +424,7 @@ def _make_accounts(
         if index < 2 and "JP" in markets:
             _showcase(account, index, markets["JP"], owners.get("JP") or [None])
         apply_valuation(account)
-        strategic = is_strategic_value(account.annual_value)  # type: ignore[arg-type]  # MoneyField holds Money
+        strategic = is_strategic_value(account.annual_value)
         big = SIZE_INDEX[account.size] >= 3
         account.tier = (
             Tier.STRATEGIC
@@ -458,8 +458,8 @@ def _showcase(account: Account, index: int, japan, owners: list) -> None:
         account.industry, account.size, account.health = "telecom", Size.GIANT, "strong"
         account.lifecycle = Lifecycle.PROSPECT
         account.data_volume_tb = Decimal(12000)
-        account.yearly_data_spend = Money(Decimal(8_000_000), "USD")  # type: ignore[assignment]  # MoneyField holds Money
-        account.expected_annual_spend = Money(Decimal(100_000), "USD")  # type: ignore[assignment]  # MoneyField holds Money
+        account.yearly_data_spend = Money(Decimal(8_000_000), "USD")
+        account.expected_annual_spend = Money(Decimal(100_000), "USD")
         account.growth_rate, account.expected_lifetime_years = Decimal("0.35"), Decimal(10)
         account.website = "https://www.mirai-telecom.co.jp"
     else:
@@ -468,8 +468,8 @@ def _showcase(account: Account, index: int, japan, owners: list) -> None:
         account.industry, account.size, account.health = "gaming", Size.MICRO, "unknown"
         account.lifecycle = Lifecycle.PROSPECT
         account.data_volume_tb = Decimal(3)
-        account.yearly_data_spend = Money(Decimal(60_000), "USD")  # type: ignore[assignment]  # MoneyField holds Money
-        account.expected_annual_spend = Money(Decimal(0), "USD")  # type: ignore[assignment]  # MoneyField holds Money
+        account.yearly_data_spend = Money(Decimal(60_000), "USD")
+        account.expected_annual_spend = Money(Decimal(0), "USD")
         account.growth_rate, account.expected_lifetime_years = Decimal("0.1"), Decimal(3)
         account.website = "https://hayate-lab.jp"
 
@@ -565,7 +565,7 @@ def _make_deals(ctx, rng, now, accounts, stages) -> int:
                 close_date = today + timedelta(days=rng.randint(10, 270))
             name = f"{account.name} · {_deal_name(rng, key, n)}"
             batch.append(
-                Opportunity(  # type: ignore[misc]  # MoneyField holds Money
+                Opportunity(
                     account=account,
                     name=name[:200],
                     stage=stage,
@@ -582,7 +582,7 @@ def _make_deals(ctx, rng, now, accounts, stages) -> int:
             seed = Money(Decimal(100_000 if index == 0 else 500_000), "USD")
             label = "First cluster" if index == 0 else "Platform licence"
             batch.append(
-                Opportunity(  # type: ignore[misc]  # MoneyField holds Money
+                Opportunity(
                     account=account,
                     name=f"{account.name} · {label}",
                     stage=stages["discovery"],

@@ -253,7 +253,7 @@ class Account(models.Model):
     @property
     def is_strategic(self) -> bool:
         """Worth at least ``BEACHHEAD_STRATEGIC_ANNUAL_USD`` a year (see services.ltv)."""
-        return is_strategic_value(self.annual_value)  # type: ignore[arg-type]  # MoneyField holds Money
+        return is_strategic_value(self.annual_value)
 
     @property
     def is_deep_user(self) -> bool:

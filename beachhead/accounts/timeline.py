@@ -72,7 +72,7 @@ def opportunity_entries(account, user: User, limit: int) -> list[Entry]:
     )
     entries = []
     for deal in rows:
-        amount = format_money(deal.amount, whole=True)  # type: ignore[arg-type]  # MoneyField holds Money
+        amount = format_money(deal.amount, whole=True)
         entries.append(
             Entry(
                 at=deal.created_at,

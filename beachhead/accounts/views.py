@@ -295,7 +295,7 @@ def opportunity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "deal": deal,
         "account": account,
         "can_change": can_change,
-        "qualification": ltv.qualify_deal(account, deal.amount),  # type: ignore[arg-type]  # MoneyField holds Money
+        "qualification": ltv.qualify_deal(account, deal.amount),
         "requirements": requirements,
         "gaps": [r for r in requirements if not r.held],
         "stage_form": form,
@@ -401,10 +401,10 @@ def _account_initial(account: Account) -> dict:
         country=str(account.country or ""),
         owner=str(account.owner_id or ""),
         csm=str(account.csm_id or ""),
-        expected_annual_spend_amount=account.expected_annual_spend.amount,  # type: ignore[attr-defined]  # MoneyField holds Money
-        expected_annual_spend_currency=str(account.expected_annual_spend.currency),  # type: ignore[attr-defined]  # MoneyField holds Money
-        yearly_data_spend_amount=account.yearly_data_spend.amount,  # type: ignore[attr-defined]  # MoneyField holds Money
-        yearly_data_spend_currency=str(account.yearly_data_spend.currency),  # type: ignore[attr-defined]  # MoneyField holds Money
+        expected_annual_spend_amount=account.expected_annual_spend.amount,
+        expected_annual_spend_currency=str(account.expected_annual_spend.currency),
+        yearly_data_spend_amount=account.yearly_data_spend.amount,
+        yearly_data_spend_currency=str(account.yearly_data_spend.currency),
     )
     return initial
 

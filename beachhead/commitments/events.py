@@ -8,7 +8,7 @@ the owner is warned, the team's manager is alerted before a breach, both hear of
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.urls import reverse
 from django.utils import translation
@@ -57,6 +57,10 @@ def _template(stage: str, language: str) -> str:
         return _(_MESSAGES[stage])
 
 
+def _title(stage: str, title: str, language: str) -> str:
+    return _template(stage, language) % {"title": title}
+
+
 def _recipients(owner: int | None, manager: int | None, stage: str) -> set[int]:
     """The owner is warned; the manager is alerted; both hear of a breach (each stands in for
     the other)."""
@@ -75,7 +79,7 @@ def _notices(stage: str):
             for person in _recipients(event.data.get("owner"), event.data.get("manager"), stage):
                 yield notify.Notice(
                     recipient_id=person,
-                    title=lambda language, t=title: _template(stage, language) % {"title": t},
+                    title=partial(_title, stage, title),
                     body=title,
                     url=f"{base}{event.subject_id}/",
                     level=_LEVELS[stage],

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Choices
 from django.utils.translation import gettext as _
 from djmoney.models.fields import MoneyField
 
@@ -109,7 +108,7 @@ def check_name(value: Any, required: bool = False) -> str:
     return text
 
 
-def check_choice(choices: type[Choices], value: Any) -> str:
+def check_choice(choices: Any, value: Any) -> str:
     """One of the codes of ``choices`` (any case, white space trimmed)."""
     text = str(value or "").strip().lower()
     if text not in choices.values:

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.numbers import get_currency_precision
 from django.conf import settings
@@ -47,6 +47,10 @@ __all__ = [
     "round_money",
     "to_reporting",
 ]
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.numbers import NumberPattern
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def currency_choices() -> list[tuple[str, str]]:
 
 
 def reporting_currency() -> str:
-    return settings.BEACHHEAD_REPORTING_CURRENCY
+    return str(settings.BEACHHEAD_REPORTING_CURRENCY)
 
 
 def check_currency(code: object) -> str:
@@ -147,13 +151,13 @@ def parse_money(value: Any, default_currency: str) -> Money:
     return Money(number.quantize(Decimal("0.01")), check_currency(currency))
 
 
-def money_field(verbose_name: Any, **options: Any) -> MoneyField:
+def money_field(verbose_name: Any, **options: Any) -> MoneyField:  # type: ignore[type-arg]
     """A django-money column as every model keeps money: 19 digits, 2 decimal places, the
     currencies of the rates file, 0 USD unless ``default`` / ``default_currency`` say
     otherwise."""
     options.setdefault("default", Decimal(0))
     options.setdefault("default_currency", "USD")
-    return MoneyField(
+    return MoneyField(  # type: ignore[no-untyped-call]  # django-money ships no types
         verbose_name,
         max_digits=19,
         decimal_places=2,
@@ -204,22 +208,26 @@ def format_money(money: Money | None, compact: bool = False, whole: bool = False
     try:
         locale = _locale(translation.to_locale(translation.get_language() or "en"))
         if compact:
-            return format_compact_currency(money.amount, currency, locale=locale, fraction_digits=1)
+            return str(
+                format_compact_currency(money.amount, currency, locale=locale, fraction_digits=1)
+            )
         if whole:
             pattern = _whole_currency_pattern(locale)
-            return pattern.apply(
-                round_money(Decimal(money.amount), "JPY"),
-                locale,
-                currency=currency,
-                currency_digits=False,
+            return str(
+                pattern.apply(
+                    round_money(Decimal(money.amount), "JPY"),
+                    locale,
+                    currency=currency,
+                    currency_digits=False,
+                )
             )
-        return format_currency(money.amount, currency, locale=locale)
+        return str(format_currency(money.amount, currency, locale=locale))
     except (ValueError, LookupError):
         return f"{currency} {money.amount}"
 
 
 @lru_cache(maxsize=32)
-def _locale(name: str):
+def _locale(name: str) -> Locale:
     """A parsed Babel locale: Babel parses a locale given by name again for every symbol it
     looks up, which made each amount on a page cost twice as much."""
     from babel import Locale
@@ -228,11 +236,11 @@ def _locale(name: str):
 
 
 @lru_cache(maxsize=32)
-def _whole_currency_pattern(locale):
+def _whole_currency_pattern(locale: Locale) -> NumberPattern:
     """The locale's standard currency pattern without the minor unit (parsed once: pages
     format dozens of amounts)."""
     import copy
 
-    pattern = copy.copy(locale.currency_formats["standard"])
+    pattern: NumberPattern = copy.copy(locale.currency_formats["standard"])
     pattern.frac_prec = (0, 0)
     return pattern

@@ -172,7 +172,7 @@ def write_notices(notices: Iterable[Notice]) -> int:
         )
     )
     keyed = [n for n in notices if n.key is not None and n.recipient_id in people]
-    taken: set[tuple[int, str]] = set()
+    taken: set[tuple[int, str | None]] = set()
     if keyed:
         taken = set(
             Notification.objects.filter(

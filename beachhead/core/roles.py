@@ -11,7 +11,7 @@ Row-level access (which records a user may see or change) lives in ``beachhead.c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -72,7 +72,7 @@ def register_operation(code: str, label, roles: Iterable[str]) -> None:
 
 
 def register_operations(
-    operations: type[models.TextChoices], roles: Mapping[str, Iterable[str]]
+    operations: type[models.TextChoices], roles: Mapping[Any, Iterable[str]]
 ) -> None:
     """Register every member of ``operations`` with its roles (every member needs roles)."""
     for operation in operations:

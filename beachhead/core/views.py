@@ -147,7 +147,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 @login_required
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthedRequest) -> HttpResponse:
     """Admins: deliveries of events to e-mail (and next webhooks and chat) that are waiting,
     retrying or failed for good, with the error, and a way to try them again."""
     if not can(request.user, Operation.VIEW_OUTBOX):
@@ -177,10 +177,11 @@ def outbox(request: HttpRequest) -> HttpResponse:
         return redirect(request.get_full_path())
     page = Paginator(qs.order_by("-pk"), 50).get_page(request.GET.get("page"))
     labels = {k.code: k.label for k in events.kinds()}
-    for delivery in page:
-        delivery.kind_label = labels.get(delivery.event.kind, delivery.event.kind)
+    rows = [(d, labels.get(d.event.kind, d.event.kind)) for d in page]
     counts = events.outbox_counts()
     tabs = [
         (v, label, counts[v]) for v, label in Delivery.State.choices if v != Delivery.State.DONE
     ]
-    return render(request, "core/outbox.html", {"page": page, "show": show, "tabs": tabs})
+    return render(
+        request, "core/outbox.html", {"page": page, "rows": rows, "show": show, "tabs": tabs}
+    )

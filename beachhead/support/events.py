@@ -7,6 +7,8 @@ crossed becomes a notice to the team's manager and the admins."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
+from typing import Any
 
 from django.urls import reverse
 from django.utils import translation
@@ -38,7 +40,7 @@ KINDS = {
 }
 
 
-def _alert_title(data: dict, language: str) -> str:
+def _alert_title(data: dict[str, Any], language: str) -> str:
     params = {"team": data["team_name"], "value": data["value"], "limit": data["threshold"]}
     with translation.override(language):
         if data["metric"] == "breach_rate":
@@ -57,7 +59,7 @@ def _alert_notices(batch: list[Event]) -> Iterable[notify.Notice]:
         for person in people:
             yield notify.Notice(
                 recipient_id=person,
-                title=lambda language, d=data: _alert_title(d, language),
+                title=partial(_alert_title, data),
                 url=url,
                 level=Notification.Level.WARNING,
                 key=f"team-alert:{event.subject_id}",

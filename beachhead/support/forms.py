@@ -3,12 +3,14 @@ which validate it again and perform the change; the services' errors come back o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from beachhead.core.forms import ServiceForm
-from beachhead.support.models import Channel, Priority, Status
+from beachhead.support.models import Channel, Priority, Status, Ticket
 
 #: What happens to the ticket's status when the reply is sent ("" keeps it).
 STATUS_AFTER = [
@@ -101,7 +103,7 @@ class PropertiesForm(TicketServiceForm):
         value = self.cleaned_data.get("assignee") or ""
         return self.assignees.get(value)
 
-    def changes(self, ticket) -> dict:
+    def changes(self, ticket: Ticket) -> dict[str, Any]:  # type: ignore[override]  # needs the ticket
         """Only what differs from the ticket (an unchanged priority must not re-make SLAs)."""
         data = self.cleaned_data
         changes = {}

@@ -122,8 +122,8 @@ def apply_valuation(account: Account) -> ltv_model.Valuation:
     """Recompute the lifetime-value outputs on ``account`` (not saved)."""
     valuation = ltv_model.value_account(account, explain=False)
     # Estimates: kept in whole units of the reporting currency (no false precision).
-    account.annual_value = _whole(valuation.annual_value)  # type: ignore[assignment]  # MoneyField holds Money
-    account.ltv = _whole(valuation.ltv)  # type: ignore[assignment]  # MoneyField holds Money
+    account.annual_value = _whole(valuation.annual_value)
+    account.ltv = _whole(valuation.ltv)
     account.potential_score = valuation.potential_score
     return valuation
 

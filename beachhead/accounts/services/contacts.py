@@ -150,7 +150,9 @@ def check_contact_changes(
             "latin_name": check_name,
             "job_title": check_name,
             "email": _email,
-            "phone": lambda v: normalize_phone(v, str(account.country or "")),
+            "phone": lambda v: normalize_phone(
+                v, str(account.country or "") if account is not None else ""
+            ),
             "language": check_language,
             "timezone": _timezone,
             "roles": check_roles,

@@ -164,14 +164,14 @@ def trust(request: Request) -> Response:
     group = request.query_params.get("group", "market")
     period = services.Period.last_days(days)
     try:
-        groups = services.trust_by(request.user, period, group)
+        groups = services.trust_by(api_user(request), period, group)
     except ValidationError as exc:
         raise exceptions.ValidationError({"group": exc.messages}) from exc
     return Response(
         {
-            "summary": services.trust_summary(request.user, period),
+            "summary": services.trust_summary(api_user(request), period),
             "group": group,
             "groups": groups,
-            "weekly": services.trust_weekly(request.user, period),
+            "weekly": services.trust_weekly(api_user(request), period),
         }
     )

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.http import api_user
 from beachhead.markets import services
 from beachhead.markets.api import serializers as s
 from beachhead.markets.models import Market
@@ -92,7 +93,7 @@ class MarketViewSet(
         )
         serializer.is_valid(raise_exception=True)
         with _field_errors():
-            services.do_edit_market(market, request.user, serializer.model_changes())
+            services.do_edit_market(market, api_user(request), serializer.model_changes())
         return Response(self.get_serializer(market).data)
 
     @extend_schema(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -43,8 +44,8 @@ class TeamFigures:
 def team_figures(teams, since: datetime, now: datetime) -> dict[int, TeamFigures]:
     """Breach rate and satisfaction per team over ``since``..``now`` (two grouped queries)."""
     ids = [t.pk for t in teams]
-    promises = {
-        row["team"]: row
+    promises: dict[int, dict[str, Any]] = {
+        row["team"]: dict(row)
         for row in Commitment.objects.filter(
             team__in=ids, kind__in=SLA_KINDS, due_at__gte=since, due_at__lte=now
         )
@@ -57,8 +58,8 @@ def team_figures(teams, since: datetime, now: datetime) -> dict[int, TeamFigures
             ),
         )
     }
-    surveys = {
-        row["ticket__team"]: row
+    surveys: dict[int, dict[str, Any]] = {
+        row["ticket__team"]: dict(row)
         for row in Survey.objects.filter(
             ticket__team__in=ids, answered_at__gte=since, answered_at__lte=now
         )
@@ -86,7 +87,7 @@ def do_check_thresholds(now: datetime | None = None) -> list[TeamAlert]:
         team = threshold.team
         since = now - timedelta(days=threshold.window_days)
         figures = team_figures([team], since, now)[team.pk]
-        checks = []
+        checks: list[tuple[str, Decimal, Decimal, int]] = []
         rate, happy = figures.breach_rate, figures.satisfaction
         if (
             figures.due >= threshold.min_sample
@@ -96,7 +97,7 @@ def do_check_thresholds(now: datetime | None = None) -> list[TeamAlert]:
             checks.append(
                 (
                     TeamAlert.Metric.BREACH_RATE,
-                    figures.breach_rate,
+                    rate,
                     threshold.max_breach_rate,
                     figures.due,
                 )
@@ -109,7 +110,7 @@ def do_check_thresholds(now: datetime | None = None) -> list[TeamAlert]:
             checks.append(
                 (
                     TeamAlert.Metric.SATISFACTION,
-                    figures.satisfaction,
+                    happy,
                     threshold.min_satisfaction,
                     figures.answered,
                 )

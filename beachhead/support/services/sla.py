@@ -40,7 +40,7 @@ def policy_name(policy_id: int | None) -> str | None:
 
 
 def policy_for(ticket: Ticket) -> SlaPolicy | None:
-    tier = ticket.account.tier if ticket.account_id else ""
+    tier = ticket.account.tier if ticket.account_id and ticket.account is not None else ""
     code = ticket.market.code
     for policy in _policies.get():
         if not policy.is_active:

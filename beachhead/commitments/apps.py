@@ -11,10 +11,11 @@ class CommitmentsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.conf import settings
 
-        from beachhead.commitments import panels, tasks
+        from beachhead.commitments import lists, panels, tasks
         from beachhead.commitments.models import Commitment
         from beachhead.core import dashboard, demo, navigation, schedule
         from beachhead.core.roles import Operation
+        from beachhead.savedviews import registry
 
         # The generic subject and customer are recorded by their type and id columns; letting
         # the audit log read the generic relations themselves loads both records on every save.
@@ -39,6 +40,8 @@ class CommitmentsConfig(AppConfig):
                 operation=Operation.VIEW_TRUST,
             )
         )
+        for source in lists.SOURCES:
+            registry.register(source)
         schedule.register("commitments.sweep", tasks.sweep, settings.BEACHHEAD_SWEEP_SECONDS)
         dashboard.register(
             dashboard.Panel(

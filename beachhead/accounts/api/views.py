@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from beachhead.accounts import filters
+from beachhead.accounts import lists
 from beachhead.accounts.api import serializers as s
 from beachhead.accounts.models import Account, Contact, Deployment, Opportunity, Stage
 from beachhead.accounts.services import accounts as account_services
@@ -22,6 +22,7 @@ from beachhead.accounts.services import opportunities as opportunity_services
 from beachhead.accounts.services._common import parse_money
 from beachhead.core.access import Action, scoped
 from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.savedviews.params import narrow
 
 ACCOUNT_PARAMS = [
     OpenApiParameter("market", str, description="ISO code(s), e.g. JP or JP,KR"),
@@ -42,9 +43,9 @@ CHILD_PARAMS = [
 ]
 
 
-def _filtered(apply, queryset: QuerySet, request: Request) -> QuerySet:
+def _filtered(source, queryset: QuerySet, request: Request) -> QuerySet:
     try:
-        return apply(queryset, request.query_params, request.user)
+        return narrow(source, queryset, request.query_params, request.user)
     except ValidationError as exc:
         raise exceptions.ValidationError(exc.message_dict) from exc
 
@@ -107,7 +108,7 @@ class AccountViewSet(
     def scope_queryset(self, queryset):
         queryset = queryset.select_related("market")
         if self.action == "list":
-            queryset = _filtered(filters.filter_accounts, queryset, self.request)
+            queryset = _filtered(lists.ACCOUNTS, queryset, self.request)
         return queryset.order_by("legal_name", "pk")
 
     @extend_schema(parameters=ACCOUNT_PARAMS)
@@ -182,7 +183,7 @@ class ContactViewSet(
 
     def scope_queryset(self, queryset):
         if self.action == "list":
-            queryset = _filtered(filters.filter_contacts, queryset, self.request)
+            queryset = _filtered(lists.CONTACTS, queryset, self.request)
         return queryset.order_by("full_name", "pk")
 
     @extend_schema(
@@ -233,7 +234,7 @@ class OpportunityViewSet(
     def scope_queryset(self, queryset):
         queryset = queryset.select_related("stage", "account", "account__market")
         if self.action == "list":
-            queryset = _filtered(filters.filter_opportunities, queryset, self.request)
+            queryset = _filtered(lists.OPPORTUNITIES, queryset, self.request)
         return queryset.order_by("close_date", "pk")
 
     @extend_schema(
@@ -296,7 +297,7 @@ class DeploymentViewSet(
 
     def scope_queryset(self, queryset):
         if self.action == "list":
-            queryset = _filtered(filters.filter_deployments, queryset, self.request)
+            queryset = _filtered(lists.DEPLOYMENTS, queryset, self.request)
         return queryset.order_by("account_id", "environment", "pk")
 
     @extend_schema(

@@ -111,27 +111,3 @@ def tier_badge(account) -> str:
         icon,
         account.get_tier_display(),
     )
-
-
-@register.simple_tag
-def cell(source, column, obj) -> str:
-    """One cell of a plain list (used when saved views are not installed)."""
-    value: Any = obj
-    for name in column.path.split("__"):
-        value = getattr(value, name, None) if value is not None else None
-    if value in (None, ""):
-        return "—"
-    if column.kind == "money":
-        currency = getattr(obj, column.currency_path, "") if column.currency_path else ""
-        return format_money(Money(value, currency or "USD"), whole=True)
-    if column.kind == "number":
-        return number(value, 0 if float(value).is_integer() else 1)
-    if column.kind == "date":
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if column.kind == "datetime":
-        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
-    if column.kind == "bool":
-        return "✓" if value else "—"
-    if column.choices:
-        return str(dict(column.choices).get(str(value), value))
-    return str(value)

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from beachhead.accounts.models import Account, Contact
 from beachhead.commitments import services as ledger
 from beachhead.core.access import Action, may, may_in_market
+from beachhead.core.db import is_id
 from beachhead.core.models import Team, User
 from beachhead.markets.models import Market
 from beachhead.markets.services import all_markets, market_by_code, market_by_id
-from beachhead.support.filters import is_id
 from beachhead.support.models import (
     PRIORITY_RANK,
     UNSOLVED_STATUSES,

@@ -62,33 +62,12 @@ PAGE_TIMELINE = 30
 # --- Lists: served by saved views ------------------------------------------------------------
 
 
-def _list(request: HttpRequest, source) -> HttpResponse:
-    """``/lists/<source>/`` with our query parameters as saved-view filters."""
+@login_required
+@require_GET
+def list_page(request: HttpRequest, key: str) -> HttpResponse:
+    """``/lists/<key>/`` with our query parameters as saved-view filters."""
+    source = next(source for source in lists.SOURCES if source.key == key)
     return redirect(params.list_url(source, request.GET))
-
-
-@login_required
-@require_GET
-def account_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, lists.ACCOUNTS)
-
-
-@login_required
-@require_GET
-def contact_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, lists.CONTACTS)
-
-
-@login_required
-@require_GET
-def opportunity_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, lists.OPPORTUNITIES)
-
-
-@login_required
-@require_GET
-def deployment_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, lists.DEPLOYMENTS)
 
 
 # --- Customer 360 ----------------------------------------------------------------------------

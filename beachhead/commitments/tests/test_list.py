@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from beachhead.commitments import lists, services
 from beachhead.commitments.models import Commitment, State
+from beachhead.commitments.tests.test_api_pages import make
 from beachhead.core.models import Team
 
 
@@ -24,20 +25,10 @@ def agent(make_user):
 
 
 def promise(owner, markets, code="JP", minutes=60, start=None, **fields):
-    commitment = services.do_create_commitment(
-        kind=fields.pop("kind", "follow_up"),
-        calendar="24x7",
-        target=timedelta(minutes=minutes),
-        owner=owner,
-        start=start or datetime.now(UTC),
-        market=markets[code],
-        title=fields.pop("title", "Call back"),
-        customer_label=fields.pop("customer_label", "Nintendo"),
-        subject_label=fields.pop("subject_label", "Ticket #42"),
-    )
-    if fields:
-        Commitment.objects.filter(pk=commitment.pk).update(**fields)
-        commitment.refresh_from_db()
+    """A promise of the API tests' kind, with ``fields`` (a title at least) set afterwards."""
+    commitment = make(owner, markets, minutes, code, start)
+    Commitment.objects.filter(pk=commitment.pk).update(**{"title": "Call back", **fields})
+    commitment.refresh_from_db()
     return commitment
 
 

@@ -128,7 +128,10 @@ class Choice(Param):
         return list(dict.fromkeys(keys))
 
     def condition(self, value: list[str], user, source: ListSource) -> Q:
-        return Q(**{f"{self.path}__in": self.expanded(value)})
+        if not self.many:
+            return Q(**{self.path: value[0]})
+        keys = self.expanded(value)
+        return Q(**{f"{self.path}__in": sorted(keys) if self.aliases else keys})
 
     def shorthand(self, value: list[str]) -> list[Condition]:
         if not self.many:

@@ -124,7 +124,6 @@ COMMITMENTS = ListSource(
         "subject_label",
         "kind",
         "customer_label",
-        "market__code",
         "owner",
         "due_at",
         "health_now",

@@ -1,5 +1,6 @@
 """The account pages: the customer 360 (bounded queries, one merged timeline), the deal page,
-the plan, the lists (saved views or the plain table) and the dashboard panel."""
+the plan, the lists (saved views, our query parameters as their filters) and the dashboard
+panel."""
 
 from __future__ import annotations
 

@@ -11,20 +11,19 @@ Money columns read an annotated amount (``…_amount``): a money field reads bac
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from beachhead.accounts.models import (
     Account,
     Contact,
+    ContactRole,
     Deployment,
     Environment,
     Health,
@@ -39,59 +38,51 @@ from beachhead.accounts.services import accounts as account_services
 from beachhead.accounts.services import contacts as contact_services
 from beachhead.accounts.services import deployments as deployment_services
 from beachhead.accounts.services import opportunities as opportunity_services
+from beachhead.accounts.services.contacts import role_q
+from beachhead.accounts.services.deployments import deep_user_threshold
+from beachhead.accounts.services.ltv import strategic_bar
+from beachhead.commitments.lists import MARKET_CHOICES
 from beachhead.core.access import scoped
 from beachhead.core.money import Money
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
-from beachhead.savedviews.registry import Column, ListSource
+from beachhead.savedviews.params import Choice, Codes, Flag, Id, Person, Search, Text
+from beachhead.savedviews.registry import CachedChoices, Column, ListSource
 
 if TYPE_CHECKING:
     from beachhead.core.models import User
-
-
-class CachedChoices(Sequence):
-    """Choices read from the database when used, kept for ``ttl`` seconds per interface
-    language (a list page asks for a column's labels once per cell: this keeps it at one query
-    a minute, not per row, and a Chinese reader never gets labels loaded for an English one)."""
-
-    def __init__(self, load: Callable[[], list[tuple[str, str]]], ttl: float = 60.0) -> None:
-        self._load = load
-        self._ttl = ttl
-        self._cache: dict[str, tuple[float, list[tuple[str, str]]]] = {}
-
-    def rows(self) -> list[tuple[str, str]]:
-        now = time.monotonic()
-        language = translation.get_language() or ""
-        cached = self._cache.get(language)
-        if cached is None or now - cached[0] > self._ttl:
-            cached = self._cache[language] = (now, self._load())
-        return cached[1]
-
-    def clear(self) -> None:
-        self._cache.clear()
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self.rows())
-
-    def __len__(self) -> int:
-        return len(self.rows())
-
-    def __getitem__(self, index):
-        return self.rows()[index]
-
-
-def _market_choices() -> list[tuple[str, str]]:
-    from beachhead.markets.models import Market
-
-    return [(m.code, m.code) for m in Market.objects.order_by("code")]
 
 
 def _stage_choices() -> list[tuple[str, str]]:
     return [(s.key, s.label) for s in Stage.objects.order_by("order", "pk")]
 
 
-MARKET_CHOICES = CachedChoices(_market_choices, ttl=300)
 STAGE_CHOICES = CachedChoices(_stage_choices, ttl=30)
 RESIDENCY_CHOICES = list(DATA_RESIDENCY_REGIONS.items())
+#: The market of a contact's, deal's or deployment's account: a column, and a parameter.
+ACCOUNT_MARKET = Column(
+    "account__market__code", _("Market"), "choice", choices=MARKET_CHOICES, groupable=True
+)
+#: ``?account=12`` (the API of contacts, deals, deployments and tickets).
+ACCOUNT_ID = Id("account", "account_id", message=_("An account id is a number."))
+CHILD_PARAMS = (ACCOUNT_ID, Codes("market", ACCOUNT_MARKET.path))
+
+
+def _strategic(yes: bool, user) -> Q:
+    """Worth the strategic bar a year or more (``strategic=false`` narrows nothing)."""
+    if not yes:
+        return Q()
+    bar = strategic_bar()
+    return Q(annual_value__gte=bar.amount, annual_value_currency=str(bar.currency))
+
+
+def _deep(yes: bool, user) -> Q:
+    nodes = Q(production_nodes__gte=deep_user_threshold())
+    return nodes if yes else ~nodes
+
+
+def _open(yes: bool, user) -> Q:
+    closed = Q(stage__is_won=True) | Q(stage__is_lost=True)
+    return ~closed if yes else closed
 
 
 def _as_validation_error(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -233,6 +224,19 @@ ACCOUNTS = ListSource(
     create_url=lambda: reverse("accounts:create"),
     icon="building",
     card_columns=("market__code", "owner", "annual_value_amount"),
+    params=(
+        Codes("market", "market__code"),
+        Choice("tier", "tier", Tier),
+        Choice("lifecycle", "lifecycle", Lifecycle),
+        Choice("industry", "industry", Industry),
+        Choice("health", "health", Health),
+        Person("owner", "owner"),
+        Person("csm", "csm"),
+        Flag("named", "named"),
+        Flag("strategic", q=_strategic),
+        Flag("deep", q=_deep),
+        Search("q"),
+    ),
 )
 
 
@@ -263,13 +267,7 @@ CONTACTS = ListSource(
         Column("latin_name", _("Name in Latin script"), editable=True),
         Column("job_title", _("Job title"), editable=True),
         Column("account__legal_name", _("Account")),
-        Column(
-            "account__market__code",
-            _("Market"),
-            "choice",
-            choices=MARKET_CHOICES,
-            groupable=True,
-        ),
+        ACCOUNT_MARKET,
         Column("account__lifecycle", _("Lifecycle"), "choice", Lifecycle.choices, groupable=True),
         Column("roles_text", _("Roles"), sortable=False, filterable=False),
         Column("email", _("E-mail"), editable=True),
@@ -297,6 +295,11 @@ CONTACTS = ListSource(
         "executive sponsor, champion. Add them from an account's page."
     ),
     icon="address-book",
+    params=(
+        *CHILD_PARAMS,
+        Choice("role", choices=ContactRole, many=False, q=lambda role, user: role_q(role[0])),
+        Search("q"),
+    ),
 )
 
 
@@ -333,13 +336,7 @@ OPPORTUNITIES = ListSource(
     columns=(
         Column("name", _("Deal"), editable=True, width="16rem"),
         Column("account__legal_name", _("Account")),
-        Column(
-            "account__market__code",
-            _("Market"),
-            "choice",
-            choices=MARKET_CHOICES,
-            groupable=True,
-        ),
+        ACCOUNT_MARKET,
         Column("account__industry", _("Industry"), "choice", Industry.choices, groupable=True),
         Column("account__tier", _("Tier"), "choice", Tier.choices, groupable=True),
         Column(
@@ -380,6 +377,13 @@ OPPORTUNITIES = ListSource(
     ),
     icon="briefcase",
     card_columns=("account__legal_name", "amount_value", "close_date"),
+    params=(
+        *CHILD_PARAMS,
+        Person("owner", "owner"),
+        Choice("stage", "stage__key"),
+        Flag("open", q=_open),
+        Search("q"),
+    ),
 )
 
 
@@ -405,13 +409,7 @@ DEPLOYMENTS = ListSource(
     queryset=deployment_rows,
     columns=(
         Column("account__legal_name", _("Account"), width="14rem"),
-        Column(
-            "account__market__code",
-            _("Market"),
-            "choice",
-            choices=MARKET_CHOICES,
-            groupable=True,
-        ),
+        ACCOUNT_MARKET,
         Column("product", _("Product"), groupable=True, editable=True),
         Column("version", _("Version"), groupable=True, editable=True),
         Column("node_count", _("Nodes"), "number", editable=True),
@@ -449,6 +447,13 @@ DEPLOYMENTS = ListSource(
     ),
     icon="server",
     card_columns=("version", "node_count", "cloud_region"),
+    params=(
+        *CHILD_PARAMS,
+        Choice("environment", "environment", Environment),
+        Text("product", "product"),
+        Text("version", "version"),
+        Text("cloud_region", "cloud_region"),
+    ),
 )
 
 SOURCES = (ACCOUNTS, CONTACTS, OPPORTUNITIES, DEPLOYMENTS)

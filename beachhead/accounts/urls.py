@@ -5,14 +5,14 @@ from beachhead.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("", views.account_list, name="list"),
+    path("", views.list_page, {"key": "accounts"}, name="list"),
     path("new/", views.account_create, name="create"),
     path("plan/", views.plan_page, name="plan"),
-    path("contacts/", views.contact_list, name="contacts"),
+    path("contacts/", views.list_page, {"key": "contacts"}, name="contacts"),
     path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
-    path("opportunities/", views.opportunity_list, name="opportunities"),
+    path("opportunities/", views.list_page, {"key": "opportunities"}, name="opportunities"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity"),
-    path("deployments/", views.deployment_list, name="deployments"),
+    path("deployments/", views.list_page, {"key": "deployments"}, name="deployments"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),

@@ -1,4 +1,4 @@
-"""Pages of the accounts pillar: the lists (served by saved views when installed), the
+"""Pages of the accounts pillar: the lists (served by saved views), the
 customer-360 page of an account, a deal's page, the named-account plan, and the forms that
 add accounts, contacts, deals and deployments.
 
@@ -10,22 +10,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from beachhead.accounts import filters, lists
+from beachhead.accounts import lists
 from beachhead.accounts.forms import (
     AccountForm,
     ContactForm,
@@ -39,11 +36,9 @@ from beachhead.accounts.models import (
     Deployment,
     Environment,
     Health,
-    Industry,
     Lifecycle,
     Opportunity,
     Stage,
-    Tier,
 )
 from beachhead.accounts.services import accounts as account_services
 from beachhead.accounts.services import compliance, ltv, plan
@@ -56,6 +51,7 @@ from beachhead.core.http import AuthedRequest
 from beachhead.core.models import User
 from beachhead.core.roles import Role
 from beachhead.markets.models import Market
+from beachhead.savedviews import params
 
 #: At most this many rows of each kind on an account's page (the lists have them all).
 PAGE_CONTACTS = 100
@@ -64,105 +60,16 @@ PAGE_DEPLOYMENTS = 100
 PAGE_PROMISES = 20
 PAGE_TIMELINE = 30
 
-PLAIN_LISTS = {
-    "accounts": (lists.ACCOUNTS, filters.filter_accounts),
-    "contacts": (lists.CONTACTS, filters.filter_contacts),
-    "opportunities": (lists.OPPORTUNITIES, filters.filter_opportunities),
-    "deployments": (lists.DEPLOYMENTS, filters.filter_deployments),
-}
-#: Our list parameters in the saved views' grammar, so /accounts/?market=JP still filters.
-_SAVED_VIEW_FILTERS = {
-    "accounts": {"market": "market__code", "tier": "tier", "lifecycle": "lifecycle",
-                 "industry": "industry"},
-    "contacts": {"market": "account__market__code"},
-    "opportunities": {"market": "account__market__code", "stage": "stage__key"},
-    "deployments": {"market": "account__market__code", "environment": "environment"},
-}  # fmt: skip
 
-
-# --- Lists -----------------------------------------------------------------------------------
-
-
-def saved_views_url(key: str, params) -> str | None:
-    """The saved-views page of list ``key`` (with our filters translated), or None when the
-    saved-views app is not installed here."""
-    if not apps.is_installed("beachhead.savedviews"):
-        return None
-    try:
-        url = reverse("savedviews:list", args=[key])
-    except NoReverseMatch:
-        return None
-    query: list[tuple[str, str]] = []
-    for name, path in _SAVED_VIEW_FILTERS.get(key, {}).items():
-        value = (params.get(name) or "").strip()
-        if value:
-            if name == "market":
-                value = value.upper()
-            query.append(("f", f"{path}:in:{value}"))
-    if params.get("owner") == "me":
-        query.append(("f", "owner:eq:@me"))
-    if params.get("q"):
-        query.append(("q", params["q"]))
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def _plain_list(request: AuthedRequest, key: str) -> HttpResponse:
-    target = saved_views_url(key, request.GET)
-    if target:
-        return redirect(target)
-    source, apply = PLAIN_LISTS[key]
-    try:
-        rows = apply(source.queryset(request.user), request.GET, request.user)
-        errors: list[str] = []
-    except ValidationError as exc:
-        rows = source.queryset(request.user).none()
-        errors = [m for messages_ in exc.message_dict.values() for m in messages_]
-    sort = source.default_sort or "pk"
-    page = Paginator(rows.order_by(sort, "pk"), 50).get_page(request.GET.get("page"))
-    columns = [source.column(path) for path in source.default_columns]
-    context = {
-        "source": source,
-        "key": key,
-        "columns": columns,
-        "page": page,
-        "errors": errors,
-        "params": request.GET,
-        "markets": scoped(Market, request.user).order_by("code"),
-        "tiers": Tier.choices,
-        "lifecycles": Lifecycle.choices,
-        "industries": Industry.choices,
-        "can_create": key == "accounts" and _creatable_markets(request.user).exists(),
-    }
-    template = (
-        "accounts/_plain_rows.html"
-        if request.htmx and request.htmx.target == "plain-rows"
-        else "accounts/list_plain.html"
-    )
-    return render(request, template, context)
+# --- Lists: served by saved views ------------------------------------------------------------
 
 
 @login_required
 @require_GET
-def account_list(request: AuthedRequest) -> HttpResponse:
-    return _plain_list(request, "accounts")
-
-
-@login_required
-@require_GET
-def contact_list(request: AuthedRequest) -> HttpResponse:
-    return _plain_list(request, "contacts")
-
-
-@login_required
-@require_GET
-def opportunity_list(request: AuthedRequest) -> HttpResponse:
-    return _plain_list(request, "opportunities")
-
-
-@login_required
-@require_GET
-def deployment_list(request: AuthedRequest) -> HttpResponse:
-    return _plain_list(request, "deployments")
+def list_page(request: AuthedRequest, key: str) -> HttpResponse:
+    """``/lists/<key>/`` with our query parameters as saved-view filters."""
+    source = next(source for source in lists.SOURCES if source.key == key)
+    return redirect(params.list_url(source, request.GET))
 
 
 # --- Customer 360 ----------------------------------------------------------------------------

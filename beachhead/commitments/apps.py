@@ -11,11 +11,12 @@ class CommitmentsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.conf import settings
 
-        from beachhead.commitments import events, panels, tasks
+        from beachhead.commitments import events, lists, panels, tasks
         from beachhead.commitments.models import Commitment
         from beachhead.commitments.roles import ROLES, CommitmentOperation
         from beachhead.core import dashboard, demo, navigation, schedule
         from beachhead.core.roles import register_operations
+        from beachhead.savedviews import registry
 
         register_operations(CommitmentOperation, ROLES)
 
@@ -43,6 +44,8 @@ class CommitmentsConfig(AppConfig):
             )
         )
         events.register()
+        for source in lists.SOURCES:
+            registry.register(source)
         schedule.register("commitments.sweep", tasks.sweep, settings.BEACHHEAD_SWEEP_SECONDS)
         dashboard.register(
             dashboard.Panel(

@@ -7,14 +7,13 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beachhead.commitments import filters, kinds, services
+from beachhead.commitments import lists, services
 from beachhead.commitments.forms import CancelForm, CommitmentForm
 from beachhead.commitments.models import Commitment, State
 from beachhead.commitments.roles import CommitmentOperation
@@ -22,38 +21,16 @@ from beachhead.core.access import Action, may, scoped
 from beachhead.core.http import AuthedRequest
 from beachhead.core.roles import can
 from beachhead.markets.models import Market
+from beachhead.savedviews import params
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
 
 
 @login_required
 def commitment_list(request: AuthedRequest) -> HttpResponse:
-    params = request.GET.copy()
-    if not params:
-        params["state"] = State.OPEN
-    qs = filters.apply(
-        scoped(Commitment, request.user).select_related("owner", "team", "market"),
-        params,
-        request.user,
-    ).order_by("due_at", "pk")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    now = timezone.now()
-    for row in page:
-        row.health_now = row.health(now)
-    context = {
-        "page": page,
-        "params": params,
-        "states": State.choices,
-        "kinds": kinds.choices(),
-        "markets": scoped(Market, request.user).order_by("code"),
-        "can_create": can(request.user, CommitmentOperation.MANAGE_COMMITMENTS),
-    }
-    template = (
-        "commitments/_rows.html"
-        if request.htmx and request.htmx.target == "commitment-rows"
-        else "commitments/list.html"
-    )
-    return render(request, template, context)
+    """``/lists/commitments/`` with our query parameters as saved-view filters (the open
+    promises when none is given)."""
+    return redirect(params.list_url(lists.COMMITMENTS, request.GET or {"state": State.OPEN}))
 
 
 @login_required

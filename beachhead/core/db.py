@@ -49,3 +49,9 @@ def insert_rows(
             chunk = prepared[start : start + size]
             cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
     return len(prepared)
+
+
+def is_id(value) -> bool:
+    """A row id: ASCII digits that fit a 64-bit column (``"²".isdigit()`` is true too)."""
+    value = str(value)
+    return value.isascii() and value.isdigit() and len(value) <= 18

@@ -6,11 +6,13 @@ all. The machinery never imports a pillar; pillars call ``register`` from ``AppC
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils import translation
 
 if TYPE_CHECKING:
     from beachhead.core.models import User
@@ -62,6 +64,8 @@ class ListSource:
 
     ``detail_url(obj)`` links the first column (and kanban card titles) to the row's page.
     ``search_paths`` are matched with ``icontains`` by the free-text box (``?q=``).
+    ``params`` are the list's short query parameters (``?market=JP&owner=me``) that its page
+    and its API endpoint understand, as shorthands for conditions (``savedviews.params``).
     """
 
     key: str  # URL-safe, e.g. "accounts"
@@ -83,12 +87,47 @@ class ListSource:
     )
     icon: str = "table"  # a Tabler icon name for the Lists index
     card_columns: Sequence[str] = field(default_factory=tuple)  # kanban card lines by default
+    params: Sequence[Any] = field(default_factory=tuple)  # savedviews.params.Param
+    # A button in the page's header that adds a row, for those ``may_create`` allows.
+    create_label: Any = ""
+    may_create: Callable[[Any], bool] | None = None
 
     def column(self, path: str) -> Column | None:
         for column in self.columns:
             if column.path == path:
                 return column
         return None
+
+
+class CachedChoices(Sequence):
+    """Choices read from the database when used, kept for ``ttl`` seconds per interface
+    language (a list page asks for a column's labels once per cell: this keeps it at one query
+    a minute, not per row, and a Chinese reader never gets labels loaded for an English one)."""
+
+    def __init__(self, load: Callable[[], list[tuple[str, str]]], ttl: float = 60.0) -> None:
+        self._load = load
+        self._ttl = ttl
+        self._cache: dict[str, tuple[float, list[tuple[str, str]]]] = {}
+
+    def rows(self) -> list[tuple[str, str]]:
+        now = time.monotonic()
+        language = translation.get_language() or ""
+        cached = self._cache.get(language)
+        if cached is None or now - cached[0] > self._ttl:
+            cached = self._cache[language] = (now, self._load())
+        return cached[1]
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.rows())
+
+    def __len__(self) -> int:
+        return len(self.rows())
+
+    def __getitem__(self, index):
+        return self.rows()[index]
 
 
 _sources: dict[str, ListSource] = {}

@@ -322,6 +322,11 @@ def _toolbar(request: AuthedRequest, resolved: Resolved) -> dict:
         "teams": teams,
         "rename_teams": rename_teams,
         "may_change_view": may_change,
+        "create_button": source.create_url()
+        if source.create_label
+        and source.create_url
+        and (source.may_create is None or source.may_create(user))
+        else "",
         "export_csv": reverse("savedviews:export_csv", args=[source.key])
         + (f"?{resolved.query()}" if resolved.query() else ""),
         "export_xlsx": reverse("savedviews:export_xlsx", args=[source.key])

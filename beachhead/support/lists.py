@@ -7,18 +7,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
-from beachhead.accounts.lists import MARKET_CHOICES
+from beachhead.accounts.lists import ACCOUNT_ID
 from beachhead.accounts.models import Tier
+from beachhead.commitments.lists import MARKET_CHOICES
 from beachhead.core.access import scoped
+from beachhead.core.db import is_id
 from beachhead.core.templatetags.beachhead import when
+from beachhead.markets.services import market_by_code
+from beachhead.savedviews.params import Choice, Codes, Id, Person, Search, Text
 from beachhead.savedviews.registry import Column, ListSource
-from beachhead.support.models import Channel, Priority, Status, Ticket
+from beachhead.support.models import UNSOLVED_STATUSES, Channel, Priority, Status, Ticket
 from beachhead.support.services import tickets as ticket_services
 from beachhead.support.templatetags.support import priority_badge, status_badge
 
@@ -70,6 +75,29 @@ def update_ticket(ticket: Ticket, path: str, value, user: User) -> None:
         ticket_services.do_update_ticket(ticket, user, {field: value})
     except PermissionDenied as exc:
         raise ValidationError(str(exc)) from None
+
+
+def _in_markets(codes: list[str], user) -> Q:
+    """By id, from memory: no join, and one market reads its index range in order."""
+    found = [market_by_code(code) for code in codes]
+    return Q(market_id__in=sorted(m.pk for m in found if m is not None))
+
+
+def _tagged(tag: str, user) -> Q:
+    """Whole words of the space-separated tag field."""
+    return (
+        Q(tags=tag)
+        | Q(tags__startswith=f"{tag} ")
+        | Q(tags__endswith=f" {tag}")
+        | Q(tags__contains=f" {tag} ")
+    )
+
+
+def _search(text: str, user) -> Q:
+    """A ticket number (``#42``) or text in the subject; else text in the requester's e-mail."""
+    if is_id(text.lstrip("#")):
+        return Q(pk=int(text.lstrip("#"))) | Q(subject__icontains=text)
+    return Q(subject__icontains=text) | Q(requester_email__icontains=text)
 
 
 TICKETS = ListSource(
@@ -144,6 +172,17 @@ TICKETS = ListSource(
     create_url=lambda: reverse("support:create"),
     icon="lifebuoy",
     card_columns=("priority", "account__legal_name", "sla_due_at"),
+    params=(
+        Choice("status", "status", Status, aliases={"unsolved": UNSOLVED_STATUSES}),
+        Choice("priority", "priority", Priority),
+        Choice("channel", "channel", Channel),
+        Codes("market", "market__code", checked=False, q=_in_markets),
+        ACCOUNT_ID,
+        Id("team", "team_id"),
+        Person("assignee", "assignee"),
+        Text("tag", "tags", op="contains", lower=True, q=_tagged),
+        Search("q", q=_search),
+    ),
 )
 
 SOURCES = (TICKETS,)

@@ -23,7 +23,6 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +33,8 @@ from beachhead.core.access import Action, may, scoped
 from beachhead.core.http import AuthedRequest
 from beachhead.core.models import Team, User
 from beachhead.core.roles import Role, can
+from beachhead.savedviews import params
+from beachhead.support import lists
 from beachhead.support.forms import PropertiesForm, ReplyForm, TicketForm
 from beachhead.support.models import (
     UNSOLVED_STATUSES,
@@ -63,46 +64,16 @@ PAGE_AT_RISK = 20
 RAW_PREVIEW_BYTES = 20 * 1024
 #: Roles that work tickets (the assignee select offers them when they cover the market).
 DESK_ROLES = (Role.SUPPORT_AGENT, Role.REGIONAL_MANAGER, Role.CUSTOMER_SUCCESS)
-#: Our list parameters in the saved views' grammar (``/support/?status=unsolved&assignee=me``).
-_LIST_FILTERS = {"status": "status", "priority": "priority", "channel": "channel",
-                 "market": "market__code"}  # fmt: skip
 
 
 # --- The list ----------------------------------------------------------------------------------
 
 
-def saved_views_url(params) -> str:
-    """``/lists/tickets/`` with our query parameters as saved-view filters."""
-    url = reverse("savedviews:list", args=["tickets"])
-    query: list[tuple[str, str]] = []
-    for name, path in _LIST_FILTERS.items():
-        values = [v.strip() for v in (params.get(name) or "").split(",") if v.strip()]
-        if name == "status" and "unsolved" in values:
-            values = [v for v in values if v != "unsolved"] + list(UNSOLVED_STATUSES)
-        values = [v.upper() if name == "market" else v.lower() for v in values]
-        if values:
-            query.append(("f", f"{path}:in:{','.join(dict.fromkeys(values))}"))
-    assignee = (params.get("assignee") or "").strip()
-    if assignee == "me":
-        query.append(("f", "assignee:eq:@me"))
-    elif assignee == "none":
-        query.append(("f", "assignee:empty"))
-    elif assignee.isdigit():
-        query.append(("f", f"assignee:eq:{assignee}"))
-    tag = (params.get("tag") or "").strip().lower()
-    if tag:
-        query.append(("f", f"tags:contains:{tag}"))
-    if params.get("q"):
-        query.append(("q", params["q"]))
-    if params.get("sort"):
-        query.append(("sort", params["sort"]))
-    return f"{url}?{urlencode(query)}" if query else url
-
-
 @login_required
 @require_GET
 def ticket_list(request: AuthedRequest) -> HttpResponse:
-    return redirect(saved_views_url(request.GET))
+    """``/lists/tickets/`` with our query parameters as saved-view filters."""
+    return redirect(params.list_url(lists.TICKETS, request.GET))
 
 
 # --- A ticket ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from beachhead.accounts import filters
+from beachhead.accounts import lists
 from beachhead.accounts.api import serializers as s
 from beachhead.accounts.models import Account, Contact, Deployment, Opportunity, Stage
 from beachhead.accounts.services import accounts as account_services
@@ -26,6 +26,7 @@ from beachhead.core.api.views import (
     WriteServices,
 )
 from beachhead.core.money import parse_money
+from beachhead.savedviews.params import narrow
 
 ACCOUNT_PARAMS = [
     OpenApiParameter("market", str, description="ISO code(s), e.g. JP or JP,KR"),
@@ -46,9 +47,9 @@ CHILD_PARAMS = [
 ]
 
 
-def _filtered(apply, queryset: QuerySet, request: Request) -> QuerySet:
+def _filtered(source, queryset: QuerySet, request: Request) -> QuerySet:
     try:
-        return apply(queryset, request.query_params, request.user)
+        return narrow(source, queryset, request.query_params, request.user)
     except ValidationError as exc:
         raise exceptions.ValidationError(exc.message_dict) from exc
 
@@ -75,7 +76,7 @@ class AccountViewSet(ServiceWriteViewSet):
     def scope_queryset(self, queryset):
         queryset = queryset.select_related("market")
         if self.action == "list":
-            queryset = _filtered(filters.filter_accounts, queryset, self.request)
+            queryset = _filtered(lists.ACCOUNTS, queryset, self.request)
         return queryset.order_by("legal_name", "pk")
 
     list_parameters = ACCOUNT_PARAMS
@@ -131,7 +132,7 @@ class ContactViewSet(ServiceWriteViewSet):
 
     def scope_queryset(self, queryset):
         if self.action == "list":
-            queryset = _filtered(filters.filter_contacts, queryset, self.request)
+            queryset = _filtered(lists.CONTACTS, queryset, self.request)
         return queryset.order_by("full_name", "pk")
 
     list_parameters = [*CHILD_PARAMS, OpenApiParameter("role", str), OpenApiParameter("q", str)]
@@ -155,7 +156,7 @@ class OpportunityViewSet(ServiceWriteViewSet):
     def scope_queryset(self, queryset):
         queryset = queryset.select_related("stage", "account", "account__market")
         if self.action == "list":
-            queryset = _filtered(filters.filter_opportunities, queryset, self.request)
+            queryset = _filtered(lists.OPPORTUNITIES, queryset, self.request)
         return queryset.order_by("close_date", "pk")
 
     list_parameters = [
@@ -191,7 +192,7 @@ class DeploymentViewSet(ServiceWriteViewSet):
 
     def scope_queryset(self, queryset):
         if self.action == "list":
-            queryset = _filtered(filters.filter_deployments, queryset, self.request)
+            queryset = _filtered(lists.DEPLOYMENTS, queryset, self.request)
         return queryset.order_by("account_id", "environment", "pk")
 
     list_parameters = [

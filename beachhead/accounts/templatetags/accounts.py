@@ -51,15 +51,17 @@ _VERDICTS = {
 }
 
 
+def _badge(styles: dict, key: str, label, size: str = "") -> str:
+    """A badge with an icon and a word, coloured by ``styles[key]`` (css, icon)."""
+    css, icon = styles.get(key, ("bg-secondary-lt", "point"))
+    return format_html(
+        '<span class="badge {}{}"><i class="ti ti-{} me-1"></i>{}</span>', css, size, icon, label
+    )
+
+
 @register.simple_tag
 def verdict_badge(qualification) -> str:
-    css, icon = _VERDICTS.get(qualification.verdict, ("bg-secondary-lt", "point"))
-    return format_html(
-        '<span class="badge {} fs-4"><i class="ti ti-{} me-1"></i>{}</span>',
-        css,
-        icon,
-        qualification.verdict_label,
-    )
+    return _badge(_VERDICTS, qualification.verdict, qualification.verdict_label, " fs-4")
 
 
 _REASON_ICONS = {
@@ -93,45 +95,9 @@ _TIER = {
 
 @register.simple_tag
 def lifecycle_badge(account) -> str:
-    css, icon = _LIFECYCLE.get(account.lifecycle, ("bg-secondary-lt", "point"))
-    return format_html(
-        '<span class="badge {}"><i class="ti ti-{} me-1"></i>{}</span>',
-        css,
-        icon,
-        account.get_lifecycle_display(),
-    )
+    return _badge(_LIFECYCLE, account.lifecycle, account.get_lifecycle_display())
 
 
 @register.simple_tag
 def tier_badge(account) -> str:
-    css, icon = _TIER.get(account.tier, ("bg-secondary-lt", "point"))
-    return format_html(
-        '<span class="badge {}"><i class="ti ti-{} me-1"></i>{}</span>',
-        css,
-        icon,
-        account.get_tier_display(),
-    )
-
-
-@register.simple_tag
-def cell(source, column, obj) -> str:
-    """One cell of a plain list (used when saved views are not installed)."""
-    value: Any = obj
-    for name in column.path.split("__"):
-        value = getattr(value, name, None) if value is not None else None
-    if value in (None, ""):
-        return "—"
-    if column.kind == "money":
-        currency = getattr(obj, column.currency_path, "") if column.currency_path else ""
-        return format_money(Money(value, currency or "USD"), whole=True)
-    if column.kind == "number":
-        return number(value, 0 if float(value).is_integer() else 1)
-    if column.kind == "date":
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if column.kind == "datetime":
-        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
-    if column.kind == "bool":
-        return "✓" if value else "—"
-    if column.choices:
-        return str(dict(column.choices).get(str(value), value))
-    return str(value)
+    return _badge(_TIER, account.tier, account.get_tier_display())

@@ -212,3 +212,68 @@ def test_list_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(10) as large:
         client.get(LIST)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_more_account_filters(api, ae, ae2, sony, make_account):
+    from beachhead.accounts.services import ltv
+
+    make_account(owner=ae2, legal_name="Plain KK", health="weak")
+    Account.objects.filter(pk=sony.pk).update(production_nodes=80, csm=ae2)
+    client = api(ae)
+
+    def names(params) -> set[str]:
+        return {row["legal_name"] for row in client.get(LIST, params).json()["results"]}
+
+    both = {sony.legal_name, "Plain KK"}
+    assert names({"health": "weak"}) == {"Plain KK"}
+    assert names({"csm": "aoi"}) == names({"csm": str(ae2.pk)}) == {sony.legal_name}
+    assert names({"csm": "none"}) == names({"owner": "aoi"}) == {"Plain KK"}
+    assert names({"deep": "true"}) == {sony.legal_name}
+    assert names({"deep": "no"}) == {"Plain KK"}
+    strategic = {
+        a.legal_name for a in Account.objects.all() if ltv.is_strategic_value(a.annual_value)
+    }
+    assert names({"strategic": "true"}) == strategic
+    assert names({"strategic": "false"}) == both  # only "true" narrows
+    assert names({"q": "sony group", "tier": "STRATEGIC, growth"}) == {sony.legal_name}
+
+
+def test_filter_errors_name_the_value_and_the_choices(api, ae):
+    data = openapi.check_error(api(ae).get(LIST, {"tier": "platinum,growth", "deep": "x"}), 400)
+    assert data["fields"]["tier"] == ["“platinum” is not one of: strategic, enterprise, growth."]
+    assert data["fields"]["deep"] == ["“x” is neither true nor false."]
+    data = openapi.check_error(api(ae).get("/api/v1/contacts/", {"account": "a1"}), 400)
+    assert data["fields"]["account"] == ["An account id is a number."]
+
+
+def test_contact_deal_and_deployment_filters(api, admin, ae, sony, make_account):
+    from beachhead.accounts.services import contacts, deployments, opportunities
+
+    seoul = make_account(legal_name="Seoul Co", market="KR")
+    contacts.do_create_contact(sony, ae, full_name="Hana", roles=["finance"])
+    contacts.do_create_contact(seoul, admin, full_name="Minji", roles=["champion"])
+    won = opportunities.do_create_opportunity(sony, ae, name="Won deal")
+    opportunities.do_update_opportunity(won, admin, {"stage": "won"})
+    opportunities.do_create_opportunity(seoul, admin, name="Open deal", owner=admin)
+    deployments.do_create_deployment(sony, ae, product="Server", version="8.1", node_count=3)
+    deployments.do_create_deployment(
+        seoul, admin, product="Cloud", version="7.5", node_count=1, environment="staging"
+    )
+    client = api(admin)
+
+    def names(path: str, params, key: str = "full_name") -> set[str]:
+        body = client.get(f"/api/v1/{path}/", params).json()
+        return {str(row[key]) for row in body["results"]}
+
+    assert names("contacts", {"role": "FINANCE"}) == {"Hana"}
+    assert names("contacts", {"market": "kr"}) == {"Minji"}
+    assert names("contacts", {"account": sony.pk, "q": "han"}) == {"Hana"}
+    assert client.get("/api/v1/contacts/", {"role": "finance,champion"}).status_code == 400
+    assert names("opportunities", {"open": "true"}, "name") == {"Open deal"}
+    assert names("opportunities", {"open": "false"}, "name") == {"Won deal"}
+    assert names("opportunities", {"stage": "Won,lost"}, "name") == {"Won deal"}
+    assert names("opportunities", {"owner": "me", "q": "open"}, "name") == {"Open deal"}
+    assert names("deployments", {"product": "server"}, "version") == {"8.1"}
+    assert names("deployments", {"environment": "staging"}, "version") == {"7.5"}
+    assert names("deployments", {"cloud_region": "nowhere"}, "version") == set()
+    assert client.get("/api/v1/deployments/", {"environment": "moon"}).status_code == 400

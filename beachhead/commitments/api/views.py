@@ -8,7 +8,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from beachhead.commitments import filters, services
+from beachhead.commitments import lists, services
 from beachhead.commitments.api.serializers import (
     CancelSerializer,
     CommitmentCreateSerializer,
@@ -23,6 +23,7 @@ from beachhead.core.http import api_user
 from beachhead.core.models import User
 from beachhead.core.roles import can
 from beachhead.markets.models import Market
+from beachhead.savedviews.params import narrow
 
 LIST_PARAMS = [
     OpenApiParameter("state", str, enum=["open", "kept", "kept_late", "broken", "cancelled"]),
@@ -54,7 +55,9 @@ class CommitmentViewSet(
     def scope_queryset(self, queryset):
         queryset = queryset.select_related("market")
         if self.action == "list":
-            queryset = filters.apply(queryset, self.request.query_params, self.request.user)
+            queryset = narrow(
+                lists.COMMITMENTS, queryset, self.request.query_params, self.request.user
+            )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("events")
         return queryset.order_by("due_at", "pk")

@@ -128,9 +128,9 @@ def test_pages_render(client, agent, markets):
         "/commitments/new/",
         "/",
     ):
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert response.status_code == 200, url
-    assert "Ticket #42" in client.get("/commitments/").content.decode()
+    assert "Ticket #42" in client.get("/commitments/", follow=True).content.decode()
 
 
 def test_record_a_promise_from_the_page(client, agent, markets):
@@ -165,11 +165,11 @@ def test_list_query_count_does_not_grow_with_rows(
     client.force_login(agent)
     make(agent, markets)
     with django_assert_max_num_queries(60) as small:
-        client.get("/commitments/")
+        client.get("/commitments/", follow=True)
     for _ in range(25):
         make(agent, markets)
     with django_assert_max_num_queries(60) as large:
-        client.get("/commitments/")
+        client.get("/commitments/", follow=True)
     assert len(large.captured_queries) == len(small.captured_queries)
 
 

@@ -13,9 +13,11 @@ from rest_framework.response import Response
 from beachhead.accounts.models import Account, Contact
 from beachhead.core.access import Action, scoped, scoped_in_markets
 from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.db import is_id
 from beachhead.core.http import api_user
 from beachhead.core.roles import can
-from beachhead.support import filters
+from beachhead.savedviews import params
+from beachhead.support import lists
 from beachhead.support.api import serializers as s
 from beachhead.support.models import Message, Ticket
 from beachhead.support.roles import SupportOperation
@@ -63,7 +65,8 @@ class TicketViewSet(
         }.get(self.action, s.TicketSerializer)
 
     def get_queryset(self):
-        markets = filters.market_codes(self.request.query_params) if self.action == "list" else None
+        query = self.request.query_params
+        markets = params.value(lists.TICKETS, "market", query) if self.action == "list" else None
         if markets:
             # The markets asked for, through the access layer: where the user sees those whole
             # markets, no OR with ownership (the market's index answers the page).
@@ -86,7 +89,9 @@ class TicketViewSet(
             "team__name",
         )
         if self.action == "list":
-            queryset = filters.apply(queryset, self.request.query_params, self.request.user)
+            queryset = params.narrow(
+                lists.TICKETS, queryset, self.request.query_params, self.request.user
+            )
         return queryset
 
     list_parameters = TICKET_PARAMS
@@ -105,7 +110,7 @@ class TicketViewSet(
         requester_email = ""
         value = v["requester"].strip()
         if value.isdigit():
-            if not filters.is_id(value):
+            if not is_id(value):
                 raise exceptions.ValidationError({"requester": ["No such contact."]})
             requester = scoped(Contact, request.user).filter(pk=int(value)).first()
             if requester is None:

@@ -23,6 +23,7 @@ from beachhead.accounts.models import Account, Contact
 from beachhead.commitments import services as ledger
 from beachhead.core import events
 from beachhead.core.access import Action, may, may_in_market
+from beachhead.core.db import is_id
 from beachhead.core.jobs import enqueue_on_commit
 from beachhead.core.models import Team, User
 from beachhead.core.roles import Role
@@ -30,7 +31,6 @@ from beachhead.core.states import transition
 from beachhead.markets.models import Market
 from beachhead.markets.services import all_markets, market_by_code, market_by_id, market_code_of
 from beachhead.support import events as support_events
-from beachhead.support.filters import is_id
 from beachhead.support.models import (
     PRIORITY_RANK,
     TICKET_FLOW,

@@ -179,3 +179,34 @@ def test_inbound_mail_endpoint_requires_admin(api, agent, admin, markets):
     again = api(admin).post("/api/v1/mail/inbound/", raw, content_type="message/rfc822")
     assert again.json()["result"] == "duplicate"
     assert Message.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_more_ticket_filters(api, agent, customer, tokyo_team):
+    client = api(agent)
+    made = [
+        client.post(
+            "/api/v1/tickets/",
+            {"requester": "yamada@yamato-seiki.co.jp", "subject": subject, "channel": channel},
+            format="json",
+        ).json()
+        for subject, channel in (("ログ 1", "api"), ("ログ 2", "phone"))
+    ]
+    Ticket.objects.filter(pk=made[0]["id"]).update(tags="billing vip", team=tokyo_team)
+    Ticket.objects.filter(pk=made[1]["id"]).update(tags="billingual", account=None, team=None)
+
+    def subjects(query: str) -> set[str]:
+        return {row["subject"] for row in client.get(f"/api/v1/tickets/?{query}").json()["results"]}
+
+    assert subjects("channel=PHONE") == {"ログ 2"}
+    assert subjects("tag=Billing") == {"ログ 1"}  # whole words of the tags only
+    assert subjects(f"team={tokyo_team.pk}") == {"ログ 1"}
+    assert subjects(f"account={customer.pk}") == {"ログ 1"}
+    assert subjects(f"q=%23{made[1]['id']}") == {"ログ 2"}
+    assert subjects("q=yamato-seiki&market=jp,kr") == {"ログ 1", "ログ 2"}
+    assert subjects("market=ZZ") == set()  # a code of no market: nothing, not an error
+    assert subjects("assignee=aiko&status=unsolved") == {"ログ 1", "ログ 2"}
+    assert subjects("assignee=none") == set()
+    refused = client.get("/api/v1/tickets/?team=x&status=open,bogus")
+    assert refused.status_code == 400
+    assert set(refused.json()["fields"]) == {"team", "status"}

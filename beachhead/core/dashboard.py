@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from beachhead.core.roles import can
+from beachhead.core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -19,17 +19,12 @@ class Panel:
     width: int = 6  # columns out of 12 on wide screens
 
 
-_panels: dict[str, Panel] = {}
-
-
-def register(panel: Panel) -> None:
-    _panels[panel.key] = panel
+_panels: Registry[Panel] = Registry()
+register = _panels.register
 
 
 def panels_for(user) -> list[dict]:
-    result = []
-    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
-        if panel.operation and not can(user, panel.operation):
-            continue
-        result.append({"template": panel.template, "width": panel.width, **panel.context(user)})
-    return result
+    return [
+        {"template": panel.template, "width": panel.width, **panel.context(user)}
+        for panel in _panels.visible_to(user)
+    ]

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from beachhead.accounts.services.contacts import format_phone
 from beachhead.core.money import Money, format_money
+from beachhead.core.templatetags.beachhead import icon_badge
 
 register = template.Library()
 
@@ -44,6 +45,7 @@ def number(value: Any, places: int = 0) -> str:
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
+UNKNOWN = ("bg-secondary-lt", "point")
 _VERDICTS = {
     "take": ("bg-green-lt", "circle-check"),
     "consider": ("bg-yellow-lt", "alert-triangle"),
@@ -53,13 +55,8 @@ _VERDICTS = {
 
 @register.simple_tag
 def verdict_badge(qualification) -> str:
-    css, icon = _VERDICTS.get(qualification.verdict, ("bg-secondary-lt", "point"))
-    return format_html(
-        '<span class="badge {} fs-4"><i class="ti ti-{} me-1"></i>{}</span>',
-        css,
-        icon,
-        qualification.verdict_label,
-    )
+    css, icon = _VERDICTS.get(qualification.verdict, UNKNOWN)
+    return icon_badge(css, icon, qualification.verdict_label, "fs-4")
 
 
 _REASON_ICONS = {
@@ -93,24 +90,12 @@ _TIER = {
 
 @register.simple_tag
 def lifecycle_badge(account) -> str:
-    css, icon = _LIFECYCLE.get(account.lifecycle, ("bg-secondary-lt", "point"))
-    return format_html(
-        '<span class="badge {}"><i class="ti ti-{} me-1"></i>{}</span>',
-        css,
-        icon,
-        account.get_lifecycle_display(),
-    )
+    return icon_badge(*_LIFECYCLE.get(account.lifecycle, UNKNOWN), account.get_lifecycle_display())
 
 
 @register.simple_tag
 def tier_badge(account) -> str:
-    css, icon = _TIER.get(account.tier, ("bg-secondary-lt", "point"))
-    return format_html(
-        '<span class="badge {}"><i class="ti ti-{} me-1"></i>{}</span>',
-        css,
-        icon,
-        account.get_tier_display(),
-    )
+    return icon_badge(*_TIER.get(account.tier, UNKNOWN), account.get_tier_display())
 
 
 @register.simple_tag

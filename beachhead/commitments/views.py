@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from beachhead.commitments import filters, kinds, services
 from beachhead.commitments.forms import CancelForm, CommitmentForm
 from beachhead.commitments.models import Commitment, State
 from beachhead.core.access import Action, may, scoped
-from beachhead.core.roles import Operation, can
+from beachhead.core.roles import Operation, can, operation_required
 from beachhead.markets.models import Market
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
@@ -104,9 +104,8 @@ def commitment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 
 @login_required
+@operation_required(Operation.MANAGE_COMMITMENTS)
 def commitment_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Operation.MANAGE_COMMITMENTS):
-        raise PermissionDenied
     markets = scoped(Market, request.user).order_by("code")
     form = CommitmentForm(request.POST or None, markets=markets)
     if request.method == "POST" and form.is_valid():
@@ -134,9 +133,8 @@ def commitment_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@operation_required(Operation.VIEW_TRUST)
 def trust(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Operation.VIEW_TRUST):
-        raise PermissionDenied
     days_key = request.GET.get("days", "90")
     days = PERIODS.get(days_key, 90)
     group = request.GET.get("group", "market")

@@ -7,6 +7,9 @@ Row-level access (which records a user may see or change) lives in ``beachhead.c
 
 from __future__ import annotations
 
+import functools
+
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -69,3 +72,19 @@ def can(user, operation: str) -> bool:
     if user.is_superuser:
         return True
     return user.role in OPERATION_ROLES.get(operation, frozenset())
+
+
+def operation_required(operation: str):
+    """A view decorator: 403 unless the signed-in user ``can`` perform ``operation`` (put it
+    under ``login_required``)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            if not can(request.user, operation):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator

@@ -6,7 +6,6 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,7 +22,7 @@ from beachhead.core.api.errors import not_found as api_not_found
 from beachhead.core.dashboard import panels_for
 from beachhead.core.forms import PreferencesForm
 from beachhead.core.models import Team, User
-from beachhead.core.roles import Operation, Role, can
+from beachhead.core.roles import Operation, Role, operation_required
 
 
 @login_required
@@ -102,9 +101,8 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@operation_required(Operation.VIEW_AUDIT_LOG)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Operation.VIEW_AUDIT_LOG):
-        raise PermissionDenied
     model = request.GET.get("model", "")
     actor = request.GET.get("actor", "")
     action = request.GET.get("action", "")

@@ -32,7 +32,7 @@ from beachhead.commitments.models import Commitment, State
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.models import Team, User
-from beachhead.core.roles import Operation, can
+from beachhead.core.roles import Operation, can, operation_required
 from beachhead.support.forms import PropertiesForm, ReplyForm, TicketForm
 from beachhead.support.models import (
     UNSOLVED_STATUSES,
@@ -549,11 +549,6 @@ def create(request: HttpRequest) -> HttpResponse:
 # --- The desk and team health ------------------------------------------------------------------
 
 
-def _require_desk(user) -> None:
-    if not can(user, Operation.VIEW_DESK):
-        raise PermissionDenied
-
-
 def _team_rows(user, now, alerts_since=None) -> list[dict]:
     """Teams the user may see with breach rate and satisfaction over their window (30 days
     unless the team's threshold says otherwise), their thresholds and recent alerts."""
@@ -647,11 +642,11 @@ def _promises_now(user, now, *, broken: bool) -> list[Commitment]:
 
 @login_required
 @require_GET
+@operation_required(Operation.VIEW_DESK)
 def desk(request: HttpRequest) -> HttpResponse:
     """The desk at a glance: what is waiting, what is about to break, who is on shift, and
     how each team keeps its promises."""
     user = request.user
-    _require_desk(user)
     now = timezone.now()
     tickets = scoped(Ticket, user)
     grid = desk_numbers.unsolved_grid(user)
@@ -698,11 +693,11 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@operation_required(Operation.VIEW_DESK)
 def teams(request: HttpRequest) -> HttpResponse:
     """Team health: in-house and outsourced teams, breach rate and satisfaction against their
     thresholds, and the alerts they raised."""
     user = request.user
-    _require_desk(user)
     now = timezone.now()
     rows = _team_rows(user, now, alerts_since=now - timedelta(days=90))
     recent = sorted(
@@ -719,16 +714,11 @@ def teams(request: HttpRequest) -> HttpResponse:
 # --- Rejected mail (admins) --------------------------------------------------------------------
 
 
-def _require_mail_admin(user) -> None:
-    if not can(user, Operation.MANAGE_MAIL):
-        raise PermissionDenied
-
-
 @login_required
 @require_GET
+@operation_required(Operation.MANAGE_MAIL)
 def rejected(request: HttpRequest) -> HttpResponse:
     """E-mail the desk could not turn into a message, kept whole for an admin."""
-    _require_mail_admin(request.user)
     show = request.GET.get("show", "rejected")
     rows = InboundMail.objects.visible_to(request.user).select_related("ticket")
     if show != "all":
@@ -743,8 +733,8 @@ def rejected(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@operation_required(Operation.MANAGE_MAIL)
 def rejected_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_mail_admin(request.user)
     item = get_object_or_404(
         InboundMail.objects.visible_to(request.user).select_related("ticket"), pk=pk
     )
@@ -770,9 +760,9 @@ def rejected_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@operation_required(Operation.MANAGE_MAIL)
 def rejected_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Run a rejected mail through ingest again; to its ticket when it became one."""
-    _require_mail_admin(request.user)
     item = get_object_or_404(InboundMail.objects.visible_to(request.user), pk=pk)
     fingerprint = item.fingerprint
     try:

@@ -42,7 +42,7 @@ from beachhead.accounts.models import (
 )
 from beachhead.accounts.services.accounts import apply_valuation
 from beachhead.accounts.services.ltv import is_strategic_value
-from beachhead.core.demo import DEMO_PASSWORD, MARKET_LOCALES, DemoContext
+from beachhead.core.demo import DEMO_PASSWORD, MARKET_LOCALES, DemoContext, create_demo_person
 from beachhead.core.money import Money, convert
 from beachhead.core.roles import Role
 
@@ -172,30 +172,16 @@ def _ensure_people(ctx: DemoContext) -> None:
     from django.test.utils import override_settings
 
     from beachhead.core.models import User
-    from beachhead.core.services import do_create_user
 
     template = User.objects.filter(username="ae.tokyo").values_list("password", flat=True).first()
     created = []
     # The real hasher costs about a second a person; hash the demo password once and give the
     # same (PBKDF2) hash to each, in this transaction.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        for username, role, markets, name, language, tz in EXTRA_PEOPLE:
-            if User.objects.filter(username=username).exists():
+        for person in EXTRA_PEOPLE:
+            if User.objects.filter(username=person[0]).exists():
                 continue
-            first, _sep, last = name.partition(" ")
-            user, _pw = do_create_user(
-                username=username,
-                role=role,
-                markets=markets,
-                password=DEMO_PASSWORD,
-                email=f"{username}@beachhead.example",
-                first_name=first,
-                last_name=last,
-                language=language,
-                timezone_name=tz,
-                validate=False,
-            )
-            created.append(user.pk)
+            created.append(create_demo_person(*person).pk)
             ctx.count("people")
     if created:
         User.objects.filter(pk__in=created).update(
@@ -443,6 +429,16 @@ def _make_accounts(
     return rows, plans
 
 
+# The two seed prospects: names, industry, size, health, data (TB), yearly data spend and
+# expected annual spend (USD), growth rate, expected lifetime (years), website.
+_SHOWCASES = [
+    ("株式会社ミライ通信", "ミライ通信", "Mirai Telecom", "telecom", Size.GIANT, "strong", 12000,
+     8_000_000, 100_000, Decimal("0.35"), Decimal(10), "https://www.mirai-telecom.co.jp"),
+    ("合同会社ハヤテラボ", "ハヤテラボ", "Hayate Lab", "gaming", Size.MICRO, "unknown", 3, 60_000,
+     0, Decimal("0.1"), Decimal(3), "https://hayate-lab.jp"),
+]  # fmt: skip
+
+
 def _showcase(account: Account, index: int, japan, owners: list) -> None:
     """The two seed cases, first in the list: take the small deal from the giant, think twice
     about the large deal from the unknown."""
@@ -452,26 +448,35 @@ def _showcase(account: Account, index: int, japan, owners: list) -> None:
     account.owner = next((u for u in owners if u and u.username == "ae.tokyo"), owners[0])
     account.csm = None
     account.named = True
-    if index == 0:
-        account.legal_name, account.display_name = "株式会社ミライ通信", "ミライ通信"
-        account.latin_name = "Mirai Telecom"
-        account.industry, account.size, account.health = "telecom", Size.GIANT, "strong"
-        account.lifecycle = Lifecycle.PROSPECT
-        account.data_volume_tb = Decimal(12000)
-        account.yearly_data_spend = Money(Decimal(8_000_000), "USD")
-        account.expected_annual_spend = Money(Decimal(100_000), "USD")
-        account.growth_rate, account.expected_lifetime_years = Decimal("0.35"), Decimal(10)
-        account.website = "https://www.mirai-telecom.co.jp"
-    else:
-        account.legal_name, account.display_name = "合同会社ハヤテラボ", "ハヤテラボ"
-        account.latin_name = "Hayate Lab"
-        account.industry, account.size, account.health = "gaming", Size.MICRO, "unknown"
-        account.lifecycle = Lifecycle.PROSPECT
-        account.data_volume_tb = Decimal(3)
-        account.yearly_data_spend = Money(Decimal(60_000), "USD")
-        account.expected_annual_spend = Money(Decimal(0), "USD")
-        account.growth_rate, account.expected_lifetime_years = Decimal("0.1"), Decimal(3)
-        account.website = "https://hayate-lab.jp"
+    (
+        account.legal_name, account.display_name, account.latin_name, account.industry,
+        account.size, account.health, data_tb, data_spend, annual_spend, account.growth_rate,
+        account.expected_lifetime_years, account.website,
+    ) = _SHOWCASES[index]  # fmt: skip
+    account.lifecycle = Lifecycle.PROSPECT
+    account.data_volume_tb = Decimal(data_tb)
+    account.yearly_data_spend = Money(Decimal(data_spend), "USD")
+    account.expected_annual_spend = Money(Decimal(annual_spend), "USD")
+
+
+class _Rows:
+    """Rows of one model written with ``bulk_create``: ``add`` them, ``write(full_only=True)``
+    after each account (a whole batch at a time) and ``write()`` at the end."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.batch: list[models.Model] = []
+        self.total = 0
+
+    def add(self, row: models.Model) -> None:
+        self.batch.append(row)
+        self.total += 1
+
+    def write(self, full_only: bool = False) -> None:
+        if full_only and len(self.batch) < BATCH:
+            return
+        self.model._default_manager.bulk_create(self.batch, batch_size=BATCH)
+        self.batch = []
 
 
 def _make_contacts(ctx, rng, now, accounts, names, phones) -> int:
@@ -479,8 +484,7 @@ def _make_contacts(ctx, rng, now, accounts, names, phones) -> int:
         Lifecycle.TARGET: (0, 2), Lifecycle.PROSPECT: (1, 3), Lifecycle.PILOT: (2, 5),
         Lifecycle.CUSTOMER: (2, 8), Lifecycle.CHURNED: (1, 3),
     }  # fmt: skip
-    batch: list[Contact] = []
-    total = 0
+    rows = _Rows(Contact)
     for account in ctx.progress(accounts, "Contacts", len(accounts)):
         low, high = counts[account.lifecycle]
         n = rng.randint(low, high) + (2 if SIZE_INDEX.get(account.size, 0) >= 4 else 0)
@@ -501,7 +505,7 @@ def _make_contacts(ctx, rng, now, accounts, names, phones) -> int:
             created = account.created_at + timedelta(
                 days=rng.uniform(0, max(1, (now - account.created_at).days))
             )
-            batch.append(
+            rows.add(
                 Contact(
                     account=account,
                     full_name=full_name,
@@ -516,18 +520,14 @@ def _make_contacts(ctx, rng, now, accounts, names, phones) -> int:
                     updated_at=created,
                 )
             )
-            total += 1
-        if len(batch) >= BATCH:
-            Contact.objects.bulk_create(batch, batch_size=BATCH)
-            batch = []
-    Contact.objects.bulk_create(batch, batch_size=BATCH)
-    return total
+        rows.write(full_only=True)
+    rows.write()
+    return rows.total
 
 
 def _make_deals(ctx, rng, now, accounts, stages) -> int:
     open_stages = ["qualification", "discovery", "proposal", "negotiation"]
-    batch: list[Opportunity] = []
-    total = 0
+    rows = _Rows(Opportunity)
     today = now.date()
     for index, account in enumerate(ctx.progress(accounts, "Deals", len(accounts))):
         plan: list[str] = []
@@ -564,7 +564,7 @@ def _make_deals(ctx, rng, now, accounts, stages) -> int:
             else:
                 close_date = today + timedelta(days=rng.randint(10, 270))
             name = f"{account.name} · {_deal_name(rng, key, n)}"
-            batch.append(
+            rows.add(
                 Opportunity(
                     account=account,
                     name=name[:200],
@@ -577,11 +577,10 @@ def _make_deals(ctx, rng, now, accounts, stages) -> int:
                     updated_at=closed or created,
                 )
             )
-            total += 1
         if index < 2 and account.market.code == "JP" and "discovery" in stages:
             seed = Money(Decimal(100_000 if index == 0 else 500_000), "USD")
             label = "First cluster" if index == 0 else "Platform licence"
-            batch.append(
+            rows.add(
                 Opportunity(
                     account=account,
                     name=f"{account.name} · {label}",
@@ -593,12 +592,9 @@ def _make_deals(ctx, rng, now, accounts, stages) -> int:
                     updated_at=now - timedelta(days=2),
                 )
             )
-            total += 1
-        if len(batch) >= BATCH:
-            Opportunity.objects.bulk_create(batch, batch_size=BATCH)
-            batch = []
-    Opportunity.objects.bulk_create(batch, batch_size=BATCH)
-    return total
+        rows.write(full_only=True)
+    rows.write()
+    return rows.total
 
 
 def _deal_name(rng, key: str, n: int) -> str:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from beachhead.commitments.models import Commitment, State
 from beachhead.commitments.roles import CommitmentOperation
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.http import AuthedRequest
-from beachhead.core.roles import can
+from beachhead.core.roles import operation_required
 from beachhead.markets.models import Market
 from beachhead.savedviews import params
 
@@ -83,9 +83,8 @@ def commitment_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
 
 
 @login_required
+@operation_required(CommitmentOperation.MANAGE_COMMITMENTS)
 def commitment_create(request: AuthedRequest) -> HttpResponse:
-    if not can(request.user, CommitmentOperation.MANAGE_COMMITMENTS):
-        raise PermissionDenied
     markets = scoped(Market, request.user).order_by("code")
     form = CommitmentForm(request.POST or None, markets=markets)
     if request.method == "POST" and form.is_valid():
@@ -113,9 +112,8 @@ def commitment_create(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@operation_required(CommitmentOperation.VIEW_TRUST)
 def trust(request: AuthedRequest) -> HttpResponse:
-    if not can(request.user, CommitmentOperation.VIEW_TRUST):
-        raise PermissionDenied
     days_key = request.GET.get("days", "90")
     days = PERIODS.get(days_key, 90)
     group = request.GET.get("group", "market")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from beachhead.core.roles import can
+from beachhead.core.registry import Registry
 
 if TYPE_CHECKING:
     from beachhead.core.models import User
@@ -23,17 +23,12 @@ class Panel:
     width: int = 6  # columns out of 12 on wide screens
 
 
-_panels: dict[str, Panel] = {}
-
-
-def register(panel: Panel) -> None:
-    _panels[panel.key] = panel
+_panels: Registry[Panel] = Registry()
+register = _panels.register
 
 
 def panels_for(user: User) -> list[dict]:
-    result = []
-    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
-        if panel.operation and not can(user, panel.operation):
-            continue
-        result.append({"template": panel.template, "width": panel.width, **panel.context(user)})
-    return result
+    return [
+        {"template": panel.template, "width": panel.width, **panel.context(user)}
+        for panel in _panels.visible_to(user)
+    ]

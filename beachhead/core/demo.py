@@ -111,25 +111,36 @@ DEMO_TEAMS = [
 ]  # fmt: skip
 
 
+def create_demo_person(
+    username: str, role: str, markets: list[str], name: str, language: str, tz: str
+):
+    """One demo login (a row of ``DEMO_PEOPLE``): "First Last", an address at beachhead.example
+    and the demo password."""
+    from beachhead.core.services import do_create_user
+
+    first, _, last = name.partition(" ")
+    user, _password = do_create_user(
+        username=username,
+        role=role,
+        markets=markets,
+        password=DEMO_PASSWORD,
+        email=f"{username}@beachhead.example",
+        first_name=first,
+        last_name=last,
+        language=language,
+        timezone_name=tz,
+        validate=False,
+    )
+    return user
+
+
 def create_people(ctx: DemoContext) -> None:
     """The demo logins, a few more people per region with realistic names, and the teams."""
     from beachhead.core.models import User
     from beachhead.core.services import do_create_team, do_create_user
 
-    for username, role, markets, name, language, tz in DEMO_PEOPLE:
-        first, _, last = name.partition(" ")
-        do_create_user(
-            username=username,
-            role=role,
-            markets=markets,
-            password=DEMO_PASSWORD,
-            email=f"{username}@beachhead.example",
-            first_name=first,
-            last_name=last,
-            language=language,
-            timezone_name=tz,
-            validate=False,
-        )
+    for person in DEMO_PEOPLE:
+        create_demo_person(*person)
         ctx.count("people")
     extra = {"JP": "Asia/Tokyo", "DE": "Europe/Berlin", "US": "America/Chicago",
              "CN": "Asia/Shanghai", "BR": "America/Sao_Paulo", "SG": "Asia/Singapore"}  # fmt: skip

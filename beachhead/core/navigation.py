@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
-from beachhead.core.roles import can
+from beachhead.core.registry import Registry
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -26,19 +26,12 @@ class NavItem:
     operation: str | None = None
 
 
-_items: dict[str, NavItem] = {}
-
-
-def register(item: NavItem) -> None:
-    _items[item.key] = item
+_items: Registry[NavItem] = Registry()
+register = _items.register
 
 
 def items_for(user: User) -> list[dict]:
-    result = []
-    for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
-        if item.operation and not can(user, item.operation):
-            continue
-        result.append(
-            {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
-        )
-    return result
+    return [
+        {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        for item in _items.visible_to(user)
+    ]

@@ -10,10 +10,11 @@ Row-level access (which records a user may see or change) lives in ``beachhead.c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -101,3 +102,19 @@ def can(user: User | AnonymousUser | None, operation: str) -> bool:
     if user.is_superuser:
         return True
     return user.role in OPERATION_ROLES.get(operation, frozenset())
+
+
+def operation_required(operation: str):
+    """A view decorator: 403 unless the signed-in user ``can`` perform ``operation`` (put it
+    under ``login_required``)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            if not can(request.user, operation):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator

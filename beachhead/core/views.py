@@ -7,7 +7,6 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -26,7 +25,7 @@ from beachhead.core.dashboard import panels_for
 from beachhead.core.forms import PreferencesForm
 from beachhead.core.http import AuthedRequest
 from beachhead.core.models import Delivery, Team, User
-from beachhead.core.roles import Operation, Role, can
+from beachhead.core.roles import Operation, Role, operation_required
 
 
 @login_required
@@ -105,9 +104,8 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@operation_required(Operation.VIEW_AUDIT_LOG)
 def audit_log(request: AuthedRequest) -> HttpResponse:
-    if not can(request.user, Operation.VIEW_AUDIT_LOG):
-        raise PermissionDenied
     model = request.GET.get("model", "")
     actor = request.GET.get("actor", "")
     action = request.GET.get("action", "")
@@ -147,11 +145,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 @login_required
+@operation_required(Operation.VIEW_OUTBOX)
 def outbox(request: AuthedRequest) -> HttpResponse:
     """Admins: deliveries of events to e-mail (and next webhooks and chat) that are waiting,
     retrying or failed for good, with the error, and a way to try them again."""
-    if not can(request.user, Operation.VIEW_OUTBOX):
-        raise PermissionDenied
     show = request.GET.get("state", "")
     if show not in Delivery.State.values:
         show = ""

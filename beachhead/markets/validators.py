@@ -39,7 +39,8 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _string_list(value: Any, what: str) -> list[str]:
+def _string_list(value: Any, what: str, empty: str = "") -> list[str]:
+    """A list of texts, stripped, none twice; with ``empty``, that error when there is none."""
     value = _json(value)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValidationError(_("%(what)s must be a list of texts.") % {"what": what})
@@ -50,6 +51,8 @@ def _string_list(value: Any, what: str) -> list[str]:
             _("%(what)s lists %(items)s more than once.")
             % {"what": what, "items": ", ".join(duplicates)}
         )
+    if empty and not items:
+        raise ValidationError(empty)
     return items
 
 
@@ -62,36 +65,34 @@ def _unknown(codes: list[str], known: dict, what: str) -> None:
         )
 
 
-def check_code(value: Any) -> str:
-    """A market code: ISO 3166-1 alpha-2, upper case (``jp`` → ``JP``)."""
+def _upper_code(value: Any, pattern: re.Pattern, error: str, placeholder: str) -> str:
+    """``value`` stripped and in upper case when it matches ``pattern``; otherwise ``error``
+    (with ``value`` in its ``placeholder``)."""
     code = str(value or "").strip().upper()
-    if not CODE_RE.match(code):
-        raise ValidationError(
-            _("“%(code)s” is not a two-letter market code such as JP.") % {"code": value}
-        )
+    if not pattern.match(code):
+        raise ValidationError(error % {placeholder: value})
     return code
 
 
+def check_code(value: Any) -> str:
+    """A market code: ISO 3166-1 alpha-2, upper case (``jp`` → ``JP``)."""
+    error = _("“%(code)s” is not a two-letter market code such as JP.")
+    return _upper_code(value, CODE_RE, error, "code")
+
+
 def check_countries(value: Any) -> list[str]:
-    countries = [check_code(code) for code in _string_list(value, _("Countries"))]
-    if not countries:
-        raise ValidationError(_("List at least one country."))
-    return countries
+    codes = _string_list(value, _("Countries"), empty=_("List at least one country."))
+    return [check_code(code) for code in codes]
 
 
 def check_currency(value: Any) -> str:
-    currency = str(value or "").strip().upper()
-    if not CURRENCY_RE.match(currency):
-        raise ValidationError(
-            _("“%(value)s” is not an ISO 4217 currency code such as JPY.") % {"value": value}
-        )
-    return currency
+    error = _("“%(value)s” is not an ISO 4217 currency code such as JPY.")
+    return _upper_code(value, CURRENCY_RE, error, "value")
 
 
 def check_timezones(value: Any) -> list[str]:
-    zones = _string_list(value, _("Time zones"))
-    if not zones:
-        raise ValidationError(_("List at least one time zone; the first is the market's own."))
+    empty = _("List at least one time zone; the first is the market's own.")
+    zones = _string_list(value, _("Time zones"), empty=empty)
     for name in zones:
         try:
             zoneinfo.ZoneInfo(name)
@@ -103,9 +104,9 @@ def check_timezones(value: Any) -> list[str]:
 
 
 def check_languages(value: Any) -> list[str]:
-    tags = _string_list(value, _("Languages"))
-    if not tags:
-        raise ValidationError(_("List at least one language, such as ja or en-US."))
+    tags = _string_list(
+        value, _("Languages"), empty=_("List at least one language, such as ja or en-US.")
+    )
     for tag in tags:
         if not LANGUAGE_TAG_RE.match(tag):
             raise ValidationError(

@@ -150,6 +150,13 @@ def check_filters(
 # --- From a saved configuration --------------------------------------------------------------
 
 
+def _paths(value: Any, error: str) -> list[str]:
+    """``value`` if it is a list of field paths (texts); otherwise ``error``."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(error)
+    return value
+
+
 def from_config(source: ListSource, config: Any, user: User | None = None) -> ViewState:
     """A state from a SavedView's JSON; ValidationError (a dict by part) if any part is bad."""
     if not isinstance(config, dict):
@@ -166,10 +173,8 @@ def from_config(source: ListSource, config: Any, user: User | None = None) -> Vi
 
     if "columns" in config:
         columns = config["columns"]
-        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
-            errors["columns"] = [_("Columns must be a list of field paths.")]
-        else:
-            attempt("columns", check_columns, source, columns)
+        error = _("Columns must be a list of field paths.")
+        attempt("columns", lambda: check_columns(source, _paths(columns, error)))
     if "filters" in config:
         raw = config["filters"]
         if not isinstance(raw, list):
@@ -182,13 +187,9 @@ def from_config(source: ListSource, config: Any, user: User | None = None) -> Vi
             else:
                 attempt("filters", check_filters, source, conditions, user)
     if "sort" in config:
-        sort = config["sort"]
-        if isinstance(sort, str):
-            sort = [sort]
-        if not isinstance(sort, list) or not all(isinstance(s, str) for s in sort):
-            errors["sort"] = [_("Sort must be a list of field paths.")]
-        else:
-            attempt("sort", check_sort, source, sort)
+        sort = [config["sort"]] if isinstance(config["sort"], str) else config["sort"]
+        error = _("Sort must be a list of field paths.")
+        attempt("sort", lambda: check_sort(source, _paths(sort, error)))
     if "group_by" in config:
         group = config["group_by"]
         if group is not None and not isinstance(group, str):

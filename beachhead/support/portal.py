@@ -52,6 +52,15 @@ def _priority_choices(allowed):
     return [(value, labels[value]) for value in allowed]
 
 
+def _required_text(value: str, error: str, one_line: bool = False) -> str:
+    """``value`` without the white space around it (``one_line``: with its runs of white space,
+    line breaks included, made single spaces); ``error`` when nothing is left."""
+    value = " ".join(value.split()) if one_line else value.strip()
+    if not value:
+        raise ValidationError(error)
+    return value
+
+
 class RequestForm(StyledForm):
     """What every request has: a subject, a description, a priority and a language."""
 
@@ -77,16 +86,11 @@ class RequestForm(StyledForm):
         self.fields["priority"].initial = Priority.NORMAL
 
     def clean_subject(self):
-        value = " ".join(self.cleaned_data["subject"].split())
-        if not value:
-            raise ValidationError(_("Please give your request a subject."))
-        return value
+        error = _("Please give your request a subject.")
+        return _required_text(self.cleaned_data["subject"], error, one_line=True)
 
     def clean_description(self):
-        value = self.cleaned_data["description"].strip()
-        if not value:
-            raise ValidationError(_("Please describe your request."))
-        return value
+        return _required_text(self.cleaned_data["description"], _("Please describe your request."))
 
 
 class WebForm(RequestForm):
@@ -106,10 +110,8 @@ class WebForm(RequestForm):
     field_order = ["name", "email", "company", "subject", "description", "priority", "language"]
 
     def clean_name(self):
-        value = " ".join(self.cleaned_data["name"].split())
-        if not value:
-            raise ValidationError(_("Please tell us your name."))
-        return value
+        error = _("Please tell us your name.")
+        return _required_text(self.cleaned_data["name"], error, one_line=True)
 
 
 class EmailForm(StyledForm):
@@ -125,10 +127,7 @@ class ReplyForm(StyledForm):
     )
 
     def clean_text(self):
-        value = self.cleaned_data["text"].strip()
-        if not value:
-            raise ValidationError(_("Write something first."))
-        return value
+        return _required_text(self.cleaned_data["text"], _("Write something first."))
 
 
 class SurveyForm(StyledForm):

@@ -32,7 +32,7 @@ from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.http import AuthedRequest
 from beachhead.core.models import Team, User
-from beachhead.core.roles import Role, can
+from beachhead.core.roles import Role, can, operation_required
 from beachhead.savedviews import params
 from beachhead.support import lists
 from beachhead.support.forms import PropertiesForm, ReplyForm, TicketForm
@@ -522,11 +522,6 @@ def create(request: AuthedRequest) -> HttpResponse:
 # --- The desk and team health ------------------------------------------------------------------
 
 
-def _require_desk(user: User) -> None:
-    if not can(user, SupportOperation.VIEW_DESK):
-        raise PermissionDenied
-
-
 def _team_rows(user: User, now, alerts_since=None) -> list[dict]:
     """Teams the user may see with breach rate and satisfaction over their window (30 days
     unless the team's threshold says otherwise), their thresholds and recent alerts."""
@@ -620,11 +615,11 @@ def _promises_now(user: User, now, *, broken: bool) -> list[Commitment]:
 
 @login_required
 @require_GET
+@operation_required(SupportOperation.VIEW_DESK)
 def desk(request: AuthedRequest) -> HttpResponse:
     """The desk at a glance: what is waiting, what is about to break, who is on shift, and
     how each team keeps its promises."""
     user = request.user
-    _require_desk(user)
     now = timezone.now()
     tickets = scoped(Ticket, user)
     grid = desk_numbers.unsolved_grid(user)
@@ -671,11 +666,11 @@ def desk(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@operation_required(SupportOperation.VIEW_DESK)
 def teams(request: AuthedRequest) -> HttpResponse:
     """Team health: in-house and outsourced teams, breach rate and satisfaction against their
     thresholds, and the alerts they raised."""
     user = request.user
-    _require_desk(user)
     now = timezone.now()
     rows = _team_rows(user, now, alerts_since=now - timedelta(days=90))
     recent = sorted(
@@ -692,16 +687,11 @@ def teams(request: AuthedRequest) -> HttpResponse:
 # --- Rejected mail (admins) --------------------------------------------------------------------
 
 
-def _require_mail_admin(user: User) -> None:
-    if not can(user, SupportOperation.MANAGE_MAIL):
-        raise PermissionDenied
-
-
 @login_required
 @require_GET
+@operation_required(SupportOperation.MANAGE_MAIL)
 def rejected(request: AuthedRequest) -> HttpResponse:
     """E-mail the desk could not turn into a message, kept whole for an admin."""
-    _require_mail_admin(request.user)
     show = request.GET.get("show", "rejected")
     rows = InboundMail.objects.visible_to(request.user).select_related("ticket")
     if show != "all":
@@ -716,8 +706,8 @@ def rejected(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@operation_required(SupportOperation.MANAGE_MAIL)
 def rejected_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require_mail_admin(request.user)
     item = get_object_or_404(
         InboundMail.objects.visible_to(request.user).select_related("ticket"), pk=pk
     )
@@ -743,9 +733,9 @@ def rejected_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@operation_required(SupportOperation.MANAGE_MAIL)
 def rejected_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     """Run a rejected mail through ingest again; to its ticket when it became one."""
-    _require_mail_admin(request.user)
     item = get_object_or_404(InboundMail.objects.visible_to(request.user), pk=pk)
     fingerprint = item.fingerprint
     try:

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from beachhead.accounts.services.contacts import format_phone
 from beachhead.core.money import Money, format_money
+from beachhead.core.templatetags.beachhead import icon_badge
 
 register = template.Library()
 
@@ -44,6 +45,7 @@ def number(value: Any, places: int = 0) -> str:
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
+UNKNOWN = ("bg-secondary-lt", "point")
 _VERDICTS = {
     "take": ("bg-green-lt", "circle-check"),
     "consider": ("bg-yellow-lt", "alert-triangle"),
@@ -51,17 +53,10 @@ _VERDICTS = {
 }
 
 
-def _badge(styles: dict, key: str, label, size: str = "") -> str:
-    """A badge with an icon and a word, coloured by ``styles[key]`` (css, icon)."""
-    css, icon = styles.get(key, ("bg-secondary-lt", "point"))
-    return format_html(
-        '<span class="badge {}{}"><i class="ti ti-{} me-1"></i>{}</span>', css, size, icon, label
-    )
-
-
 @register.simple_tag
 def verdict_badge(qualification) -> str:
-    return _badge(_VERDICTS, qualification.verdict, qualification.verdict_label, " fs-4")
+    css, icon = _VERDICTS.get(qualification.verdict, UNKNOWN)
+    return icon_badge(css, icon, qualification.verdict_label, "fs-4")
 
 
 _REASON_ICONS = {
@@ -95,9 +90,9 @@ _TIER = {
 
 @register.simple_tag
 def lifecycle_badge(account) -> str:
-    return _badge(_LIFECYCLE, account.lifecycle, account.get_lifecycle_display())
+    return icon_badge(*_LIFECYCLE.get(account.lifecycle, UNKNOWN), account.get_lifecycle_display())
 
 
 @register.simple_tag
 def tier_badge(account) -> str:
-    return _badge(_TIER, account.tier, account.get_tier_display())
+    return icon_badge(*_TIER.get(account.tier, UNKNOWN), account.get_tier_display())

@@ -55,6 +55,18 @@ def when(
     )
 
 
+def icon_badge(css: str, icon: str, label, classes: str = "") -> str:
+    """A badge of colour ``css`` with an icon and a word (colour never carries the meaning alone);
+    ``classes`` are added after the colour. Shared by every pillar's badge tags."""
+    return format_html(
+        '<span class="badge {}{}"><i class="ti ti-{} me-1"></i>{}</span>',
+        css,
+        f" {classes}" if classes else "",
+        icon,
+        label,
+    )
+
+
 _BADGES = {
     "on_track": ("bg-green-lt", "circle-check", lambda: pgettext("commitment health", "On track")),
     "at_risk": ("bg-yellow-lt", "alert-triangle", lambda: pgettext("commitment health", "At risk")),
@@ -78,13 +90,7 @@ _BADGES = {
 def health_badge(health: str):
     """A badge with an icon and a word: colour never carries the meaning alone."""
     css, icon, label = _BADGES.get(health, ("bg-secondary-lt", "point", lambda: health))
-    return format_html(
-        '<span class="badge {} state-{}"><i class="ti ti-{} me-1"></i>{}</span>',
-        css,
-        health,
-        icon,
-        label(),
-    )
+    return icon_badge(css, icon, label(), f"state-{health}")
 
 
 @register.filter

@@ -4,30 +4,15 @@ Chinese and Japanese, and saves full-page screenshots under var/screenshots/."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
+
+from beachhead.core.tests.browser import WIDTHS, shoot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(settings.REPO_DIR) / "var" / "screenshots"
 LANGUAGES = {"en": "Sign in", "zh-hans": "登录", "ja": "ログイン"}
-WIDTHS = {"desktop": 1440, "narrow": 390}
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "beachhead-demo")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
-
-
-def _shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_every_page_in_three_languages(live_server, browser, settings):
@@ -51,8 +36,8 @@ def test_every_page_in_three_languages(live_server, browser, settings):
             page.goto(f"{base}/login/")
             assert page.locator("html").get_attribute("lang") == language
             assert login_word in page.content()
-            _shoot(page, f"login-{language}-{label}")
-            _sign_in(page, base, "admin")
+            shoot(page, f"login-{language}-{label}")
+            sign_in(page, base, "admin", password="beachhead-demo")
             # The signed-in user's own language wins over the browser's: switch it.
             page.goto(f"{base}/")
             page.click(f".language-switcher button[value='{language}']")
@@ -67,7 +52,7 @@ def test_every_page_in_three_languages(live_server, browser, settings):
                 assert response is not None and response.status == 200, href
                 page.wait_for_load_state("networkidle")
                 name = href.strip("/").replace("/", "-") or "home"
-                _shoot(page, f"{name}-{language}-{label}")
+                shoot(page, f"{name}-{language}-{label}")
                 # follow the first detail link of list pages, so detail pages are seen too
                 if width == 1440 and href in ("/commitments/", "/markets/", "/teams/"):
                     first = page.locator(f"main a[href^='{href}'], .page-body a[href^='{href}']")
@@ -84,6 +69,6 @@ def test_every_page_in_three_languages(live_server, browser, settings):
                     if detail:
                         response = page.goto(f"{base}{detail}")
                         assert response is not None and response.status == 200, detail
-                        _shoot(page, f"{name}-detail-{language}-{label}")
+                        shoot(page, f"{name}-detail-{language}-{label}")
             context.close()
     assert not errors, errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import template
 from django.utils.html import format_html
 
@@ -29,39 +31,22 @@ def flag(code: str, size: str = "xs") -> str:
     )
 
 
-@register.filter
-def channel_label(code: str) -> str:
-    return vocabulary.label(vocabulary.SUPPORT_CHANNELS, code)
+# ``{{ code|payment_label }}`` and its kind: the label of a playbook code in its vocabulary.
+_VOCABULARIES = {
+    "channel_label": vocabulary.SUPPORT_CHANNELS,
+    "payment_label": vocabulary.PAYMENT_METHODS,
+    "timing_label": vocabulary.PAYMENT_TIMINGS,
+    "industry_label": vocabulary.INDUSTRIES,
+    "compliance_label": vocabulary.COMPLIANCE,
+    "region_label": vocabulary.DATA_RESIDENCY_REGIONS,
+}
+for _name, _choices in _VOCABULARIES.items():
+    register.filter(_name, partial(vocabulary.label, _choices))
 
 
 @register.filter
 def channel_icon(code: str) -> str:
     return vocabulary.CHANNEL_ICONS.get(code, "message")
-
-
-@register.filter
-def payment_label(code: str) -> str:
-    return vocabulary.label(vocabulary.PAYMENT_METHODS, code)
-
-
-@register.filter
-def timing_label(code: str) -> str:
-    return vocabulary.label(vocabulary.PAYMENT_TIMINGS, code)
-
-
-@register.filter
-def industry_label(code: str) -> str:
-    return vocabulary.label(vocabulary.INDUSTRIES, code)
-
-
-@register.filter
-def compliance_label(code: str) -> str:
-    return vocabulary.label(vocabulary.COMPLIANCE, code)
-
-
-@register.filter
-def region_label(code: str) -> str:
-    return vocabulary.label(vocabulary.DATA_RESIDENCY_REGIONS, code)
 
 
 @register.filter

@@ -1,4 +1,5 @@
-"""Fixtures of the markets tests: people with roles, API clients, markets with known hours."""
+"""Fixtures of the markets tests: people with roles and markets with known hours (the API
+clients come from the project's conftest)."""
 
 from __future__ import annotations
 
@@ -40,22 +41,6 @@ def make_user(db, settings):
 @pytest.fixture
 def admin(make_user):
     return make_user("admin")
-
-
-@pytest.fixture
-def api(db):
-    """``api(user)`` → a DRF client authenticated with the user's token (None: anonymous)."""
-    from rest_framework.test import APIClient
-
-    from beachhead.core.services import do_issue_token
-
-    def client(user=None) -> APIClient:
-        c = APIClient()
-        if user is not None:
-            c.credentials(HTTP_AUTHORIZATION=f"Token {do_issue_token(user)}")
-        return c
-
-    return client
 
 
 @pytest.fixture

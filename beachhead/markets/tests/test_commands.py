@@ -110,33 +110,20 @@ def test_list(jp):
     assert re.search(r"^JP  Japan\s+\w{3} \d\d:\d\d \+09:00  (open|closed)", output, re.M)
 
 
+# 15 minutes from Friday 17:55 in Tokyo
+FRIDAY_EVENING_DUE = (
+    *("calendar", "due", "--market", "JP"),
+    *("--start", "2027-01-08T17:55:00+09:00", "--minutes", "15"),
+)
+
+
 def test_due_on_the_business_calendar(jp):
-    output = run(
-        "calendar",
-        "due",
-        "--market",
-        "JP",
-        "--start",
-        "2027-01-08T17:55:00+09:00",
-        "--minutes",
-        "15",
-    )
+    output = run(*FRIDAY_EVENING_DUE)
     assert output == "2027-01-12T09:10:00+09:00\n"
 
 
 def test_due_around_the_clock(jp):
-    output = run(
-        "calendar",
-        "due",
-        "--market",
-        "JP",
-        "--start",
-        "2027-01-08T17:55:00+09:00",
-        "--minutes",
-        "15",
-        "--calendar",
-        "24x7",
-    )
+    output = run(*FRIDAY_EVENING_DUE, "--calendar", "24x7")
     assert output == "2027-01-08T18:10:00+09:00\n"
 
 

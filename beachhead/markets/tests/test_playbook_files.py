@@ -334,11 +334,17 @@ def test_code_matches_file_name(playbook):
     assert path.stem == data["code"].lower(), f"{path.name} holds code {data['code']}"
 
 
+def _listed(data, key: str, plural: str) -> list:
+    """The playbook's list under ``key``: present, not empty, and without repeats."""
+    items = data[key]
+    assert items, f"{key} is empty"
+    assert len(items) == len(set(items)), f"duplicate {plural}"
+    return items
+
+
 def test_countries(playbook):
     _, data = playbook
-    countries = data["countries"]
-    assert countries, "countries is empty"
-    assert len(countries) == len(set(countries)), "duplicate countries"
+    countries = _listed(data, "countries", "countries")
     for country in countries:
         assert isinstance(country, str) and CODE_RE.match(country), country
         assert country in holidays.list_supported_countries(), (
@@ -354,9 +360,7 @@ def test_currency(playbook):
 
 def test_timezones(playbook):
     _, data = playbook
-    zones = data["timezones"]
-    assert zones, "timezones is empty"
-    assert len(zones) == len(set(zones)), "duplicate time zones"
+    zones = _listed(data, "timezones", "time zones")
     for name in zones:
         assert isinstance(name, str)
         try:
@@ -367,9 +371,7 @@ def test_timezones(playbook):
 
 def test_languages(playbook):
     _, data = playbook
-    langs = data["languages"]
-    assert langs, "languages is empty"
-    assert len(langs) == len(set(langs)), "duplicate languages"
+    langs = _listed(data, "languages", "languages")
     for tag in langs:
         assert isinstance(tag, str) and BCP47_RE.match(tag), f"not a BCP 47 tag: {tag!r}"
 

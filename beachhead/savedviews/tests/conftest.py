@@ -100,6 +100,17 @@ def reference():
     registry.unregister(KEY)
 
 
+@pytest.fixture
+def aoi(make_user):
+    """Two agents of the Japanese desk."""
+    return make_user("support_agent", ["JP"], username="aoi")
+
+
+@pytest.fixture
+def ren(make_user):
+    return make_user("support_agent", ["JP"], username="ren")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,16 +14,6 @@ from beachhead.savedviews.models import SavedView
 
 
 @pytest.fixture
-def aoi(make_user):
-    return make_user("support_agent", ["JP"], username="aoi")
-
-
-@pytest.fixture
-def ren(make_user):
-    return make_user("support_agent", ["JP"], username="ren")
-
-
-@pytest.fixture
 def desk(aoi, ren):
     team = Team.objects.create(name="Tokyo desk", market_code="JP")
     team.members.add(aoi, ren)

@@ -5,26 +5,17 @@ under var/screenshots/."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from beachhead.commitments.models import Commitment
 from beachhead.core.models import Team
+from beachhead.core.tests.browser import WIDTHS, shoot, signed_in_page
 from beachhead.savedviews.models import SavedView
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(settings.REPO_DIR) / "var" / "screenshots"
-PASSWORD = "A-long-test-passphrase-42"
-WIDTHS = {"desktop": 1440, "narrow": 390}
 CUSTOMERS = ["ソニー株式会社", "任天堂", "Deutsche Bank AG", "中国银行", "Siam Commercial Bank"]
-
-
-def _shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"lists-{name}.png"), full_page=True)
 
 
 def _wait_until_htmx_owns(page, selector: str) -> None:
@@ -36,17 +27,6 @@ def _wait_until_htmx_owns(page, selector: str) -> None:
         " return !!(f && f['htmx-internal-data']); }",
         arg=selector,
     )
-
-
-def _sign_in(page, base: str, username: str, language: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
-    if language != "en":
-        page.click(f".language-switcher button[value='{language}']")
-        page.wait_for_load_state("networkidle")
 
 
 def test_a_list_page_in_a_browser(live_server, browser, reference, make_user, promise):
@@ -66,10 +46,7 @@ def test_a_list_page_in_a_browser(live_server, browser, reference, make_user, pr
     errors: list[str] = []
 
     # --- the interactions, once, in English on a desktop ---
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _sign_in(page, base, "aoi", "en")
+    context, page = signed_in_page(browser, base, "aoi", "en", errors)
     page.goto(f"{base}/lists/reference/?cols=title,customer_label,state,fee,due_at")
     assert page.locator("table.list-table tbody tr").count() == 12
 
@@ -87,7 +64,7 @@ def test_a_list_page_in_a_browser(live_server, browser, reference, make_user, pr
     page.click("text=Apply filters")
     page.wait_for_function("() => location.search.includes('state%3Ain%3Aopen%2Ckept')")
     assert page.locator("table.list-table tbody tr").count() == 8
-    _shoot(page, "filtered-en-desktop")
+    shoot(page, "lists-filtered-en-desktop")
 
     # inline edit: the cell turns into an input, saves, and re-renders
     first_id = Commitment.objects.order_by("due_at").values_list("pk", flat=True).first()
@@ -115,7 +92,7 @@ def test_a_list_page_in_a_browser(live_server, browser, reference, make_user, pr
     assert Commitment.objects.get(pk=first_id).state == "broken"
     # the board is redrawn: the card left the filtered board, the lane counts follow
     page.wait_for_selector(f"#move-{first_id}", state="detached")
-    _shoot(page, "board-en-desktop")
+    shoot(page, "lists-board-en-desktop")
 
     # save the view for the team
     page.click("#save-view-toggle")
@@ -130,18 +107,15 @@ def test_a_list_page_in_a_browser(live_server, browser, reference, make_user, pr
     # --- screenshots: three languages, two widths, table (grouped) and board ---
     for language in ("en", "zh-hans", "ja"):
         for label, width in WIDTHS.items():
-            context = browser.new_context(viewport={"width": width, "height": 900})
-            page = context.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            _sign_in(page, base, "aoi", language)
+            context, page = signed_in_page(browser, base, "aoi", language, errors, width)
             page.goto(
                 f"{base}/lists/reference/?cols=title,customer_label,state,fee,due_at&group=state"
             )
-            _shoot(page, f"table-{language}-{label}")
+            shoot(page, f"lists-table-{language}-{label}")
             page.goto(f"{base}/lists/reference/?view={view.pk}")
             page.wait_for_selector(".kanban-lane")
-            _shoot(page, f"board-{language}-{label}")
+            shoot(page, f"lists-board-{language}-{label}")
             page.goto(f"{base}/lists/reference/?f=customer_label:eq:nobody")
-            _shoot(page, f"empty-{language}-{label}")
+            shoot(page, f"lists-empty-{language}-{label}")
             context.close()
     assert not errors, errors

@@ -19,11 +19,6 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 
 @pytest.fixture
-def aoi(make_user):
-    return make_user("support_agent", ["JP"], username="aoi")
-
-
-@pytest.fixture
 def rows(aoi, promise, make_user):
     kim = make_user("support_agent", ["KR"], username="kim")
     promise(aoi, hours=1, title="東京の返信", customer_label="ソニー株式会社")

@@ -20,16 +20,6 @@ URL = "/lists/reference/"
 
 
 @pytest.fixture
-def aoi(make_user):
-    return make_user("support_agent", ["JP"], username="aoi")
-
-
-@pytest.fixture
-def ren(make_user):
-    return make_user("support_agent", ["JP"], username="ren")
-
-
-@pytest.fixture
 def admin(make_user):
     return make_user("admin", username="ada")
 

@@ -443,6 +443,26 @@ class _Parser:
             reason=f"larger than the {limit} limit ({_format_size(size)})",
         )
 
+    def keep(
+        self, filename: str, content_type: str, content: bytes, content_id: str, inline=False
+    ) -> None:
+        """Add a decoded file, or its rejection when it is over the size limit."""
+        if len(content) > self.max_bytes:
+            self.attachments.append(
+                self.rejected(filename, content_type, len(content), content_id, inline)
+            )
+            return
+        self.attachments.append(
+            ParsedAttachment(
+                filename=filename,
+                content_type=content_type,
+                size=len(content),
+                content=content,
+                content_id=content_id,
+                inline=inline,
+            )
+        )
+
     def add_attachment(
         self,
         part: Message,
@@ -468,21 +488,7 @@ class _Parser:
                 )
                 return
         content = self.transfer_decode(part, encoding, f"the attachment {filename!r}")
-        if len(content) > self.max_bytes:
-            self.attachments.append(
-                self.rejected(filename, content_type, len(content), content_id, inline)
-            )
-            return
-        self.attachments.append(
-            ParsedAttachment(
-                filename=filename,
-                content_type=content_type,
-                size=len(content),
-                content=content,
-                content_id=content_id,
-                inline=inline,
-            )
-        )
+        self.keep(filename, content_type, content, content_id, inline)
 
     def add_message(
         self,
@@ -510,17 +516,4 @@ class _Parser:
             decoded_name = f"{subject[:150]}.eml" if subject else ""
         filename = safe_filename(decoded_name, len(self.attachments) + 1, content_type)
         content_id = _first(headers, "content-id").strip().strip("<>").strip()[:255]
-        if len(content) > self.max_bytes:
-            self.attachments.append(
-                self.rejected(filename, content_type, len(content), content_id, False)
-            )
-            return
-        self.attachments.append(
-            ParsedAttachment(
-                filename=filename,
-                content_type=content_type,
-                size=len(content),
-                content=content,
-                content_id=content_id,
-            )
-        )
+        self.keep(filename, content_type, content, content_id)

@@ -8,11 +8,14 @@ their own message, in the customer's language. Sending is idempotent: a message 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.utils import formataddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -89,36 +92,35 @@ def build_reply(message: Message) -> EmailMultiAlternatives:
     return email
 
 
+def _send_once(unsent: QuerySet, stamp: str, send: Callable[[Any], bool | None]) -> bool:
+    """Lock the row that ``unsent`` finds (with its ticket), ``send`` it and set its ``stamp``
+    field to now, in one transaction: a retried job finds it sent. False when there is no such
+    row or ``send`` returns False (it sent nothing)."""
+    with transaction.atomic():
+        row = unsent.select_for_update().select_related("ticket").first()
+        if row is None or send(row) is False:
+            return False
+        unsent.model.objects.filter(pk=row.pk).update(**{stamp: timezone.now()})
+    return True
+
+
 def send_reply(message_pk: int) -> bool:
     """Send one public reply (once). Returns True when this call sent it."""
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update()
-            .select_related("ticket")
-            .filter(pk=message_pk, kind=Message.Kind.REPLY, sent_at__isnull=True)
-            .first()
-        )
-        if message is None or not message.ticket.requester_email:
+
+    def send(message: Message) -> bool:
+        if not message.ticket.requester_email:
             return False
         build_reply(message).send()
-        Message.objects.filter(pk=message.pk).update(sent_at=timezone.now())
-    return True
+        return True
+
+    unsent = Message.objects.filter(pk=message_pk, kind=Message.Kind.REPLY, sent_at__isnull=True)
+    return _send_once(unsent, "sent_at", send)
 
 
 def send_survey(survey_pk: int) -> bool:
     """E-mail the satisfaction question (once: a retried job finds it sent)."""
-    with transaction.atomic():
-        survey = (
-            Survey.objects.select_for_update()
-            .select_related("ticket")
-            .filter(pk=survey_pk, emailed_at__isnull=True, answered_at__isnull=True)
-            .first()
-        )
-        if survey is None:
-            return False
-        _send_survey_mail(survey)
-        Survey.objects.filter(pk=survey.pk).update(emailed_at=timezone.now())
-    return True
+    unsent = Survey.objects.filter(pk=survey_pk, emailed_at__isnull=True, answered_at__isnull=True)
+    return _send_once(unsent, "emailed_at", _send_survey_mail)
 
 
 def _send_survey_mail(survey: Survey) -> None:

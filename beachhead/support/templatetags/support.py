@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from beachhead.core.templatetags.beachhead import icon_badge
 from beachhead.support.models import Priority, Status
 
 register = template.Library()
@@ -31,20 +32,22 @@ _PRIORITY: dict[str, tuple[str, str]] = {
     Priority.NORMAL: ("bg-blue-lt", "equal"),
     Priority.LOW: ("bg-cyan-lt", "chevron-down"),
 }
-_STATUS_LABELS = dict(Status.choices)
-_PRIORITY_LABELS = dict(Priority.choices)
+_BADGES = {
+    "status": (_STATUS, dict(Status.choices)),
+    "priority": (_PRIORITY, dict(Priority.choices)),
+}
+
+
+def _ticket_badge(what: str, value: str) -> str:
+    """The badge of a ticket's ``what`` ("status" or "priority"), classed for the page's CSS."""
+    styles, labels = _BADGES[what]
+    css, icon = styles.get(value, ("bg-secondary-lt", "point"))
+    return icon_badge(css, icon, labels.get(value, value), f"ticket-{what} {what}-{value}")
 
 
 @register.simple_tag
 def status_badge(status: str):
-    css, icon = _STATUS.get(status, ("bg-secondary-lt", "point"))
-    return format_html(
-        '<span class="badge {} ticket-status status-{}"><i class="ti ti-{} me-1"></i>{}</span>',
-        css,
-        status,
-        icon,
-        _STATUS_LABELS.get(status, status),
-    )
+    return _ticket_badge("status", status)
 
 
 @register.simple_tag
@@ -55,14 +58,7 @@ def status_icon(status: str):
 
 @register.simple_tag
 def priority_badge(priority: str):
-    css, icon = _PRIORITY.get(priority, ("bg-secondary-lt", "point"))
-    return format_html(
-        '<span class="badge {} ticket-priority priority-{}"><i class="ti ti-{} me-1"></i>{}</span>',
-        css,
-        priority,
-        icon,
-        _PRIORITY_LABELS.get(priority, priority),
-    )
+    return _ticket_badge("priority", priority)
 
 
 @register.filter

@@ -65,10 +65,11 @@ def growth_customer(admin, markets):
 @pytest.fixture
 def make_agent(make_user):
     """make_agent("aiko", ["JP"], "Asia/Tokyo", ["ja", "en"], shifts=[("09:00", "18:00")])
-    (Monday to Friday unless ``days``; a shift from 00:00 to 00:00 lasts the whole day.)"""
+    (Monday to Friday unless ``days``; a shift from 00:00 to 00:00 lasts the whole day; other
+    keyword arguments are the user's fields, such as ``first_name``.)"""
 
-    def make(username, markets, tz, languages, shifts=None, team=None, days=range(5)):
-        user = make_user("support_agent", markets, username=username, timezone_name=tz)
+    def make(username, markets, tz, languages, shifts=None, team=None, days=range(5), **fields):
+        user = make_user("support_agent", markets, username=username, timezone_name=tz, **fields)
         AgentProfile.objects.create(user=user, languages=languages)
         for start, end in shifts or [("09:00", "18:00")]:
             for day in days:

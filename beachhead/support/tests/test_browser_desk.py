@@ -7,21 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from beachhead.core.tests.browser import WIDTHS, shoot, signed_in_page
 from beachhead.support.models import (
-    AgentProfile,
     Attachment,
     InboundMail,
     Message,
     ReplyTemplate,
     ReplyTemplateVariant,
-    Shift,
     SlaPolicy,
     Survey,
     TeamAlert,
@@ -32,47 +29,16 @@ from beachhead.support.services import tickets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(settings.REPO_DIR) / "var" / "screenshots"
-PASSWORD = "A-long-test-passphrase-42"
-WIDTHS = {"desktop": 1440, "narrow": 390}
-
-
-def _shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"support-{name}.png"), full_page=True)
-
-
-def _sign_in(page, base: str, username: str, language: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
-    # Always choose: the switcher saves the choice as the user's preference.
-    page.click(f".language-switcher button[value='{language}']")
-    page.wait_for_load_state("networkidle")
-
-
 # --- A desk with a week of work ------------------------------------------------------------------
 
 
-def _agent(make_user, username, markets, tz, languages, first, last, team=None, hours=None):
-    user = make_user(
-        "support_agent", markets, username=username, timezone_name=tz, first_name=first,
-        last_name=last,
+def _agent(make_agent, username, markets, tz, languages, first, last, team=None, hours=None):
+    """An agent on shift every day (all day unless ``hours``)."""
+    shifts = [hours or ("00:00", "23:59")]
+    return make_agent(
+        username, markets, tz, languages, shifts=shifts, team=team, days=range(7),
+        first_name=first, last_name=last,
     )  # fmt: skip
-    AgentProfile.objects.create(user=user, languages=languages)
-    start, end = hours or ("00:00", "23:59")
-    for day in range(7):
-        Shift.objects.create(
-            user=user,
-            weekday=day,
-            start=dt.time.fromisoformat(start),
-            end=dt.time.fromisoformat(end),
-        )
-    if team is not None:
-        team.members.add(user)
-    return user
 
 
 def _file(message, name, content, content_type="text/plain"):
@@ -83,7 +49,7 @@ def _file(message, name, content, content_type="text/plain"):
 
 
 @pytest.fixture
-def desk(make_user, markets):
+def desk(make_user, make_agent, markets):
     """Tokyo and Shanghai agents, an outsourced partner in Manila, customers in Japan, China
     and Germany, and a few dozen tickets in every state. Returns the showcase ticket."""
     from beachhead.accounts.models import Contact
@@ -111,12 +77,12 @@ def desk(make_user, markets):
     TeamThreshold.objects.create(team=manila, max_breach_rate=10, min_satisfaction=85)
     TeamThreshold.objects.create(team=tokyo, max_breach_rate=5, min_satisfaction=90)
     mei = _agent(
-        make_user, "mei", ["JP", "CN"], "Asia/Shanghai", ["zh-hans", "ja", "en"], "美玲", "王",
+        make_agent, "mei", ["JP", "CN"], "Asia/Shanghai", ["zh-hans", "ja", "en"], "美玲", "王",
         shanghai,
     )  # fmt: skip
-    aiko = _agent(make_user, "aiko", ["JP"], "Asia/Tokyo", ["ja", "en"], "愛子", "佐藤", tokyo)
+    aiko = _agent(make_agent, "aiko", ["JP"], "Asia/Tokyo", ["ja", "en"], "愛子", "佐藤", tokyo)
     carlo = _agent(
-        make_user, "carlo", ["JP", "CN"], "Asia/Manila", ["en"], "Carlo", "Reyes", manila,
+        make_agent, "carlo", ["JP", "CN"], "Asia/Manila", ["en"], "Carlo", "Reyes", manila,
         hours=("08:00", "20:00"),
     )  # fmt: skip
     yamato = do_create_account(
@@ -283,10 +249,7 @@ def test_the_desk_in_a_browser(live_server, browser, desk):
     errors: list[str] = []
 
     # --- the interactions, once, in English on a desktop ---
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _sign_in(page, base, "mei", "en")
+    context, page = signed_in_page(browser, base, "mei", "en", errors)
     page.goto(f"{base}/support/tickets/{showcase.pk}/")
     assert page.locator(".message").count() == 4
     assert page.locator(".message-note").count() == 1
@@ -331,26 +294,20 @@ def test_the_desk_in_a_browser(live_server, browser, desk):
     # --- screenshots: three languages; the ticket also on a phone ---
     for language in ("en", "zh-hans", "ja"):
         for label, width in WIDTHS.items():
-            context = browser.new_context(viewport={"width": width, "height": 900})
-            page = context.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            _sign_in(page, base, "mei", language)
+            context, page = signed_in_page(browser, base, "mei", language, errors, width)
             page.goto(f"{base}/support/tickets/{showcase.pk}/")
             page.locator(".message-quoted summary").first.click()
-            _shoot(page, f"ticket-{language}-{label}")
+            shoot(page, f"support-ticket-{language}-{label}")
             if label == "desktop":
                 page.goto(f"{base}/support/desk/")
-                _shoot(page, f"desk-{language}-{label}")
+                shoot(page, f"support-desk-{language}-{label}")
                 page.goto(f"{base}/support/?status=unsolved")
                 page.wait_for_selector("table.list-table")
-                _shoot(page, f"list-{language}-{label}")
+                shoot(page, f"support-list-{language}-{label}")
             context.close()
 
     # --- the other pages, once, in English: logging a ticket, team health, an empty desk ---
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _sign_in(page, base, "mei", "en")
+    context, page = signed_in_page(browser, base, "mei", "en", errors)
     page.goto(f"{base}/support/new/")
     page.fill("#account-search", "云启")
     page.wait_for_function(
@@ -362,27 +319,23 @@ def test_the_desk_in_a_browser(live_server, browser, desk):
     page.fill("#id_subject", "电话：生产集群备份失败，需要恢复指导")
     page.fill("#id_body", "客户来电：昨晚的全量备份在 80% 时失败，错误码 E-4012。")
     page.select_option("#id_language", "zh-hans")
-    _shoot(page, "create-en-desktop")
+    shoot(page, "support-create-en-desktop")
     page.click("button[type=submit]:has-text('Log the ticket')")
     page.wait_for_selector(".ticket-subject:has-text('生产集群备份失败')")
     logged = Ticket.objects.get(subject="电话：生产集群备份失败，需要恢复指导")
     assert logged.channel == "phone" and logged.requester.full_name == "李 明"
     page.goto(f"{base}/support/teams/")
-    _shoot(page, "teams-en-desktop")
+    shoot(page, "support-teams-en-desktop")
     context.close()
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    _sign_in(page, base, "lena", "en")
+    context, page = signed_in_page(browser, base, "lena", "en")
     page.goto(f"{base}/support/desk/")
     assert page.locator("text=Connect a mailbox").count() == 1
-    _shoot(page, "desk-empty-en-desktop")
+    shoot(page, "support-desk-empty-en-desktop")
     context.close()
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    _sign_in(page, base, "boss", "ja")
+    context, page = signed_in_page(browser, base, "boss", "ja")
     page.goto(f"{base}/support/rejected/")
     page.click("table td.truncate a")  # the one rejected mail
     page.wait_for_selector("pre.raw-source")
-    _shoot(page, "rejected-ja-desktop")
+    shoot(page, "support-rejected-ja-desktop")
     context.close()
     assert not errors, errors

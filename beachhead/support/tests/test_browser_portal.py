@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,20 +15,15 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from beachhead.accounts.models import Contact
+from beachhead.core.tests.browser import shoot
 from beachhead.support.models import Channel, Message, Status, Survey, Ticket
 from beachhead.support.services import portal as rules
 from beachhead.support.services import tickets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(settings.REPO_DIR) / "var" / "screenshots"
 WIDTHS = {"1440": 1440, "390": 390}
 LANGUAGES = ("en", "zh-hans", "ja")
-
-
-def _shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"support-{name}.png"), full_page=True)
 
 
 def _fits(page) -> None:
@@ -167,7 +161,7 @@ def test_the_customer_pages_in_a_browser(live_server, browser, conversation):
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(f"{base}/support/help/")
             _fits(page)
-            _shoot(page, f"webform-{language}-{label}")
+            shoot(page, f"support-webform-{language}-{label}")
             page.fill("#id_name", "王 芳" if language == "zh-hans" else "田中 美咲")
             page.fill("#id_email", f"shot-{language}-{label}@example.com")
             page.fill(
@@ -180,33 +174,33 @@ def test_the_customer_pages_in_a_browser(live_server, browser, conversation):
             page.click("#send-request")
             page.wait_for_url(f"{base}/support/help/sent/")
             _fits(page)
-            _shoot(page, f"webform-sent-{language}-{label}")
+            shoot(page, f"support-webform-sent-{language}-{label}")
 
             page.goto(f"{base}/support/portal/")
             _fits(page)
-            _shoot(page, f"portal-signin-{language}-{label}")
+            shoot(page, f"support-portal-signin-{language}-{label}")
             page.fill("#id_email", "yamada@yamato-seiki.co.jp")
             page.click("#send-link")
             page.wait_for_selector("#link-sent")
             _fits(page)
-            _shoot(page, f"portal-link-sent-{language}-{label}")
+            shoot(page, f"support-portal-link-sent-{language}-{label}")
             page.goto(f"{base}/support/portal/sign-in/{expired}/")
             _fits(page)
-            _shoot(page, f"portal-link-expired-{language}-{label}")
+            shoot(page, f"support-portal-link-expired-{language}-{label}")
             raw = rules.issue_token(conversation["yamada"])
             page.goto(f"{base}/support/portal/sign-in/{raw}/")
             page.click("#confirm-sign-in")
             page.wait_for_url(f"{base}/support/portal/")
             _fits(page)
-            _shoot(page, f"portal-list-{language}-{label}")
+            shoot(page, f"support-portal-list-{language}-{label}")
             page.goto(f"{base}/support/portal/tickets/{main.pk}/")
             _fits(page)
-            _shoot(page, f"portal-ticket-{language}-{label}")
+            shoot(page, f"support-portal-ticket-{language}-{label}")
             page.goto(f"{base}/support/portal/tickets/new/")
             _fits(page)
-            _shoot(page, f"portal-new-{language}-{label}")
+            shoot(page, f"support-portal-new-{language}-{label}")
             page.goto(f"{base}/support/survey/{survey.token}/?rating=bad")
             _fits(page)
-            _shoot(page, f"portal-survey-{language}-{label}")
+            shoot(page, f"support-portal-survey-{language}-{label}")
             context.close()
     assert not errors, errors

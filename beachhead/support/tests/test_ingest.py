@@ -113,6 +113,14 @@ def test_a_conversation_threads_by_headers_and_by_subject_reference(customer):
     ]
 
 
+def _always_on_shift(make_agent, username, team):
+    """A Japanese-speaking agent of the Tokyo desk on shift around the clock, every day."""
+    return make_agent(
+        username, ["JP"], "Asia/Tokyo", ["ja"], shifts=[("00:00", "00:00")], days=range(7),
+        team=team,
+    )  # fmt: skip
+
+
 @pytest.mark.django_db(transaction=True)
 def test_ingest_costs_a_constant_handful_of_queries(
     customer, make_agent, tokyo_team, django_assert_max_num_queries
@@ -120,15 +128,7 @@ def test_ingest_costs_a_constant_handful_of_queries(
     """With the reference tables in memory (``core.refcache``), a new ticket is written in one
     pass (ticket with its SLA due time, message, its promises in one INSERT) and a reply in a
     few statements, however many tickets and promises exist: the ingest target is 200 mails/s."""
-    make_agent(
-        "aiko",
-        ["JP"],
-        "Asia/Tokyo",
-        ["ja"],
-        shifts=[("00:00", "00:00")],
-        days=range(7),
-        team=tokyo_team,
-    )
+    _always_on_shift(make_agent, "aiko", tokyo_team)
     ingest(raw("known-domain.eml"))  # warms the markets, policies, roster and teams in memory
     with django_assert_max_num_queries(14) as created:
         first = ingest(raw("original.eml"))
@@ -528,15 +528,7 @@ def test_a_batch_spreads_its_tickets_over_the_agents_on_shift(
     from beachhead.support.services.ingest import ingest_many
 
     for name in ("aiko", "ren"):
-        make_agent(
-            name,
-            ["JP"],
-            "Asia/Tokyo",
-            ["ja"],
-            shifts=[("00:00", "00:00")],
-            days=range(7),
-            team=tokyo_team,
-        )
+        _always_on_shift(make_agent, name, tokyo_team)
     with django_assert_max_num_queries(200) as queries:
         results = list(ingest_many([(_mail(n), str(n)) for n in range(10)]))
     assignees = [Ticket.objects.get(pk=r.ticket).assignee.username for r in results]

@@ -29,10 +29,12 @@ class Registry(Generic[T]):
         """Add ``entry``, or replace the one registered under its key."""
         self._entries[entry.key] = entry
 
+    def entries(self) -> list[T]:
+        """Every entry, in order."""
+        return sorted(self._entries.values(), key=lambda e: (e.order, e.key))
+
     def visible_to(self, user) -> list[T]:
         """The entries in order, without those whose operation ``user`` may not perform."""
         return [
-            entry
-            for entry in sorted(self._entries.values(), key=lambda e: (e.order, e.key))
-            if not entry.operation or can(user, entry.operation)
+            entry for entry in self.entries() if not entry.operation or can(user, entry.operation)
         ]

@@ -50,13 +50,16 @@ def _resolve(dotted: str):
 
 
 def _operation_expressions(tree: ast.AST):
-    """The expressions given as an operation: ``can(user, X)`` and ``operation=X``."""
+    """The expressions given as an operation: ``can(user, X)``, ``operation_required(X)`` and
+    ``operation=X``."""
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         if name == "can" and len(node.args) >= 2:
             yield node.args[1]
+        if name == "operation_required" and node.args:
+            yield node.args[0]
         for keyword in node.keywords:
             if keyword.arg == "operation":
                 yield keyword.value
@@ -95,8 +98,8 @@ def test_every_operation_the_code_checks_is_registered():
 
 
 def test_every_registered_entry_point_names_a_registered_operation():
-    operations = [item.operation for item in navigation._items.values() if item.operation]
-    operations += [panel.operation for panel in dashboard._panels.values() if panel.operation]
+    operations = [item.operation for item in navigation._items.entries() if item.operation]
+    operations += [panel.operation for panel in dashboard._panels.entries() if panel.operation]
     assert operations
     assert all(roles.is_registered(op) for op in operations), operations
 

@@ -41,7 +41,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from beachhead.core.db import insert_rows
-from beachhead.core.jobs import enqueue_on_commit
+from beachhead.core.jobs import Tally, enqueue_on_commit
 from beachhead.core.models import Delivery, Event, User
 
 logger = logging.getLogger("beachhead.events")
@@ -338,13 +338,10 @@ def _claim(now: datetime, limit: int) -> list[int]:
 
 
 @dataclass
-class DeliveryReport:
+class DeliveryReport(Tally):
     done: int = 0
     retried: int = 0
     dead: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {"done": self.done, "retried": self.retried, "dead": self.dead}
 
 
 def deliver(now: datetime | None = None, limit: int = 200) -> DeliveryReport:

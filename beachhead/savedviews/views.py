@@ -35,7 +35,7 @@ from beachhead.savedviews import export, filters, registry, services, tables
 from beachhead.savedviews.filters import Condition
 from beachhead.savedviews.forms import RenameViewForm, SaveViewForm
 from beachhead.savedviews.models import SavedView
-from beachhead.savedviews.registry import ListSource
+from beachhead.savedviews.registry import Column, ListSource
 from beachhead.savedviews.state import (
     LAYOUTS,
     ViewState,
@@ -540,6 +540,21 @@ def _cell_context(source: ListSource, obj, path: str, **extra) -> dict:
     }
 
 
+def _editable_cell(
+    request: AuthedRequest, source: ListSource, pk: str, path: str
+) -> tuple[Column, Any]:
+    """The column and the row of a cell the user may edit; 404 for a column that is not
+    editable and for a row not visible, or visible but not changeable (the same answer)."""
+    try:
+        column = services.editable_column(source, path)
+    except ValidationError:
+        raise Http404 from None
+    obj = services.changeable_row(source, request.user, pk)
+    if obj is None:
+        raise Http404
+    return column, obj
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def cell(request: AuthedRequest, source: str, pk: str, path: str) -> HttpResponse:
@@ -554,13 +569,7 @@ def cell(request: AuthedRequest, source: str, pk: str, path: str) -> HttpRespons
         return render(
             request, "savedviews/_cell.html", _cell_context(list_source, obj, path, first=first)
         )
-    try:
-        column = services.editable_column(list_source, path)
-    except ValidationError:
-        raise Http404 from None
-    obj = services.changeable_row(list_source, request.user, pk)
-    if obj is None:
-        raise Http404  # not visible, or visible but not changeable: the same answer
+    column, obj = _editable_cell(request, list_source, pk, path)
     raw = request.POST.get("value", "")
     try:
         services.do_inline_update(list_source, obj, path, raw, request.user)
@@ -589,13 +598,7 @@ def cell(request: AuthedRequest, source: str, pk: str, path: str) -> HttpRespons
 def cell_edit(request: AuthedRequest, source: str, pk: str, path: str) -> HttpResponse:
     """The input that replaces a cell when the user edits it."""
     list_source = _source(source)
-    try:
-        column = services.editable_column(list_source, path)
-    except ValidationError:
-        raise Http404 from None
-    obj = services.changeable_row(list_source, request.user, pk)
-    if obj is None:
-        raise Http404
+    column, obj = _editable_cell(request, list_source, pk, path)
     context = _cell_context(list_source, obj, path, first=request.GET.get("first") == "1")
     return render(
         request,

@@ -20,20 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from beachhead.accounts.models import (
-    Account,
-    Contact,
-    ContactRole,
-    Deployment,
-    Environment,
-    Health,
-    Industry,
-    Lifecycle,
-    Opportunity,
-    Size,
-    Stage,
-    Tier,
-)
+from beachhead.accounts import models
 from beachhead.accounts.services import accounts as account_services
 from beachhead.accounts.services import contacts as contact_services
 from beachhead.accounts.services import deployments as deployment_services
@@ -53,7 +40,7 @@ if TYPE_CHECKING:
 
 
 def _stage_choices() -> list[tuple[str, str]]:
-    return [(s.key, s.label) for s in Stage.objects.order_by("order", "pk")]
+    return [(s.key, s.label) for s in models.Stage.objects.order_by("order", "pk")]
 
 
 STAGE_CHOICES = CachedChoices(_stage_choices, ttl=30)
@@ -119,7 +106,7 @@ ACCOUNT_MONEY_EDITS = {"expected_annual_spend_amount": "expected_annual_spend"}
 
 def account_rows(user: User):
     return (
-        scoped(Account, user)
+        scoped(models.Account, user)
         .select_related("market", "owner", "csm")
         .annotate(
             expected_annual_spend_amount=F("expected_annual_spend"),
@@ -136,7 +123,7 @@ def _money_change(obj, field: str, value: Any) -> Money | None:
 
 
 @_as_validation_error
-def update_account(obj: Account, path: str, value: Any, user: User) -> Account:
+def update_account(obj: models.Account, path: str, value: Any, user: User) -> models.Account:
     if path in ACCOUNT_MONEY_EDITS:
         field = ACCOUNT_MONEY_EDITS[path]
         changes = {field: _money_change(obj, field, value)}
@@ -151,7 +138,7 @@ def update_account(obj: Account, path: str, value: Any, user: User) -> Account:
 ACCOUNTS = ListSource(
     key="accounts",
     label=_("Accounts"),
-    model=Account,
+    model=models.Account,
     queryset=account_rows,
     columns=(
         Column("legal_name", _("Legal name"), editable=True, width="16rem"),
@@ -160,14 +147,26 @@ ACCOUNTS = ListSource(
         Column("market__code", _("Market"), "choice", choices=MARKET_CHOICES, groupable=True),
         Column("country", _("Country"), groupable=True),
         Column(
-            "industry", _("Industry"), "choice", Industry.choices, groupable=True, editable=True
+            "industry",
+            _("Industry"),
+            "choice",
+            models.Industry.choices,
+            groupable=True,
+            editable=True,
         ),
-        Column("size", _("Size"), "choice", Size.choices, groupable=True, editable=True),
-        Column("tier", _("Tier"), "choice", Tier.choices, groupable=True, editable=True),
+        Column("size", _("Size"), "choice", models.Size.choices, groupable=True, editable=True),
+        Column("tier", _("Tier"), "choice", models.Tier.choices, groupable=True, editable=True),
         Column(
-            "lifecycle", _("Lifecycle"), "choice", Lifecycle.choices, groupable=True, editable=True
+            "lifecycle",
+            _("Lifecycle"),
+            "choice",
+            models.Lifecycle.choices,
+            groupable=True,
+            editable=True,
         ),
-        Column("health", _("Health"), "choice", Health.choices, groupable=True, editable=True),
+        Column(
+            "health", _("Health"), "choice", models.Health.choices, groupable=True, editable=True
+        ),
         Column("named", _("Named account"), "bool", groupable=True, editable=True),
         Column("owner", _("Account executive"), "user", groupable=True, editable=True),
         Column("csm", _("Customer success"), "user", groupable=True, editable=True),
@@ -226,10 +225,10 @@ ACCOUNTS = ListSource(
     card_columns=("market__code", "owner", "annual_value_amount"),
     params=(
         Codes("market", "market__code"),
-        Choice("tier", "tier", Tier),
-        Choice("lifecycle", "lifecycle", Lifecycle),
-        Choice("industry", "industry", Industry),
-        Choice("health", "health", Health),
+        Choice("tier", "tier", models.Tier),
+        Choice("lifecycle", "lifecycle", models.Lifecycle),
+        Choice("industry", "industry", models.Industry),
+        Choice("health", "health", models.Health),
         Person("owner", "owner"),
         Person("csm", "csm"),
         Flag("named", "named"),
@@ -246,11 +245,11 @@ CONTACT_EDITS = ("full_name", "latin_name", "job_title", "email", "phone", "lang
 
 
 def contact_rows(user: User):
-    return scoped(Contact, user).select_related("account", "account__market")
+    return scoped(models.Contact, user).select_related("account", "account__market")
 
 
 @_as_validation_error
-def update_contact(obj: Contact, path: str, value: Any, user: User) -> Contact:
+def update_contact(obj: models.Contact, path: str, value: Any, user: User) -> models.Contact:
     if path not in CONTACT_EDITS:
         raise ValidationError(_("This field cannot be edited here."))
     contact_services.do_update_contact(obj, user, {path: value or ""})
@@ -260,7 +259,7 @@ def update_contact(obj: Contact, path: str, value: Any, user: User) -> Contact:
 CONTACTS = ListSource(
     key="contacts",
     label=_("Contacts"),
-    model=Contact,
+    model=models.Contact,
     queryset=contact_rows,
     columns=(
         Column("full_name", _("Name"), editable=True, width="14rem"),
@@ -268,7 +267,9 @@ CONTACTS = ListSource(
         Column("job_title", _("Job title"), editable=True),
         Column("account__legal_name", _("Account")),
         ACCOUNT_MARKET,
-        Column("account__lifecycle", _("Lifecycle"), "choice", Lifecycle.choices, groupable=True),
+        Column(
+            "account__lifecycle", _("Lifecycle"), "choice", models.Lifecycle.choices, groupable=True
+        ),
         Column("roles_text", _("Roles"), sortable=False, filterable=False),
         Column("email", _("E-mail"), editable=True),
         Column("phone", _("Phone"), editable=True),
@@ -297,7 +298,9 @@ CONTACTS = ListSource(
     icon="address-book",
     params=(
         *CHILD_PARAMS,
-        Choice("role", choices=ContactRole, many=False, q=lambda role, user: role_q(role[0])),
+        Choice(
+            "role", choices=models.ContactRole, many=False, q=lambda role, user: role_q(role[0])
+        ),
         Search("q"),
     ),
 )
@@ -308,14 +311,16 @@ CONTACTS = ListSource(
 
 def opportunity_rows(user: User):
     return (
-        scoped(Opportunity, user)
+        scoped(models.Opportunity, user)
         .select_related("account", "account__market", "stage", "owner")
         .annotate(amount_value=F("amount"))
     )
 
 
 @_as_validation_error
-def update_opportunity(obj: Opportunity, path: str, value: Any, user: User) -> Opportunity:
+def update_opportunity(
+    obj: models.Opportunity, path: str, value: Any, user: User
+) -> models.Opportunity:
     if path == "stage__key":
         changes = {"stage": value}
     elif path == "amount_value":
@@ -331,14 +336,16 @@ def update_opportunity(obj: Opportunity, path: str, value: Any, user: User) -> O
 OPPORTUNITIES = ListSource(
     key="opportunities",
     label=_("Deals"),
-    model=Opportunity,
+    model=models.Opportunity,
     queryset=opportunity_rows,
     columns=(
         Column("name", _("Deal"), editable=True, width="16rem"),
         Column("account__legal_name", _("Account")),
         ACCOUNT_MARKET,
-        Column("account__industry", _("Industry"), "choice", Industry.choices, groupable=True),
-        Column("account__tier", _("Tier"), "choice", Tier.choices, groupable=True),
+        Column(
+            "account__industry", _("Industry"), "choice", models.Industry.choices, groupable=True
+        ),
+        Column("account__tier", _("Tier"), "choice", models.Tier.choices, groupable=True),
         Column(
             "stage__key",
             _("Stage"),
@@ -391,11 +398,13 @@ OPPORTUNITIES = ListSource(
 
 
 def deployment_rows(user: User):
-    return scoped(Deployment, user).select_related("account", "account__market")
+    return scoped(models.Deployment, user).select_related("account", "account__market")
 
 
 @_as_validation_error
-def update_deployment(obj: Deployment, path: str, value: Any, user: User) -> Deployment:
+def update_deployment(
+    obj: models.Deployment, path: str, value: Any, user: User
+) -> models.Deployment:
     if path not in deployment_services.EDITABLE_FIELDS:
         raise ValidationError(_("This field cannot be edited here."))
     deployment_services.do_update_deployment(obj, user, {path: value})
@@ -405,7 +414,7 @@ def update_deployment(obj: Deployment, path: str, value: Any, user: User) -> Dep
 DEPLOYMENTS = ListSource(
     key="deployments",
     label=_("Deployments"),
-    model=Deployment,
+    model=models.Deployment,
     queryset=deployment_rows,
     columns=(
         Column("account__legal_name", _("Account"), width="14rem"),
@@ -417,7 +426,7 @@ DEPLOYMENTS = ListSource(
             "environment",
             _("Environment"),
             "choice",
-            Environment.choices,
+            models.Environment.choices,
             groupable=True,
             editable=True,
         ),
@@ -449,7 +458,7 @@ DEPLOYMENTS = ListSource(
     card_columns=("version", "node_count", "cloud_region"),
     params=(
         *CHILD_PARAMS,
-        Choice("environment", "environment", Environment),
+        Choice("environment", "environment", models.Environment),
         Text("product", "product"),
         Text("version", "version"),
         Text("cloud_region", "cloud_region"),

@@ -8,7 +8,9 @@ may not see answers 404; the affordances to change a record appear only to peopl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,6 +49,7 @@ from beachhead.accounts.services import deployments as deployment_services
 from beachhead.accounts.services import opportunities as opportunity_services
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
+from beachhead.core.forms import ServiceForm
 from beachhead.core.http import AuthedRequest
 from beachhead.core.models import User
 from beachhead.core.roles import Role
@@ -335,20 +338,13 @@ def account_create(request: AuthedRequest) -> HttpResponse:
             "health": Health.UNKNOWN,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = account_services.do_create_account(user, **form.changes())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Account created."))
-            return redirect(account)
-    return render(
+    return _form_page(
         request,
-        "accounts/form.html",
-        {"form": form, "title": _("New account"), "back": reverse("accounts:list")},
+        form,
+        lambda: account_services.do_create_account(user, **form.changes()),
+        _("Account created."),
+        {"title": _("New account"), "back": reverse("accounts:list")},
+        refused=(ValidationError, PermissionDenied),
     )
 
 
@@ -369,21 +365,40 @@ def account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         manager=account_services.is_manager_of(user, account.market.code),
         initial=_account_initial(account),
     )
+
+    def save() -> Account:
+        account_services.do_update_account(account, user, form.changes())
+        return account
+
+    return _form_page(
+        request,
+        form,
+        save,
+        _("Account saved."),
+        {"title": account.name, "back": account.get_absolute_url()},
+        refused=(ValidationError, PermissionDenied),
+    )
+
+
+def _form_page(
+    request: AuthedRequest,
+    form: ServiceForm,
+    save: Callable[[], Any],
+    success: str,
+    context: dict[str, Any],
+    refused: tuple[type[Exception], ...] = (ValidationError,),
+) -> HttpResponse:
+    """The accounts form page: a valid POST is ``save``d through the services and goes to what
+    ``save`` returns; a refusal of the services (``refused``) shows on the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            account_services.do_update_account(account, user, form.changes())
-        except ValidationError as exc:
+            saved = save()
+        except refused as exc:
             form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Account saved."))
-            return redirect(account)
-    return render(
-        request,
-        "accounts/form.html",
-        {"form": form, "title": account.name, "back": account.get_absolute_url()},
-    )
+            messages.success(request, success)
+            return redirect(saved)
+    return render(request, "accounts/form.html", {"form": form, **context})
 
 
 def _child_form(request, pk, form_class, create, title, success, **form_kwargs):
@@ -395,18 +410,17 @@ def _child_form(request, pk, form_class, create, title, success, **form_kwargs):
         key: value(account) if callable(value) else value for key, value in form_kwargs.items()
     }
     form = form_class(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            create(account, request.user, **form.changes())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, success)
-            return redirect(account)
-    return render(
+
+    def save() -> Account:
+        create(account, request.user, **form.changes())
+        return account
+
+    return _form_page(
         request,
-        "accounts/form.html",
-        {"form": form, "title": title, "account": account, "back": account.get_absolute_url()},
+        form,
+        save,
+        success,
+        {"title": title, "account": account, "back": account.get_absolute_url()},
     )
 
 

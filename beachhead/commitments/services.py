@@ -30,6 +30,7 @@ from beachhead.commitments.models import FLOW, Commitment, CommitmentEvent, Stat
 from beachhead.core import events
 from beachhead.core.access import scoped
 from beachhead.core.db import insert_rows
+from beachhead.core.jobs import Tally
 from beachhead.core.models import Team, User
 from beachhead.core.states import transition
 from beachhead.markets.calendar import BusinessCalendar
@@ -401,13 +402,10 @@ def for_subject(subject: models.Model) -> QuerySet[Commitment]:
 
 
 @dataclass
-class SweepReport:
+class SweepReport(Tally):
     broken: int = 0
     warned: int = 0
     escalated: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {"broken": self.broken, "warned": self.warned, "escalated": self.escalated}
 
 
 @dataclass(frozen=True)

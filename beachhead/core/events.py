@@ -41,7 +41,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from beachhead.core.db import insert_rows
-from beachhead.core.jobs import enqueue_on_commit
+from beachhead.core.jobs import Tally, enqueue_on_commit
 from beachhead.core.models import Delivery, Event, User
 
 logger = logging.getLogger("beachhead.events")
@@ -133,7 +133,7 @@ Ref = models.Model | tuple[str | type[models.Model], Any] | None
 
 @dataclass
 class Pending:
-    """An event about to be written (``emit_many`` takes these; ``Pending.of`` builds one from
+    """An event about to be written (``emit_many`` takes these; ``emit`` builds one from
     model instances, bulk writers fill the ids directly)."""
 
     subject_type_id: int | None = None
@@ -145,34 +145,6 @@ class Pending:
     data: dict[str, Any] = field(default_factory=dict)
     at: datetime | None = None
     market_code: str = ""
-
-    @classmethod
-    def of(
-        cls,
-        subject: Ref = None,
-        actor: User | None = None,
-        customer: Ref = None,
-        data: dict[str, Any] | None = None,
-        *,
-        at: datetime | None = None,
-        market_code: str = "",
-        subject_label: str = "",
-    ) -> Pending:
-        subject_type, subject_id = _ref(subject)
-        customer_type, customer_id = _ref(customer)
-        if not subject_label and isinstance(subject, models.Model):
-            subject_label = str(subject)
-        return cls(
-            subject_type_id=subject_type,
-            subject_id=subject_id,
-            subject_label=subject_label,
-            customer_type_id=customer_type,
-            customer_id=customer_id,
-            actor_id=None if actor is None else actor.pk,
-            data=data or {},
-            at=at,
-            market_code=market_code,
-        )
 
 
 def type_id(obj: models.Model | type[models.Model] | str | None) -> int | None:
@@ -215,8 +187,20 @@ def emit(
 ) -> Event:
     """Record that ``kind`` happened to ``subject`` (by ``actor``, for ``customer``) in the
     current transaction, and hand it to the subscribers of its kind."""
-    pending = Pending.of(
-        subject, actor, customer, data, at=at, market_code=market_code, subject_label=subject_label
+    subject_type, subject_id = _ref(subject)
+    customer_type, customer_id = _ref(customer)
+    if not subject_label and isinstance(subject, models.Model):
+        subject_label = str(subject)
+    pending = Pending(
+        subject_type_id=subject_type,
+        subject_id=subject_id,
+        subject_label=subject_label,
+        customer_type_id=customer_type,
+        customer_id=customer_id,
+        actor_id=None if actor is None else actor.pk,
+        data=data or {},
+        at=at,
+        market_code=market_code,
     )
     return emit_many(kind, [pending])[0]
 
@@ -338,13 +322,10 @@ def _claim(now: datetime, limit: int) -> list[int]:
 
 
 @dataclass
-class DeliveryReport:
+class DeliveryReport(Tally):
     done: int = 0
     retried: int = 0
     dead: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {"done": self.done, "retried": self.retried, "dead": self.dead}
 
 
 def deliver(now: datetime | None = None, limit: int = 200) -> DeliveryReport:

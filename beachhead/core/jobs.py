@@ -8,6 +8,7 @@ queued for a transaction that rolls back.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import transaction
@@ -23,3 +24,12 @@ def enqueue_on_commit(name: str, *args: Any, using: str | None = None, **kwargs:
     """Queue the job called ``name`` when the current transaction commits (at once outside
     one)."""
     transaction.on_commit(lambda: enqueue(name, *args, **kwargs), using=using)
+
+
+@dataclass
+class Tally:
+    """What a batch job counts (a dataclass of ``int`` fields, all 0 to start): ``as_dict`` is
+    its log line and its task's result."""
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)

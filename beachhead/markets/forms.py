@@ -62,6 +62,15 @@ def _textarea(rows: int, mono: bool = False) -> forms.Textarea:
     )
 
 
+def _code_field(
+    label: StrOrPromise, rows: int, help_text: StrOrPromise, **kwargs: Any
+) -> forms.CharField:
+    """A field written as code (JSON, or one name a line): a monospaced text area."""
+    return forms.CharField(
+        label=label, widget=_textarea(rows, mono=True), help_text=help_text, **kwargs
+    )
+
+
 class MarketForm(forms.Form):
     """Every editable field of a playbook; valid when the service's checks accept it."""
 
@@ -71,10 +80,10 @@ class MarketForm(forms.Form):
     currency = forms.CharField(
         label=_("Currency"), max_length=3, help_text=_("ISO 4217 code used to invoice, e.g. JPY.")
     )
-    timezones = forms.CharField(
-        label=_("Time zones"),
-        widget=_textarea(3, mono=True),
-        help_text=_("IANA names, one per line; the first is the market's own business calendar."),
+    timezones = _code_field(
+        _("Time zones"),
+        3,
+        _("IANA names, one per line; the first is the market's own business calendar."),
     )
     languages = forms.CharField(
         label=_("Customer languages"),
@@ -94,10 +103,10 @@ class MarketForm(forms.Form):
         required=False,
         help_text=_("Besides public holidays, e.g. bank (Japan's 31 Dec–3 Jan closures)."),
     )
-    weekly_hours = forms.CharField(
-        label=_("Weekly hours"),
-        widget=_textarea(9, mono=True),
-        help_text=_(
+    weekly_hours = _code_field(
+        _("Weekly hours"),
+        9,
+        _(
             "Local time, HH:MM, several intervals a day allowed; 24:00 may end a day; [] is "
             'closed. Example: "mon": [["09:00", "12:00"], ["13:00", "18:00"]].'
         ),
@@ -106,17 +115,15 @@ class MarketForm(forms.Form):
         label=_("Support channels"),
         help_text=_("Most preferred first, comma-separated."),
     )
-    payment_methods = forms.CharField(
-        label=_("Payment methods"),
-        widget=_textarea(8, mono=True),
-        help_text=_(
-            'Most used first: {"code": "konbini", "timing": "cash_voucher", "note": {"en": "…"}}.'
-        ),
+    payment_methods = _code_field(
+        _("Payment methods"),
+        8,
+        _('Most used first: {"code": "konbini", "timing": "cash_voucher", "note": {"en": "…"}}.'),
     )
-    compliance = forms.CharField(
-        label=_("Compliance by industry"),
-        widget=_textarea(8, mono=True),
-        help_text=_(
+    compliance = _code_field(
+        _("Compliance by industry"),
+        8,
+        _(
             '“all” applies to every industry; an industry adds to it: {"all": ["gdpr"], "finance": ["dora"]}.'
         ),
     )
@@ -126,11 +133,11 @@ class MarketForm(forms.Form):
             (code, f"{label} ({code})") for code, label in vocabulary.DATA_RESIDENCY_REGIONS.items()
         ],
     )
-    data_residency_by_industry = forms.CharField(
-        label=_("Data residency by industry"),
+    data_residency_by_industry = _code_field(
+        _("Data residency by industry"),
+        3,
+        _('Only where an industry differs: {"finance": "id"}.'),
         required=False,
-        widget=_textarea(3, mono=True),
-        help_text=_('Only where an industry differs: {"finance": "id"}.'),
     )
 
     def __init__(self, *args: Any, market: Market, **kwargs: Any) -> None:

@@ -9,7 +9,9 @@ htmx requests get the page's ``#list-app`` fragment and the canonical URL to pus
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -33,7 +35,7 @@ from beachhead.savedviews import export, filters, registry, services, tables
 from beachhead.savedviews.filters import Condition
 from beachhead.savedviews.forms import RenameViewForm, SaveViewForm
 from beachhead.savedviews.models import SavedView
-from beachhead.savedviews.registry import ListSource
+from beachhead.savedviews.registry import Column, ListSource
 from beachhead.savedviews.state import (
     LAYOUTS,
     ViewState,
@@ -457,12 +459,25 @@ def _changeable_view(request: AuthedRequest, source: ListSource, pk: int) -> Sav
     )
 
 
-@login_required
-@require_POST
-def view_save(request: AuthedRequest, source: str, pk: int) -> HttpResponse:
+def _view_action(
+    action: Callable[[AuthedRequest, ListSource, SavedView], HttpResponse],
+) -> Callable[[AuthedRequest, str, int], HttpResponse]:
+    """A POST on one saved view (``<source>/views/<pk>/…``) that the user may change: the
+    action is given the list source and the view."""
+
+    @login_required
+    @require_POST
+    @wraps(action)
+    def view(request: AuthedRequest, source: str, pk: int) -> HttpResponse:
+        list_source = _source(source)
+        return action(request, list_source, _changeable_view(request, list_source, pk))
+
+    return view
+
+
+@_view_action
+def view_save(request: AuthedRequest, list_source: ListSource, view: SavedView) -> HttpResponse:
     """Overwrite a view's configuration with the page's current state."""
-    list_source = _source(source)
-    view = _changeable_view(request, list_source, pk)
     resolved = _state_from_post(request, list_source, view)
     if resolved.errors:
         messages.error(request, " ".join(resolved.errors))
@@ -472,11 +487,8 @@ def view_save(request: AuthedRequest, source: str, pk: int) -> HttpResponse:
     return redirect(view.get_absolute_url())
 
 
-@login_required
-@require_POST
-def view_rename(request: AuthedRequest, source: str, pk: int) -> HttpResponse:
-    list_source = _source(source)
-    view = _changeable_view(request, list_source, pk)
+@_view_action
+def view_rename(request: AuthedRequest, list_source: ListSource, view: SavedView) -> HttpResponse:
     form = RenameViewForm(request.POST, user=view.owner)
     if not form.is_valid():
         messages.error(request, _("Not renamed: %(errors)s") % {"errors": _form_errors(form)})
@@ -495,11 +507,8 @@ def view_rename(request: AuthedRequest, source: str, pk: int) -> HttpResponse:
     return redirect(view.get_absolute_url())
 
 
-@login_required
-@require_POST
-def view_delete(request: AuthedRequest, source: str, pk: int) -> HttpResponse:
-    list_source = _source(source)
-    view = _changeable_view(request, list_source, pk)
+@_view_action
+def view_delete(request: AuthedRequest, list_source: ListSource, view: SavedView) -> HttpResponse:
     name = view.name
     services.do_delete_view(view, actor=request.user)
     messages.success(request, _("View “%(name)s” deleted.") % {"name": name})
@@ -531,6 +540,21 @@ def _cell_context(source: ListSource, obj, path: str, **extra) -> dict:
     }
 
 
+def _editable_cell(
+    request: AuthedRequest, source: ListSource, pk: str, path: str
+) -> tuple[Column, Any]:
+    """The column and the row of a cell the user may edit; 404 for a column that is not
+    editable and for a row not visible, or visible but not changeable (the same answer)."""
+    try:
+        column = services.editable_column(source, path)
+    except ValidationError:
+        raise Http404 from None
+    obj = services.changeable_row(source, request.user, pk)
+    if obj is None:
+        raise Http404
+    return column, obj
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def cell(request: AuthedRequest, source: str, pk: str, path: str) -> HttpResponse:
@@ -545,13 +569,7 @@ def cell(request: AuthedRequest, source: str, pk: str, path: str) -> HttpRespons
         return render(
             request, "savedviews/_cell.html", _cell_context(list_source, obj, path, first=first)
         )
-    try:
-        column = services.editable_column(list_source, path)
-    except ValidationError:
-        raise Http404 from None
-    obj = services.changeable_row(list_source, request.user, pk)
-    if obj is None:
-        raise Http404  # not visible, or visible but not changeable: the same answer
+    column, obj = _editable_cell(request, list_source, pk, path)
     raw = request.POST.get("value", "")
     try:
         services.do_inline_update(list_source, obj, path, raw, request.user)
@@ -580,13 +598,7 @@ def cell(request: AuthedRequest, source: str, pk: str, path: str) -> HttpRespons
 def cell_edit(request: AuthedRequest, source: str, pk: str, path: str) -> HttpResponse:
     """The input that replaces a cell when the user edits it."""
     list_source = _source(source)
-    try:
-        column = services.editable_column(list_source, path)
-    except ValidationError:
-        raise Http404 from None
-    obj = services.changeable_row(list_source, request.user, pk)
-    if obj is None:
-        raise Http404
+    column, obj = _editable_cell(request, list_source, pk, path)
     context = _cell_context(list_source, obj, path, first=request.GET.get("first") == "1")
     return render(
         request,
@@ -636,39 +648,49 @@ def row_move(request: AuthedRequest, source: str, pk: str) -> HttpResponse:
 # --- Exports ---------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def export_csv(request: AuthedRequest, source: str) -> HttpResponseBase:
-    list_source = _source(source)
-    resolved = Resolved(request, list_source, request.GET)
-    if resolved.errors:
-        messages.error(request, " ".join(resolved.errors))
-        return redirect(resolved.url())
+def _export(
+    write: Callable[[AuthedRequest, ListSource, Resolved], HttpResponseBase],
+) -> Callable[[AuthedRequest, str], HttpResponseBase]:
+    """A download of a list as the query string filters and sorts it; a query that does not
+    read sends the user back to the page with its errors."""
+
+    @login_required
+    @require_GET
+    @wraps(write)
+    def view(request: AuthedRequest, source: str) -> HttpResponseBase:
+        list_source = _source(source)
+        resolved = Resolved(request, list_source, request.GET)
+        if resolved.errors:
+            messages.error(request, " ".join(resolved.errors))
+            return redirect(resolved.url())
+        return write(request, list_source, resolved)
+
+    return view
+
+
+def _attachment(response: HttpResponseBase, source: ListSource, ext: str) -> HttpResponseBase:
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(source, ext)}"'
+    return response
+
+
+@_export
+def export_csv(
+    request: AuthedRequest, list_source: ListSource, resolved: Resolved
+) -> HttpResponseBase:
     response = StreamingHttpResponse(
         export.csv_lines(list_source, resolved.state, request.user),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{export.filename(list_source, "csv")}"'
-    )
-    return response
+    return _attachment(response, list_source, "csv")
 
 
-@login_required
-@require_GET
-def export_xlsx(request: AuthedRequest, source: str) -> HttpResponse:
-    list_source = _source(source)
-    resolved = Resolved(request, list_source, request.GET)
-    if resolved.errors:
-        messages.error(request, " ".join(resolved.errors))
-        return redirect(resolved.url())
+@_export
+def export_xlsx(
+    request: AuthedRequest, list_source: ListSource, resolved: Resolved
+) -> HttpResponseBase:
     try:
         content = export.xlsx_bytes(list_source, resolved.state, request.user)
     except export.ExportTooLarge as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(resolved.url())
-    response = HttpResponse(content, content_type=export.XLSX_MIME)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{export.filename(list_source, "xlsx")}"'
-    )
-    return response
+    return _attachment(HttpResponse(content, content_type=export.XLSX_MIME), list_source, "xlsx")

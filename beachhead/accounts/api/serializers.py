@@ -5,20 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from beachhead.accounts.models import (
-    Account,
-    Contact,
-    ContactRole,
-    Deployment,
-    Environment,
-    Health,
-    Industry,
-    Lifecycle,
-    Opportunity,
-    Size,
-    Stage,
-    Tier,
-)
+from beachhead.accounts import models
 from beachhead.accounts.services.contacts import format_phone
 from beachhead.accounts.services.deployments import deep_user_threshold
 from beachhead.accounts.services.ltv import Motion, Verdict, is_strategic_value
@@ -81,7 +68,7 @@ class AccountSerializer(serializers.ModelSerializer):
     deep_user = serializers.SerializerMethodField()
 
     class Meta:
-        model = Account
+        model = models.Account
         fields = [
             "id", "name", "legal_name", "display_name", "latin_name", "market", "country",
             "industry", "size", "website", "tier", "lifecycle", "named", "owner", "csm",
@@ -111,12 +98,12 @@ class AccountWriteSerializer(serializers.Serializer):
     latin_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     market = serializers.CharField(max_length=10, required=False, help_text="ISO code, e.g. JP")
     country = serializers.CharField(max_length=2, required=False, allow_blank=True)
-    industry = serializers.ChoiceField(choices=Industry.choices, required=False)
-    size = serializers.ChoiceField(choices=Size.choices, required=False)
+    industry = serializers.ChoiceField(choices=models.Industry.choices, required=False)
+    size = serializers.ChoiceField(choices=models.Size.choices, required=False)
     website = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    tier = serializers.ChoiceField(choices=Tier.choices, required=False)
-    lifecycle = serializers.ChoiceField(choices=Lifecycle.choices, required=False)
-    health = serializers.ChoiceField(choices=Health.choices, required=False)
+    tier = serializers.ChoiceField(choices=models.Tier.choices, required=False)
+    lifecycle = serializers.ChoiceField(choices=models.Lifecycle.choices, required=False)
+    health = serializers.ChoiceField(choices=models.Health.choices, required=False)
     named = serializers.BooleanField(required=False)
     owner = serializers.IntegerField(required=False, allow_null=True, help_text="A user id")
     csm = serializers.IntegerField(required=False, allow_null=True, help_text="A user id")
@@ -144,11 +131,11 @@ class ContactSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(read_only=True, help_text="E.164, e.g. +81312345678")
     phone_national = serializers.SerializerMethodField()
     roles = serializers.ListField(
-        child=serializers.ChoiceField(choices=ContactRole.choices), read_only=True
+        child=serializers.ChoiceField(choices=models.ContactRole.choices), read_only=True
     )
 
     class Meta:
-        model = Contact
+        model = models.Contact
         fields = [
             "id", "account", "full_name", "latin_name", "job_title", "email", "phone",
             "phone_national", "language", "timezone", "roles", "created_at", "updated_at",
@@ -180,7 +167,7 @@ class StageSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # a field, not Field.label
 
     class Meta:
-        model = Stage
+        model = models.Stage
         fields = ["id", "key", "name", "label", "order", "probability", "is_won", "is_lost"]
         read_only_fields = fields
 
@@ -193,7 +180,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
     amount = MoneyField(read_only=True)
 
     class Meta:
-        model = Opportunity
+        model = models.Opportunity
         fields = [
             "id", "account", "market", "name", "stage", "stage_label", "probability", "amount",
             "close_date", "owner", "closed_at", "created_at", "updated_at",
@@ -241,7 +228,7 @@ class OpportunityWriteSerializer(serializers.Serializer):
 
 class DeploymentSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Deployment
+        model = models.Deployment
         fields = [
             "id", "account", "product", "version", "node_count", "cloud_region", "environment",
             "created_at", "updated_at",
@@ -255,4 +242,4 @@ class DeploymentWriteSerializer(serializers.Serializer):
     version = serializers.CharField(max_length=40, required=False)
     node_count = serializers.IntegerField(min_value=0, required=False)
     cloud_region = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    environment = serializers.ChoiceField(choices=Environment.choices, required=False)
+    environment = serializers.ChoiceField(choices=models.Environment.choices, required=False)

@@ -3,6 +3,8 @@ stage pipeline. Rows come through the access layer; writes go through the servic
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -56,6 +58,18 @@ def _filtered(source, queryset: QuerySet, request: Request) -> QuerySet:
 
 #: Contacts, deals and deployments are created on an account the user may change.
 ACCOUNT = ParentRow("account", Account, select_related=("market",))
+
+
+class _AccountRowViewSet(ServiceWriteViewSet):
+    # Contacts, deals and deployments: rows of an account, listed through the filters of their
+    # list (``rows``, a list source) in ``ordering``.
+    rows: Any
+    ordering: tuple[str, ...]
+
+    def scope_queryset(self, queryset):
+        if self.action == "list":
+            queryset = _filtered(self.rows, queryset, self.request)
+        return queryset.order_by(*self.ordering)
 
 
 class AccountViewSet(ServiceWriteViewSet):
@@ -115,7 +129,7 @@ class AccountViewSet(ServiceWriteViewSet):
         return Response(s.LtvSerializer(body).data)
 
 
-class ContactViewSet(ServiceWriteViewSet):
+class ContactViewSet(_AccountRowViewSet):
     """People at your accounts, with functional roles (procurement, operations, logistics,
     finance, technical_lead, executive_sponsor, champion). Phones are validated for the
     account's country and returned in E.164 and national format."""
@@ -129,16 +143,13 @@ class ContactViewSet(ServiceWriteViewSet):
         delete=contact_services.do_delete_contact,
         parent=ACCOUNT,
     )
-
-    def scope_queryset(self, queryset):
-        if self.action == "list":
-            queryset = _filtered(lists.CONTACTS, queryset, self.request)
-        return queryset.order_by("full_name", "pk")
+    rows = lists.CONTACTS
+    ordering = ("full_name", "pk")
 
     list_parameters = [*CHILD_PARAMS, OpenApiParameter("role", str), OpenApiParameter("q", str)]
 
 
-class OpportunityViewSet(ServiceWriteViewSet):
+class OpportunityViewSet(_AccountRowViewSet):
     """Deals: stage, amount and currency, close date and owner. The detail adds the
     qualification against the account's lifetime value and the compliance gap."""
 
@@ -152,12 +163,13 @@ class OpportunityViewSet(ServiceWriteViewSet):
         delete=opportunity_services.do_delete_opportunity,
         parent=ACCOUNT,
     )
+    rows = lists.OPPORTUNITIES
+    ordering = ("close_date", "pk")
 
     def scope_queryset(self, queryset):
-        queryset = queryset.select_related("stage", "account", "account__market")
-        if self.action == "list":
-            queryset = _filtered(lists.OPPORTUNITIES, queryset, self.request)
-        return queryset.order_by("close_date", "pk")
+        return super().scope_queryset(
+            queryset.select_related("stage", "account", "account__market")
+        )
 
     list_parameters = [
         *CHILD_PARAMS,
@@ -176,7 +188,7 @@ class OpportunityViewSet(ServiceWriteViewSet):
         return Response(s.OpportunityDetailSerializer(deal).data)
 
 
-class DeploymentViewSet(ServiceWriteViewSet):
+class DeploymentViewSet(_AccountRowViewSet):
     """What customers run: product, version, node count, cloud region and environment. An
     account with enough production nodes is a deep user."""
 
@@ -189,11 +201,8 @@ class DeploymentViewSet(ServiceWriteViewSet):
         delete=deployment_services.do_delete_deployment,
         parent=ACCOUNT,
     )
-
-    def scope_queryset(self, queryset):
-        if self.action == "list":
-            queryset = _filtered(lists.DEPLOYMENTS, queryset, self.request)
-        return queryset.order_by("account_id", "environment", "pk")
+    rows = lists.DEPLOYMENTS
+    ordering = ("account_id", "environment", "pk")
 
     list_parameters = [
         *CHILD_PARAMS,

@@ -42,6 +42,15 @@ from beachhead.core.services import covers_market, parse_user
 from beachhead.markets.models import Market
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 
+#: The lifetime-value model's own inputs (with the account's size, below).
+_LTV_FIELDS = (
+    "expected_annual_spend",
+    "data_volume_tb",
+    "yearly_data_spend",
+    "growth_rate",
+    "expected_lifetime_years",
+    "health",
+)
 #: Fields a person may set on an account (the outputs of the model are not among them).
 EDITABLE_FIELDS = (
     "legal_name",
@@ -58,25 +67,10 @@ EDITABLE_FIELDS = (
     "owner",
     "csm",
     "data_residency",
-    "expected_annual_spend",
-    "data_volume_tb",
-    "yearly_data_spend",
-    "growth_rate",
-    "expected_lifetime_years",
-    "health",
+    *_LTV_FIELDS,
 )
 #: Inputs of the lifetime-value model: changing one recomputes the outputs.
-LTV_INPUTS = frozenset(
-    {
-        "expected_annual_spend",
-        "data_volume_tb",
-        "yearly_data_spend",
-        "growth_rate",
-        "expected_lifetime_years",
-        "health",
-        "size",
-    }
-)
+LTV_INPUTS = frozenset({*_LTV_FIELDS, "size"})
 #: Only a manager of the market decides who owns an account and what is on the plan.
 MANAGER_FIELDS = frozenset({"owner", "named"})
 OUTPUT_FIELDS = (

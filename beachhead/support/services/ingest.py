@@ -154,7 +154,7 @@ def ingest(raw: bytes, *, source: str = "") -> IngestResult:
         error, parsed = rejection
         return _reject(raw, source, error, parsed)
     parsed, key = ready
-    return _duplicate(key) or _store_once(parsed, key)
+    return _duplicate(key) or _store(parsed, key)
 
 
 def _duplicate(key: str) -> IngestResult | None:
@@ -165,23 +165,6 @@ def _duplicate(key: str) -> IngestResult | None:
     return None
 
 
-def _store_once(
-    parsed: ParsedMessage,
-    key: str,
-    known: dict[str, tuple] | None = None,
-    contacts: dict[str, Contact] | None = None,
-) -> IngestResult:
-    """``_store``, where another worker storing the same message a moment ago (the unique
-    key refuses the second) makes it a duplicate."""
-    try:
-        return _store(parsed, key, known, contacts)
-    except IntegrityError:
-        duplicate = _duplicate(key)
-        if duplicate is None:
-            raise
-        return duplicate
-
-
 def _store(
     parsed: ParsedMessage,
     key: str,
@@ -189,57 +172,68 @@ def _store(
     contacts: dict[str, Contact] | None = None,
 ) -> IngestResult:
     """Write one parsed mail. ``known`` and ``contacts``: what a batch read ahead (the messages
-    its headers name; the first contact of each sender address), else read here."""
+    its headers name; the first contact of each sender address), else read here. Another
+    worker storing the same message a moment ago (the unique key refuses the second) makes it
+    a duplicate."""
     at = timezone.now()
     address = (parsed.from_address or "").strip().lower()
     contact = (contacts or {}).get(address)
+    headers = tickets.MailHeaders(
+        message_id=parsed.message_id[:255],
+        in_reply_to=(parsed.in_reply_to[0] if parsed.in_reply_to else "")[:255],
+        references=" ".join(parsed.references)[:10000],
+        dedup_key=key,
+    )
     common: dict[str, Any] = {
-        "message_id": parsed.message_id[:255],
-        "in_reply_to": (parsed.in_reply_to[0] if parsed.in_reply_to else "")[:255],
-        "references": " ".join(parsed.references)[:10000],
-        "dedup_key": key,
+        "headers": headers,
         "notes": _notes(parsed),
         "attachments": parsed.attachments,
         "at": at,
     }
-    with transaction.atomic():
-        ticket = _thread(parsed, known)
-        if ticket is not None and ticket.status == Status.CLOSED:
-            # A closed ticket stays closed (as in the portal): the mail starts a new one.
-            ticket = None
-        if ticket is not None:
-            if contact is None:
-                contact = tickets.resolve_requester(
-                    parsed.from_address, parsed.from_name, language=parsed.language_hint
+    try:
+        with transaction.atomic():
+            ticket = _thread(parsed, known)
+            if ticket is not None and ticket.status == Status.CLOSED:
+                # A closed ticket stays closed (as in the portal): the mail starts a new one.
+                ticket = None
+            if ticket is not None:
+                if contact is None:
+                    contact = tickets.resolve_requester(
+                        parsed.from_address, parsed.from_name, language=parsed.language_hint
+                    )
+                message = tickets.do_add_customer_message(
+                    ticket,
+                    text=parsed.text_visible,
+                    html=parsed.html,
+                    quoted=parsed.text_quoted,
+                    channel=Channel.EMAIL,
+                    contact=contact,
+                    from_name=parsed.from_name,
+                    from_address=parsed.from_address,
+                    locked=True,
+                    **common,
                 )
-            message = tickets.do_add_customer_message(
-                ticket,
-                text=parsed.text_visible,
-                html=parsed.html,
-                quoted=parsed.text_quoted,
+                return IngestResult("appended", ticket=ticket.pk, message=message.pk)
+            ticket = tickets.do_create_ticket(
+                subject=parsed.subject,
+                body_text=parsed.text_visible,
+                body_html=parsed.html,
+                body_quoted=parsed.text_quoted,
                 channel=Channel.EMAIL,
-                contact=contact,
-                from_name=parsed.from_name,
-                from_address=parsed.from_address,
-                locked=True,
+                requester=contact,  # None: found or made from the address
+                requester_email=parsed.from_address,
+                requester_name=parsed.from_name,
+                language=parsed.language_hint,
                 **common,
             )
-            return IngestResult("appended", ticket=ticket.pk, message=message.pk)
-        ticket = tickets.do_create_ticket(
-            subject=parsed.subject,
-            body_text=parsed.text_visible,
-            body_html=parsed.html,
-            body_quoted=parsed.text_quoted,
-            channel=Channel.EMAIL,
-            requester=contact,  # None: found or made from the address
-            requester_email=parsed.from_address,
-            requester_name=parsed.from_name,
-            language=parsed.language_hint,
-            **common,
-        )
-        if contacts is not None and ticket.requester is not None:
-            contacts.setdefault(address, ticket.requester)  # the next mail of this sender
-        return IngestResult("created", ticket=ticket.pk, message=ticket.opening_message.pk)
+            if contacts is not None and ticket.requester is not None:
+                contacts.setdefault(address, ticket.requester)  # the next mail of this sender
+            return IngestResult("created", ticket=ticket.pk, message=ticket.opening_message.pk)
+    except IntegrityError:
+        duplicate = _duplicate(key)
+        if duplicate is None:
+            raise
+        return duplicate
 
 
 #: Mails written in one transaction by ``ingest_many`` (SQLite holds its write lock that long:
@@ -326,7 +320,7 @@ def _ingest_batch(chunk: list[tuple[bytes, str]]) -> list[IngestResult]:
                     IngestResult("duplicate", ticket=stored_ticket, message=stored_message)
                 )
                 continue
-            result = _store_once(parsed, key, known, contacts)  # in its own savepoint
+            result = _store(parsed, key, known, contacts)  # in its own savepoint
             stored[key] = (result.ticket, result.message)
             if parsed.message_id:
                 known[parsed.message_id[:255]] = (timezone.now(), result.ticket)

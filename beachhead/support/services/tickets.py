@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
@@ -206,6 +207,21 @@ def _store_attachments(message: Message, attachments) -> None:
         row.save()
 
 
+@dataclass(frozen=True)
+class MailHeaders:
+    """What names an e-mailed message: its Message-ID, the one it answers, its References
+    chain, and the key that finds it again when the same mail comes twice (None: not kept).
+    Empty for the web form, the portal and the API."""
+
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: str = ""
+    dedup_key: str | None = None
+
+
+NO_HEADERS = MailHeaders()
+
+
 @transaction.atomic
 def do_create_ticket(
     *,
@@ -224,10 +240,7 @@ def do_create_ticket(
     product_version: str = "",
     actor: User | None = None,
     at: datetime | None = None,
-    message_id: str = "",
-    in_reply_to: str = "",
-    references: str = "",
-    dedup_key: str | None = None,
+    headers: MailHeaders = NO_HEADERS,
     notes: str = "",
     attachments=(),
 ) -> Ticket:
@@ -305,10 +318,7 @@ def do_create_ticket(
         body_text=body_text,
         body_quoted=body_quoted,
         body_html=body_html,
-        message_id=message_id,
-        in_reply_to=in_reply_to,
-        references=references,
-        dedup_key=dedup_key,
+        headers=headers,
         notes=notes,
         at=at,
         attachments=attachments,
@@ -354,9 +364,8 @@ def _customer_message(
     ticket: Ticket,
     *,
     at: datetime,
+    headers: MailHeaders,
     attachments=(),
-    message_id: str = "",
-    in_reply_to: str = "",
     from_name: str = "",
     from_address: str = "",
     **fields: Any,
@@ -367,8 +376,10 @@ def _customer_message(
         kind=Message.Kind.INBOUND,
         from_name=from_name[:200],
         from_address=from_address[:254],
-        message_id=message_id[:255],
-        in_reply_to=in_reply_to[:255],
+        message_id=headers.message_id[:255],
+        in_reply_to=headers.in_reply_to[:255],
+        references=headers.references,
+        dedup_key=headers.dedup_key,
         language=ticket.language,
         created_at=at,
         **fields,
@@ -498,10 +509,7 @@ def do_add_customer_message(
     contact: Contact | None = None,
     from_name: str = "",
     from_address: str = "",
-    message_id: str = "",
-    in_reply_to: str = "",
-    references: str = "",
-    dedup_key: str | None = None,
+    headers: MailHeaders = NO_HEADERS,
     notes: str = "",
     attachments=(),
     at: datetime | None = None,
@@ -523,10 +531,7 @@ def do_add_customer_message(
         body_text=text,
         body_quoted=quoted,
         body_html=html,
-        message_id=message_id,
-        in_reply_to=in_reply_to,
-        references=references,
-        dedup_key=dedup_key,
+        headers=headers,
         notes=notes,
         at=at,
         attachments=attachments,

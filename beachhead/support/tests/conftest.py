@@ -94,3 +94,22 @@ def tokyo_team(make_user):
     return Team.objects.create(
         name="Tokyo support", market_code="JP", timezone="Asia/Tokyo", manager=manager
     )
+
+
+@pytest.fixture
+def mailed_ticket():
+    """mailed_ticket(account, "who@…", "subject", "body", priority=…, at=…): a ticket opened by
+    e-mail through the service (``account`` None: found from the sender)."""
+    from beachhead.support.services import tickets
+
+    def make(account, requester_email, subject, body_text, **fields):
+        return tickets.do_create_ticket(
+            subject=subject,
+            body_text=body_text,
+            account=account,
+            requester_email=requester_email,
+            channel="email",
+            **fields,
+        )
+
+    return make

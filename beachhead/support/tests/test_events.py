@@ -27,14 +27,13 @@ def _history(ticket):
 
 
 @pytest.fixture
-def ticket(customer, tokyo_team):
-    return tickets.do_create_ticket(
-        subject="本番ノードが停止",
-        body_text="至急確認してください。",
-        account=customer,
-        requester_email="yamada@yamato-seiki.co.jp",
+def ticket(customer, tokyo_team, mailed_ticket):
+    return mailed_ticket(
+        customer,
+        "yamada@yamato-seiki.co.jp",
+        "本番ノードが停止",
+        "至急確認してください。",
         priority="urgent",
-        channel="email",
         at=MONDAY,
     )
 

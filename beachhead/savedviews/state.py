@@ -157,6 +157,21 @@ def _paths(value: Any, error: str) -> list[str]:
     return value
 
 
+def _config_filters(source: ListSource, raw: Any, user: User | None) -> tuple[Condition, ...]:
+    """The saved filters: a list of condition objects, each valid for ``source``."""
+    if not isinstance(raw, list):
+        raise ValidationError(_("Filters must be a list."))
+    conditions = [filters.from_dict(item) for item in raw]
+    return check_filters(source, conditions, user)
+
+
+def _config_group(source: ListSource, group: Any) -> str | None:
+    """The saved grouping: a field path, or null for none."""
+    if group is not None and not isinstance(group, str):
+        raise ValidationError(_("Group-by must be a field path or null."))
+    return check_group(source, group)
+
+
 def from_config(source: ListSource, config: Any, user: User | None = None) -> ViewState:
     """A state from a SavedView's JSON; ValidationError (a dict by part) if any part is bad."""
     if not isinstance(config, dict):
@@ -176,26 +191,13 @@ def from_config(source: ListSource, config: Any, user: User | None = None) -> Vi
         error = _("Columns must be a list of field paths.")
         attempt("columns", lambda: check_columns(source, _paths(columns, error)))
     if "filters" in config:
-        raw = config["filters"]
-        if not isinstance(raw, list):
-            errors["filters"] = [_("Filters must be a list.")]
-        else:
-            try:
-                conditions = [filters.from_dict(item) for item in raw]
-            except ValidationError as exc:
-                errors["filters"] = exc.messages
-            else:
-                attempt("filters", check_filters, source, conditions, user)
+        attempt("filters", _config_filters, source, config["filters"], user)
     if "sort" in config:
         sort = [config["sort"]] if isinstance(config["sort"], str) else config["sort"]
         error = _("Sort must be a list of field paths.")
         attempt("sort", lambda: check_sort(source, _paths(sort, error)))
     if "group_by" in config:
-        group = config["group_by"]
-        if group is not None and not isinstance(group, str):
-            errors["group_by"] = [_("Group-by must be a field path or null.")]
-        else:
-            attempt("group_by", check_group, source, group)
+        attempt("group_by", _config_group, source, config["group_by"])
     if "layout" in config:
         attempt("layout", check_layout, source, config["layout"])
     if "page_size" in config:
@@ -253,6 +255,19 @@ def _is_builder_key(key: str) -> bool:
     return number.isdigit() and rest in ("field", "op", "value", "value2")
 
 
+def _encoded_conditions(params, errors: list[str]) -> list[Condition]:
+    """The conditions of the ``f`` parameters; a bad one is added to ``errors`` and left out."""
+    conditions = []
+    for raw in params.getlist("f"):
+        if not raw:
+            continue  # "f=" alone clears the base's filters
+        try:
+            conditions.append(filters.decode(raw))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return conditions
+
+
 def from_query(source: ListSource, params, base: ViewState, user: User | None = None) -> Parsed:
     """The state a query string asks for, on top of ``base``. Bad parts are reported and
     left as in ``base`` (the page shows the errors, never a 500)."""
@@ -270,14 +285,7 @@ def from_query(source: ListSource, params, base: ViewState, user: User | None = 
         apply(check_columns, source, _list_param(params, "cols"), key="columns")
     conditions = builder_conditions(params)
     if conditions is None and "f" in params:
-        conditions = []
-        for raw in params.getlist("f"):
-            if not raw:
-                continue  # "f=" alone clears the base's filters
-            try:
-                conditions.append(filters.decode(raw))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
+        conditions = _encoded_conditions(params, errors)
     if conditions is not None:
         apply(check_filters, source, conditions, user, key="filters")
     if "sort" in params:

@@ -197,6 +197,18 @@ def _only_trailer(lines: list[str], start: int, stop: int) -> bool:
     return following is None or bool(_SIGNATURE.match(lines[following].rstrip("\r")))
 
 
+def _with_attribution(lines: list[str], start: int, folded: list[bool]) -> int:
+    """Where the quote block at ``start`` begins once the attribution line(s) above it
+    ("On … wrote:", one line or two) are counted in; ``start`` if there is none."""
+    above = _previous_content(lines, start)
+    if above is not None and not folded[above]:
+        if above >= 1 and _attribution_span(lines, above - 1) == 2:
+            return above - 1
+        if _is_attribution(lines[above]):
+            return above
+    return start
+
+
 def split_quoted(text: str) -> tuple[str, str]:
     """``(visible, quoted)``: the text with its quoted history folded away, and that history.
 
@@ -219,13 +231,7 @@ def split_quoted(text: str) -> tuple[str, str]:
 
     blocks = _quote_blocks(lines, is_quote, end)
     for start, block_end in blocks:
-        first = start
-        above = _previous_content(lines, start)
-        if above is not None and not folded[above]:
-            if above >= 1 and _attribution_span(lines, above - 1) == 2:
-                first = above - 1
-            elif _is_attribution(lines[above]):
-                first = above
+        first = _with_attribution(lines, start, folded)
         # A lone block at the very top is bottom-posting; several blocks are an inline answer,
         # where the first question gives the first answer its meaning.
         leading = len(blocks) == 1 and _next_content(lines, 0, first) is None

@@ -13,6 +13,7 @@ are the base. ``canonical_query`` writes only what differs from the base.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -157,6 +158,16 @@ def _paths(value: Any, error: str) -> list[str]:
     return value
 
 
+def _config_columns(source: ListSource, value: Any) -> tuple[str, ...]:
+    return check_columns(source, _paths(value, _("Columns must be a list of field paths.")))
+
+
+def _config_sort(source: ListSource, value: Any) -> tuple[str, ...]:
+    """The saved sort: a list of field paths (one path alone may be given as text)."""
+    sort = [value] if isinstance(value, str) else value
+    return check_sort(source, _paths(sort, _("Sort must be a list of field paths.")))
+
+
 def _config_filters(source: ListSource, raw: Any, user: User | None) -> tuple[Condition, ...]:
     """The saved filters: a list of condition objects, each valid for ``source``."""
     if not isinstance(raw, list):
@@ -179,30 +190,22 @@ def from_config(source: ListSource, config: Any, user: User | None = None) -> Vi
     base = defaults(source)
     errors: dict[str, list[str]] = {}
     parts: dict[str, Any] = {}
-
-    def attempt(key: str, func, *args):
+    checks: dict[str, Callable[[Any], Any]] = {
+        "columns": lambda value: _config_columns(source, value),
+        "filters": lambda value: _config_filters(source, value, user),
+        "sort": lambda value: _config_sort(source, value),
+        "group_by": lambda value: _config_group(source, value),
+        "layout": lambda value: check_layout(source, value),
+        "page_size": check_page_size,
+    }
+    for key, check in checks.items():
+        if key not in config:
+            continue
         try:
-            parts[key] = func(*args)
+            parts[key] = check(config[key])
         except ValidationError as exc:
             errors.setdefault(key, []).extend(exc.messages)
-
-    if "columns" in config:
-        columns = config["columns"]
-        error = _("Columns must be a list of field paths.")
-        attempt("columns", lambda: check_columns(source, _paths(columns, error)))
-    if "filters" in config:
-        attempt("filters", _config_filters, source, config["filters"], user)
-    if "sort" in config:
-        sort = [config["sort"]] if isinstance(config["sort"], str) else config["sort"]
-        error = _("Sort must be a list of field paths.")
-        attempt("sort", lambda: check_sort(source, _paths(sort, error)))
-    if "group_by" in config:
-        attempt("group_by", _config_group, source, config["group_by"])
-    if "layout" in config:
-        attempt("layout", check_layout, source, config["layout"])
-    if "page_size" in config:
-        attempt("page_size", check_page_size, config["page_size"])
-    unknown = set(config) - {"columns", "filters", "sort", "group_by", "layout", "page_size"}
+    unknown = set(config) - set(checks)
     if unknown:
         errors["config"] = [_("Unknown settings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}]
     if errors:

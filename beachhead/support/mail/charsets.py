@@ -563,6 +563,13 @@ def _jis_to_shift_jis(first: int, second: int) -> bytes:
     return bytes((lead, trail))
 
 
+def _bad_bytes(errors: str, data: bytes, start: int, end: int, reason: str) -> bytes:
+    """What replaces bytes the reader cannot read: "?", or an error when ``errors`` is strict."""
+    if errors == "strict":
+        raise UnicodeDecodeError("iso2022_jp", data, start, end, reason)
+    return b"?"
+
+
 def _iso2022jp_via_cp932(data: bytes, errors: str = "strict") -> str:
     """Read ISO-2022-JP by turning each JIS X 0208 pair into Shift_JIS and decoding cp932.
 
@@ -581,9 +588,7 @@ def _iso2022jp_via_cp932(data: bytes, errors: str = "strict") -> str:
                 mode, length = escape
                 i += length
                 continue
-            if errors == "strict":
-                raise UnicodeDecodeError("iso2022_jp", data, i, i + 1, "unknown escape sequence")
-            out += b"?"
+            out += _bad_bytes(errors, data, i, i + 1, "unknown escape sequence")
             i += 1
             continue
         if byte in (0x0A, 0x0D):
@@ -593,9 +598,7 @@ def _iso2022jp_via_cp932(data: bytes, errors: str = "strict") -> str:
         elif mode == "kanji" and 0x21 <= byte <= 0x7E:
             second = data[i + 1] if i + 1 < n else 0
             if not 0x21 <= second <= 0x7E:
-                if errors == "strict":
-                    raise UnicodeDecodeError("iso2022_jp", data, i, i + 2, "incomplete pair")
-                out += b"?"
+                out += _bad_bytes(errors, data, i, i + 2, "incomplete pair")
                 i += 1
                 continue
             out += _jis_to_shift_jis(byte, second)
@@ -604,9 +607,7 @@ def _iso2022jp_via_cp932(data: bytes, errors: str = "strict") -> str:
             out.append(byte + 0x80)
             i += 1
         elif byte >= 0x80:
-            if errors == "strict":
-                raise UnicodeDecodeError("iso2022_jp", data, i, i + 1, "8-bit byte")
-            out += b"?"
+            out += _bad_bytes(errors, data, i, i + 1, "8-bit byte")
             i += 1
         else:
             out.append(byte)

@@ -110,12 +110,7 @@ def _decode_words(value: str, defects: list[str] | None, what: str) -> str:
             pieces.append((None, gap))
         charset, encoding, payload = match.groups()
         try:
-            if encoding in "bB":
-                data, repaired = _decode_b(payload)
-                if repaired and defects is not None:
-                    defects.append(f"{what} had a damaged base64 encoded word, repaired")
-            else:
-                data = binascii.a2b_qp(payload.encode("utf-8", "surrogateescape"), header=True)
+            data = _word_bytes(encoding, payload, defects, what)
         except (binascii.Error, ValueError):
             if defects is not None:
                 defects.append(f"{what} had an encoded word that could not be decoded")
@@ -133,6 +128,23 @@ def _decode_words(value: str, defects: list[str] | None, what: str) -> str:
     tail = value[pos:]
     if tail:
         pieces.append((None, tail))
+    return _join_pieces(pieces, defects, what)
+
+
+def _word_bytes(encoding: str, payload: str, defects: list[str] | None, what: str) -> bytes:
+    """The bytes of one encoded word's payload (B: base64, repaired if damaged; Q: quoted)."""
+    if encoding in "bB":
+        data, repaired = _decode_b(payload)
+        if repaired and defects is not None:
+            defects.append(f"{what} had a damaged base64 encoded word, repaired")
+        return data
+    return binascii.a2b_qp(payload.encode("utf-8", "surrogateescape"), header=True)
+
+
+def _join_pieces(
+    pieces: list[tuple[str | None, bytes | str]], defects: list[str] | None, what: str
+) -> str:
+    """Plain pieces as they are, encoded ones decoded in their charset, joined."""
     out: list[str] = []
     for label, piece in pieces:
         if label is None:

@@ -271,6 +271,15 @@ def _encoded_conditions(params, errors: list[str]) -> list[Condition]:
     return conditions
 
 
+def _query_conditions(params, errors: list[str]) -> list[Condition] | None:
+    """The filter builder's conditions, else the encoded ``f`` ones; None when there are none
+    of either (the base's filters stay)."""
+    conditions = builder_conditions(params)
+    if conditions is None and "f" in params:
+        conditions = _encoded_conditions(params, errors)
+    return conditions
+
+
 def from_query(source: ListSource, params, base: ViewState, user: User | None = None) -> Parsed:
     """The state a query string asks for, on top of ``base``. Bad parts are reported and
     left as in ``base`` (the page shows the errors, never a 500)."""
@@ -286,9 +295,7 @@ def from_query(source: ListSource, params, base: ViewState, user: User | None = 
 
     if "cols" in params:
         apply(check_columns, source, _list_param(params, "cols"), key="columns")
-    conditions = builder_conditions(params)
-    if conditions is None and "f" in params:
-        conditions = _encoded_conditions(params, errors)
+    conditions = _query_conditions(params, errors)
     if conditions is not None:
         apply(check_filters, source, conditions, user, key="filters")
     if "sort" in params:

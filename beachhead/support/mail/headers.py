@@ -322,6 +322,14 @@ def parse_content_language(value: str | None) -> str:
 ParamValue = str | tuple[str, bytes]
 
 
+def _unquote(raw: str) -> str:
+    """A parameter value without its quotes and backslash escapes (an unclosed quote too)."""
+    if raw.startswith('"'):
+        raw = raw[1:-1] if len(raw) > 1 and raw.endswith('"') else raw[1:]
+        raw = _QUOTED_PAIR.sub(r"\1", raw)
+    return raw
+
+
 def parse_params(value: str | None) -> tuple[str, dict[str, ParamValue]]:
     """Split ``type/subtype; a=1; b*=utf-8''%E2%82%AC`` into the lower-cased main value and its
     parameters. RFC 2231 values (``name*``, ``name*0*``, ``name*1`` …) come back as
@@ -335,10 +343,7 @@ def parse_params(value: str | None) -> tuple[str, dict[str, ParamValue]]:
     segments: dict[str, list[tuple[int, bool, str]]] = {}
     for match in _PARAM.finditer(";" + rest):
         key = match.group(1).lower()
-        raw = (match.group(2) or "").strip()
-        if raw.startswith('"'):
-            raw = raw[1:-1] if len(raw) > 1 and raw.endswith('"') else raw[1:]
-            raw = _QUOTED_PAIR.sub(r"\1", raw)
+        raw = _unquote((match.group(2) or "").strip())
         continued = _CONTINUATION.fullmatch(key)
         if continued:
             name, number, star = continued.groups()

@@ -260,7 +260,7 @@ def _build_accounts(targets: dict[str, int]) -> None:
 
     ctx = DemoContext(seed=ACCOUNTS_SEED, accounts=targets["accounts"])
     with transaction.atomic():
-        with mock.patch.object(demo, "_make_promises", lambda *args, **kwargs: None):
+        with mock.patch.object(demo, "_make_promises", return_value=None):
             demo.create_accounts(ctx)
         large = _make_large(ctx)
         with demo._explicit_timestamps(*_account_models()):

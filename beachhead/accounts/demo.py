@@ -358,67 +358,11 @@ def _make_accounts(
     for index in ctx.progress(range(ctx.accounts), "Accounts", ctx.accounts):
         code = rng.choices(codes, weights=weights)[0]
         market = markets[code]
-        industry = _pick(rng, INDUSTRY_WEIGHTS)
-        size = _pick(rng, SIZE_WEIGHTS)
-        lifecycle = _pick(rng, LIFECYCLE_WEIGHTS)
-        big = SIZE_INDEX[size] >= 3
-        health = rng.choices(
-            ["strong", "fair", "weak", "unknown"],
-            weights=[40, 30, 10, 20] if big else [20, 30, 15, 35],
-        )[0]
-        if lifecycle == Lifecycle.TARGET and rng.random() < 0.5:
-            health = "unknown"
-        legal, display, latin = names[code].company(industry)
-        spend_usd = _annual_spend_usd(rng, size)
-        data_tb = Decimal(round(math.exp(rng.uniform(0, 4 + SIZE_INDEX[size] * 1.2)), 1))
-        data_spend_usd = Decimal(round(float(spend_usd) * rng.uniform(1.5, 12), -3))
-        created = _past(rng, now, 30, 1100)
-        named = lifecycle != Lifecycle.CHURNED and rng.random() < (0.55 if big else 0.2)
-        people = owners.get(code) or []
-        owner = people[rng.randrange(len(people))] if people and rng.random() < 0.9 else None
-        success = csms.get(code) or []
-        csm = (
-            success[rng.randrange(len(success))]
-            if success and lifecycle in (Lifecycle.CUSTOMER, Lifecycle.PILOT)
-            else None
-        )
-        account = Account(
-            legal_name=legal,
-            display_name=display if display != legal else "",
-            latin_name=latin,
-            market=market,
-            country=(market.countries or [code])[0],
-            industry=industry,
-            size=size,
-            website=f"https://www.{names[code].domain()}",
-            lifecycle=lifecycle,
-            named=named,
-            owner=owner,
-            csm=csm,
-            data_residency=(market.data_residency_by_industry or {}).get(
-                industry, market.data_residency
-            ),
-            expected_annual_spend=_money_in(spend_usd, market.currency),
-            data_volume_tb=data_tb,
-            yearly_data_spend=_money_in(data_spend_usd, market.currency),
-            growth_rate=Decimal(str(round(rng.uniform(0.05, 0.45 if big else 0.3), 2))),
-            expected_lifetime_years=Decimal(rng.choice([2, 3, 3, 4, 5, 5, 6, 7, 8, 10])),
-            health=health,
-            created_at=created,
-            updated_at=_past(rng, now, 0, (now - created).days),
-        )
+        account = _new_account(rng, now, market, code, names[code], owners, csms)
         if index < 2 and "JP" in markets:
             _showcase(account, index, markets["JP"], owners.get("JP") or [None])
         apply_valuation(account)
-        strategic = is_strategic_value(account.annual_value)
-        big = SIZE_INDEX[account.size] >= 3
-        account.tier = (
-            Tier.STRATEGIC
-            if strategic or (big and account.named and SIZE_INDEX[account.size] >= 4)
-            else Tier.ENTERPRISE
-            if big
-            else Tier.GROWTH
-        )
+        account.tier = _tier(account)
         plans.append(_plan_deployments(runs, now, account))
         account.production_nodes = _production_nodes(plans[-1])
         rows.append(account)
@@ -427,6 +371,73 @@ def _make_accounts(
     if not rows[0].pk:  # databases that do not return ids from bulk inserts (MySQL)
         rows = list(Account.objects.filter(pk__gt=before).select_related("market").order_by("pk"))
     return rows, plans
+
+
+def _new_account(rng, now, market, code: str, names, owners, csms) -> Account:
+    """One account of ``market``, drawn at random (industry, size, stage, health, spend, people)."""
+    industry = _pick(rng, INDUSTRY_WEIGHTS)
+    size = _pick(rng, SIZE_WEIGHTS)
+    lifecycle = _pick(rng, LIFECYCLE_WEIGHTS)
+    big = SIZE_INDEX[size] >= 3
+    health = rng.choices(
+        ["strong", "fair", "weak", "unknown"],
+        weights=[40, 30, 10, 20] if big else [20, 30, 15, 35],
+    )[0]
+    if lifecycle == Lifecycle.TARGET and rng.random() < 0.5:
+        health = "unknown"
+    legal, display, latin = names.company(industry)
+    spend_usd = _annual_spend_usd(rng, size)
+    data_tb = Decimal(round(math.exp(rng.uniform(0, 4 + SIZE_INDEX[size] * 1.2)), 1))
+    data_spend_usd = Decimal(round(float(spend_usd) * rng.uniform(1.5, 12), -3))
+    created = _past(rng, now, 30, 1100)
+    named = lifecycle != Lifecycle.CHURNED and rng.random() < (0.55 if big else 0.2)
+    people = owners.get(code) or []
+    owner = people[rng.randrange(len(people))] if people and rng.random() < 0.9 else None
+    success = csms.get(code) or []
+    csm = (
+        success[rng.randrange(len(success))]
+        if success and lifecycle in (Lifecycle.CUSTOMER, Lifecycle.PILOT)
+        else None
+    )
+    account = Account(
+        legal_name=legal,
+        display_name=display if display != legal else "",
+        latin_name=latin,
+        market=market,
+        country=(market.countries or [code])[0],
+        industry=industry,
+        size=size,
+        website=f"https://www.{names.domain()}",
+        lifecycle=lifecycle,
+        named=named,
+        owner=owner,
+        csm=csm,
+        data_residency=(market.data_residency_by_industry or {}).get(
+            industry, market.data_residency
+        ),
+        expected_annual_spend=_money_in(spend_usd, market.currency),
+        data_volume_tb=data_tb,
+        yearly_data_spend=_money_in(data_spend_usd, market.currency),
+        growth_rate=Decimal(str(round(rng.uniform(0.05, 0.45 if big else 0.3), 2))),
+        expected_lifetime_years=Decimal(rng.choice([2, 3, 3, 4, 5, 5, 6, 7, 8, 10])),
+        health=health,
+        created_at=created,
+        updated_at=_past(rng, now, 0, (now - created).days),
+    )
+    return account
+
+
+def _tier(account: Account) -> str:
+    """Strategic by value (or a giant named account), enterprise when large, else growth."""
+    strategic = is_strategic_value(account.annual_value)
+    big = SIZE_INDEX[account.size] >= 3
+    return (
+        Tier.STRATEGIC
+        if strategic or (big and account.named and SIZE_INDEX[account.size] >= 4)
+        else Tier.ENTERPRISE
+        if big
+        else Tier.GROWTH
+    )
 
 
 # The two seed prospects: names, industry, size, health, data (TB), yearly data spend and
@@ -528,73 +539,80 @@ def _make_contacts(ctx, rng, now, accounts, names, phones) -> int:
 def _make_deals(ctx, rng, now, accounts, stages) -> int:
     open_stages = ["qualification", "discovery", "proposal", "negotiation"]
     rows = _Rows(Opportunity)
-    today = now.date()
     for index, account in enumerate(ctx.progress(accounts, "Deals", len(accounts))):
-        plan: list[str] = []
-        if account.lifecycle == Lifecycle.TARGET and rng.random() < 0.1:
-            plan = ["qualification"]
-        elif account.lifecycle == Lifecycle.PROSPECT:
-            plan = [rng.choice(open_stages)]
-        elif account.lifecycle == Lifecycle.PILOT:
-            plan = ["pilot"] + (["lost"] if rng.random() < 0.2 else [])
-        elif account.lifecycle == Lifecycle.CUSTOMER:
-            plan = ["won"] * rng.randint(1, 3) + (
-                [rng.choice(open_stages)] if rng.random() < 0.4 else []
-            )
-        elif account.lifecycle == Lifecycle.CHURNED:
-            plan = ["won", "lost"]
-        first_year = account.expected_annual_spend
+        plan = _deal_plan(rng, account.lifecycle, open_stages)
         for n, key in enumerate(plan):
-            if key not in stages:
-                continue
-            stage = stages[key]
-            factor = Decimal(str(round(rng.uniform(0.4, 1.3), 2)))
-            amount = Money(
-                (first_year.amount * factor).quantize(Decimal(1)), str(first_year.currency)
-            )
-            if rng.random() < 0.2:
-                amount = convert(amount, "USD")  # some deals are priced in dollars
-            created = account.created_at + timedelta(
-                days=rng.uniform(0, max(1, (now - account.created_at).days))
-            )
-            closed = None
-            if stage.is_won or stage.is_lost:
-                closed = min(now, created + timedelta(days=rng.uniform(20, 180)))
-                close_date = closed.date()
-            else:
-                close_date = today + timedelta(days=rng.randint(10, 270))
-            name = f"{account.name} · {_deal_name(rng, key, n)}"
-            rows.add(
-                Opportunity(
-                    account=account,
-                    name=name[:200],
-                    stage=stage,
-                    amount=amount,
-                    close_date=close_date,
-                    owner=account.owner,
-                    closed_at=closed,
-                    created_at=created,
-                    updated_at=closed or created,
-                )
-            )
+            if key in stages:
+                rows.add(_deal(rng, now, account, stages[key], key, n))
         if index < 2 and account.market.code == "JP" and "discovery" in stages:
-            seed = Money(Decimal(100_000 if index == 0 else 500_000), "USD")
-            label = "First cluster" if index == 0 else "Platform licence"
-            rows.add(
-                Opportunity(
-                    account=account,
-                    name=f"{account.name} · {label}",
-                    stage=stages["discovery"],
-                    amount=seed,
-                    close_date=today + timedelta(days=45),
-                    owner=account.owner,
-                    created_at=now - timedelta(days=12),
-                    updated_at=now - timedelta(days=2),
-                )
-            )
+            rows.add(_seed_deal(now, account, index, stages["discovery"]))
         rows.write(full_only=True)
     rows.write()
     return rows.total
+
+
+def _deal(rng, now, account: Account, stage, key: str, n: int) -> Opportunity:
+    """The ``n``-th deal of ``account``, at ``stage`` (its key ``key``), drawn at random."""
+    first_year = account.expected_annual_spend
+    factor = Decimal(str(round(rng.uniform(0.4, 1.3), 2)))
+    amount = Money((first_year.amount * factor).quantize(Decimal(1)), str(first_year.currency))
+    if rng.random() < 0.2:
+        amount = convert(amount, "USD")  # some deals are priced in dollars
+    created = account.created_at + timedelta(
+        days=rng.uniform(0, max(1, (now - account.created_at).days))
+    )
+    closed = None
+    if stage.is_won or stage.is_lost:
+        closed = min(now, created + timedelta(days=rng.uniform(20, 180)))
+        close_date = closed.date()
+    else:
+        close_date = now.date() + timedelta(days=rng.randint(10, 270))
+    name = f"{account.name} · {_deal_name(rng, key, n)}"
+    return Opportunity(
+        account=account,
+        name=name[:200],
+        stage=stage,
+        amount=amount,
+        close_date=close_date,
+        owner=account.owner,
+        closed_at=closed,
+        created_at=created,
+        updated_at=closed or created,
+    )
+
+
+def _seed_deal(now, account: Account, index: int, discovery) -> Opportunity:
+    """The open deal of each seed case: the small one for the giant, the large one for the
+    unknown."""
+    seed = Money(Decimal(100_000 if index == 0 else 500_000), "USD")
+    label = "First cluster" if index == 0 else "Platform licence"
+    return Opportunity(
+        account=account,
+        name=f"{account.name} · {label}",
+        stage=discovery,
+        amount=seed,
+        close_date=now.date() + timedelta(days=45),
+        owner=account.owner,
+        created_at=now - timedelta(days=12),
+        updated_at=now - timedelta(days=2),
+    )
+
+
+def _deal_plan(rng, lifecycle: str, open_stages: list[str]) -> list[str]:
+    """The stages of an account's deals, by its place in the lifecycle."""
+    if lifecycle == Lifecycle.TARGET and rng.random() < 0.1:
+        return ["qualification"]
+    if lifecycle == Lifecycle.PROSPECT:
+        return [rng.choice(open_stages)]
+    if lifecycle == Lifecycle.PILOT:
+        return ["pilot"] + (["lost"] if rng.random() < 0.2 else [])
+    if lifecycle == Lifecycle.CUSTOMER:
+        return ["won"] * rng.randint(1, 3) + (
+            [rng.choice(open_stages)] if rng.random() < 0.4 else []
+        )
+    if lifecycle == Lifecycle.CHURNED:
+        return ["won", "lost"]
+    return []
 
 
 def _deal_name(rng, key: str, n: int) -> str:

@@ -117,6 +117,23 @@ def parse_playbook(data: dict[str, Any], name: str) -> tuple[dict[str, Any], lis
     def at(key: str) -> str:
         return f"{name}: {key}"
 
+    return {
+        **_identity_fields(data, name, at, errors),
+        **_residency_fields(data, at, errors),
+        **_name_fields(data, at, errors),
+        **_holiday_fields(data, at, errors),
+        **_operations_fields(data, at, errors),
+        **_text_fields(data, at, errors),
+    }, errors
+
+
+Where = Callable[[str], str]
+
+
+def _identity_fields(
+    data: dict[str, Any], name: str, at: Where, errors: list[str]
+) -> dict[str, Any]:
+    """The market's code (which names its file), countries, currency, time zones, languages."""
     fields: dict[str, Any] = {}
     code = _check(errors, at("code"), lambda: validators.check_code(data["code"]))
     if code and name.removesuffix(".toml") != code.lower():
@@ -136,17 +153,27 @@ def parse_playbook(data: dict[str, Any], name: str) -> tuple[dict[str, Any], lis
     fields["languages"] = _check(
         errors, at("languages"), lambda: validators.check_languages(data["languages"])
     )
+    return fields
+
+
+def _residency_fields(data: dict[str, Any], at: Where, errors: list[str]) -> dict[str, Any]:
+    """Where the data lives, in general and by industry."""
     region = _check(
         errors, at("data_residency"), lambda: validators.check_region(data["data_residency"])
     )
-    fields["data_residency"] = region
-    fields["data_residency_by_industry"] = _check(
+    by_industry = _check(
         errors,
         at("data_residency_by_industry"),
         lambda: validators.check_residency_by_industry(
             data.get("data_residency_by_industry", {}), region
         ),
     )
+    return {"data_residency": region, "data_residency_by_industry": by_industry}
+
+
+def _name_fields(data: dict[str, Any], at: Where, errors: list[str]) -> dict[str, Any]:
+    """The market's name in each language of the interface."""
+    fields: dict[str, Any] = {}
     names = data["name"] if isinstance(data["name"], dict) else {}
     for language, field_name in (("en", "name_en"), ("zh-hans", "name_zh_hans"), ("ja", "name_ja")):
         fields[field_name] = _check(
@@ -154,40 +181,58 @@ def parse_playbook(data: dict[str, Any], name: str) -> tuple[dict[str, Any], lis
             at(f"name.{language}"),
             lambda lang=language: validators.check_name(names.get(lang)),
         )
+    return fields
+
+
+def _holiday_fields(data: dict[str, Any], at: Where, errors: list[str]) -> dict[str, Any]:
+    """The holiday calendar: country, subdivision and the categories beyond "public"."""
+    fields: dict[str, Any] = {}
     table = data["holidays"] if isinstance(data["holidays"], dict) else {}
     if not isinstance(data["holidays"], dict) or "country" not in table:
         errors.append(f"{at('holidays')}: needs a table with country and subdiv")
-    else:
-        extra = sorted(set(table) - {"country", "subdiv", "categories"})
-        if extra:
-            errors.append(f"{at('holidays')}: unknown keys: {', '.join(extra)}")
-        calendar = _check(
+        return fields
+    extra = sorted(set(table) - {"country", "subdiv", "categories"})
+    if extra:
+        errors.append(f"{at('holidays')}: unknown keys: {', '.join(extra)}")
+    calendar = _check(
+        errors,
+        at("holidays"),
+        lambda: validators.check_holiday_calendar(
+            table.get("country"), table.get("subdiv", ""), table.get("categories")
+        ),
+    )
+    if calendar:
+        fields["holiday_country"], fields["holiday_subdiv"], categories = calendar
+        # "public" is the library's default; store only what it adds.
+        fields["holiday_categories"] = [c for c in categories if c != "public"]
+    return fields
+
+
+def _operations_fields(data: dict[str, Any], at: Where, errors: list[str]) -> dict[str, Any]:
+    """Working hours, support channels, payment methods and compliance codes."""
+    return {
+        "weekly_hours": _check(
+            errors, at("weekly_hours"), lambda: validators.check_weekly_hours(data["weekly_hours"])
+        ),
+        "support_channels": _check(
             errors,
-            at("holidays"),
-            lambda: validators.check_holiday_calendar(
-                table.get("country"), table.get("subdiv", ""), table.get("categories")
-            ),
-        )
-        if calendar:
-            fields["holiday_country"], fields["holiday_subdiv"], categories = calendar
-            # "public" is the library's default; store only what it adds.
-            fields["holiday_categories"] = [c for c in categories if c != "public"]
-    fields["weekly_hours"] = _check(
-        errors, at("weekly_hours"), lambda: validators.check_weekly_hours(data["weekly_hours"])
-    )
-    fields["support_channels"] = _check(
-        errors,
-        at("support_channels"),
-        lambda: validators.check_channels(data["support_channels"]),
-    )
-    fields["payment_methods"] = _check(
-        errors,
-        at("payment_methods"),
-        lambda: validators.check_payment_methods(data["payment_methods"]),
-    )
-    fields["compliance"] = _check(
-        errors, at("compliance"), lambda: validators.check_compliance(data["compliance"])
-    )
+            at("support_channels"),
+            lambda: validators.check_channels(data["support_channels"]),
+        ),
+        "payment_methods": _check(
+            errors,
+            at("payment_methods"),
+            lambda: validators.check_payment_methods(data["payment_methods"]),
+        ),
+        "compliance": _check(
+            errors, at("compliance"), lambda: validators.check_compliance(data["compliance"])
+        ),
+    }
+
+
+def _text_fields(data: dict[str, Any], at: Where, errors: list[str]) -> dict[str, Any]:
+    """The localised notes; tone and contract practice in every language."""
+    fields: dict[str, Any] = {}
     everywhere = ("en", "zh-hans", "ja")
     for key, required in (
         ("tone", everywhere),
@@ -202,7 +247,7 @@ def parse_playbook(data: dict[str, Any], name: str) -> tuple[dict[str, Any], lis
                 data.get(key, {}), required=required
             ),
         )
-    return fields, errors
+    return fields
 
 
 def read_playbooks(directory: Path | None = None) -> tuple[list[Playbook], list[str]]:

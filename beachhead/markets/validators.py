@@ -185,6 +185,37 @@ def _minutes(text: Any, *, is_end: bool) -> int:
     return int(hours) * 60 + int(minutes)
 
 
+def _check_day_hours(day: str, intervals: Any) -> list[list[str]]:
+    """One weekday's intervals: ``[start, end]`` pairs, in order, none overlapping."""
+    if not isinstance(intervals, list):
+        raise ValidationError(_("%(day)s: give a list of [start, end] pairs.") % {"day": day})
+    previous_end = -1
+    cleaned = []
+    for interval in intervals:
+        if not isinstance(interval, list | tuple) or len(interval) != 2:
+            raise ValidationError(
+                _('%(day)s: “%(value)s” is not a [start, end] pair such as ["09:00", "18:00"].')
+                % {"day": day, "value": json.dumps(interval, ensure_ascii=False)}
+            )
+        start_text, end_text = interval
+        if start_text == "24:00":
+            raise ValidationError(_("%(day)s: 24:00 can only end an interval.") % {"day": day})
+        start = _minutes(start_text, is_end=False)
+        end = _minutes(end_text, is_end=True)
+        if end <= start:
+            raise ValidationError(
+                _("%(day)s: %(start)s–%(end)s ends before it starts.")
+                % {"day": day, "start": start_text, "end": end_text}
+            )
+        if start < previous_end:
+            raise ValidationError(
+                _("%(day)s: the intervals overlap or are out of order.") % {"day": day}
+            )
+        previous_end = end
+        cleaned.append([start_text, end_text])
+    return cleaned
+
+
 def check_weekly_hours(value: Any) -> dict[str, list[list[str]]]:
     """Weekly working hours: ``{"mon": [["09:00", "18:00"]], …, "sun": []}``.
 
@@ -206,33 +237,7 @@ def check_weekly_hours(value: Any) -> dict[str, list[list[str]]]:
     result: dict[str, list[list[str]]] = {}
     for day in vocabulary.WEEKDAYS:
         intervals = value.get(day) or []
-        if not isinstance(intervals, list):
-            raise ValidationError(_("%(day)s: give a list of [start, end] pairs.") % {"day": day})
-        previous_end = -1
-        cleaned = []
-        for interval in intervals:
-            if not isinstance(interval, list | tuple) or len(interval) != 2:
-                raise ValidationError(
-                    _('%(day)s: “%(value)s” is not a [start, end] pair such as ["09:00", "18:00"].')
-                    % {"day": day, "value": json.dumps(interval, ensure_ascii=False)}
-                )
-            start_text, end_text = interval
-            if start_text == "24:00":
-                raise ValidationError(_("%(day)s: 24:00 can only end an interval.") % {"day": day})
-            start = _minutes(start_text, is_end=False)
-            end = _minutes(end_text, is_end=True)
-            if end <= start:
-                raise ValidationError(
-                    _("%(day)s: %(start)s–%(end)s ends before it starts.")
-                    % {"day": day, "start": start_text, "end": end_text}
-                )
-            if start < previous_end:
-                raise ValidationError(
-                    _("%(day)s: the intervals overlap or are out of order.") % {"day": day}
-                )
-            previous_end = end
-            cleaned.append([start_text, end_text])
-        result[day] = cleaned
+        result[day] = _check_day_hours(day, intervals)
     if not any(result.values()):
         raise ValidationError(_("Give working hours for at least one day of the week."))
     try:

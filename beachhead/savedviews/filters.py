@@ -20,6 +20,7 @@ for the viewer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -213,62 +214,86 @@ def _error(column: Column, message: str, **params) -> ValidationError:
     )
 
 
+def _parse_number(source: ListSource, column: Column, text: str, user: User | None) -> Any:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise _error(column, _("“%(v)s” is not a number."), v=text) from None
+    if not number.is_finite():
+        raise _error(column, _("“%(v)s” is not a number."), v=text)
+    return number
+
+
+def _parse_date(source: ListSource, column: Column, text: str, user: User | None) -> Any:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _error(column, _("“%(v)s” is not a date (write YYYY-MM-DD)."), v=text) from None
+
+
+def _parse_datetime(source: ListSource, column: Column, text: str, user: User | None) -> Any:
+    """A datetime (made aware); a bare date stays a date and stands for the whole day."""
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise _error(
+            column, _("“%(v)s” is not a date and time (write YYYY-MM-DDTHH:MM)."), v=text
+        ) from None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _parse_bool(source: ListSource, column: Column, text: str, user: User | None) -> Any:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise _error(column, _("“%(v)s” is neither true nor false."), v=text)
+
+
+def _parse_choice(source: ListSource, column: Column, text: str, user: User | None) -> Any:
+    known = [key for key, _label in choices_of(source, column)]
+    if known and text not in known:
+        raise _error(column, _("“%(v)s” is not one of %(known)s."), v=text, known=", ".join(known))
+    return text
+
+
+def _parse_user(source: ListSource, column: Column, text: str, user: User | None) -> Any:
+    """A user by key (relation) or by username; ``@me`` is the signed-in user."""
+    field = final_field(source.model, column.path)
+    by_key = field is not None and field.is_relation
+    if text == ME:
+        if user is None:
+            raise _error(column, _("“@me” needs a signed-in user."))
+        return user.pk if by_key else user.get_username()
+    if by_key:
+        if not text.isdigit():
+            raise _error(column, _("“%(v)s” is not a user id."), v=text)
+        return int(text)
+    return text
+
+
+_PARSERS: dict[str, Callable[[ListSource, Column, str, User | None], Any]] = {
+    "number": _parse_number,
+    "money": _parse_number,
+    "date": _parse_date,
+    "datetime": _parse_datetime,
+    "bool": _parse_bool,
+    "choice": _parse_choice,
+    "user": _parse_user,
+}
+
+
 def parse_value(source: ListSource, column: Column, raw: str, user: User | None = None) -> Any:
     """One value of ``column``'s kind from text; ValidationError naming the column if bad."""
-    kind = column.kind
-    text = (raw or "").strip()
-    if kind in ("number", "money"):
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise _error(column, _("“%(v)s” is not a number."), v=text) from None
-        if not number.is_finite():
-            raise _error(column, _("“%(v)s” is not a number."), v=text)
-        return number
-    if kind == "date":
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise _error(column, _("“%(v)s” is not a date (write YYYY-MM-DD)."), v=text) from None
-    if kind == "datetime":
-        try:
-            if len(text) == 10:
-                return date.fromisoformat(text)
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            raise _error(
-                column, _("“%(v)s” is not a date and time (write YYYY-MM-DDTHH:MM)."), v=text
-            ) from None
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        return value
-    if kind == "bool":
-        lowered = text.lower()
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
-        raise _error(column, _("“%(v)s” is neither true nor false."), v=text)
-    if kind == "choice":
-        known = [key for key, _label in choices_of(source, column)]
-        if known and text not in known:
-            raise _error(
-                column, _("“%(v)s” is not one of %(known)s."), v=text, known=", ".join(known)
-            )
-        return text
-    if kind == "user":
-        field = final_field(source.model, column.path)
-        by_key = field is not None and field.is_relation
-        if text == ME:
-            if user is None:
-                raise _error(column, _("“@me” needs a signed-in user."))
-            return user.pk if by_key else user.get_username()
-        if by_key:
-            if not text.isdigit():
-                raise _error(column, _("“%(v)s” is not a user id."), v=text)
-            return int(text)
-        return text
-    return raw or ""
+    parser = _PARSERS.get(column.kind)
+    if parser is None:
+        return raw or ""
+    return parser(source, column, (raw or "").strip(), user)
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -304,6 +329,36 @@ def _empty_q(column: Column) -> Q:
     return q
 
 
+def _list_q(source: ListSource, column: Column, condition: Condition, user: User | None) -> Q:
+    """``in`` (any of the values) and ``between`` (both ends included)."""
+    path, op = column.path, condition.op
+    raw_items = condition.value if isinstance(condition.value, list) else []
+    if op == "between" and len(raw_items) != 2:
+        raise _error(column, _("“between” needs two values, e.g. 10,20."))
+    if op == "in" and not [item for item in raw_items if item.strip()]:
+        raise _error(column, _("“is any of” needs at least one value."))
+    items = [parse_value(source, column, item, user) for item in raw_items]
+    if op == "in":
+        if column.kind == "text":
+            items = [item.strip() for item in items if item.strip()]
+        return Q(**{f"{path}__in": items})
+    low, high = items
+    if column.kind == "datetime":
+        low = _day_bounds(low)[0] if not isinstance(low, datetime) else low
+        if not isinstance(high, datetime):
+            return Q(**{f"{path}__gte": low, f"{path}__lt": _day_bounds(high)[1]})
+    return Q(**{f"{path}__gte": low, f"{path}__lte": high})
+
+
+def _text_q(path: str, op: str, value: Any) -> Q:
+    """Text compares without regard to case."""
+    if op == "eq":
+        return Q(**{f"{path}__iexact": value})
+    if op == "ne":
+        return ~Q(**{f"{path}__iexact": value})
+    return Q(**{f"{path}__i{op}": value})
+
+
 def check(source: ListSource, condition: Condition, user: User | None = None) -> Q:
     """Validate ``condition`` against ``source`` and return its ORM condition."""
     column = filter_column(source, condition.field)
@@ -321,30 +376,11 @@ def check(source: ListSource, condition: Condition, user: User | None = None) ->
     if op == "not_empty":
         return ~_empty_q(column)
     if op in LIST_OPS:
-        raw_items = condition.value if isinstance(condition.value, list) else []
-        if op == "between" and len(raw_items) != 2:
-            raise _error(column, _("“between” needs two values, e.g. 10,20."))
-        if op == "in" and not [item for item in raw_items if item.strip()]:
-            raise _error(column, _("“is any of” needs at least one value."))
-        items = [parse_value(source, column, item, user) for item in raw_items]
-        if op == "in":
-            if column.kind == "text":
-                items = [item.strip() for item in items if item.strip()]
-            return Q(**{f"{path}__in": items})
-        low, high = items
-        if column.kind == "datetime":
-            low = _day_bounds(low)[0] if not isinstance(low, datetime) else low
-            if not isinstance(high, datetime):
-                return Q(**{f"{path}__gte": low, f"{path}__lt": _day_bounds(high)[1]})
-        return Q(**{f"{path}__gte": low, f"{path}__lte": high})
+        return _list_q(source, column, condition, user)
     raw = condition.value if isinstance(condition.value, str) else ""
     value = parse_value(source, column, raw, user)
     if column.kind == "text":
-        if op == "eq":
-            return Q(**{f"{path}__iexact": value})
-        if op == "ne":
-            return ~Q(**{f"{path}__iexact": value})
-        return Q(**{f"{path}__i{op}": value})
+        return _text_q(path, op, value)
     if column.kind == "datetime" and not isinstance(value, datetime):
         return _range_q(path, op, _day_bounds(value))
     return _range_q(path, op, value)

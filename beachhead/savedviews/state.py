@@ -13,6 +13,7 @@ are the base. ``canonical_query`` writes only what differs from the base.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -157,6 +158,31 @@ def _paths(value: Any, error: str) -> list[str]:
     return value
 
 
+def _config_columns(source: ListSource, value: Any) -> tuple[str, ...]:
+    return check_columns(source, _paths(value, _("Columns must be a list of field paths.")))
+
+
+def _config_sort(source: ListSource, value: Any) -> tuple[str, ...]:
+    """The saved sort: a list of field paths (one path alone may be given as text)."""
+    sort = [value] if isinstance(value, str) else value
+    return check_sort(source, _paths(sort, _("Sort must be a list of field paths.")))
+
+
+def _config_filters(source: ListSource, raw: Any, user: User | None) -> tuple[Condition, ...]:
+    """The saved filters: a list of condition objects, each valid for ``source``."""
+    if not isinstance(raw, list):
+        raise ValidationError(_("Filters must be a list."))
+    conditions = [filters.from_dict(item) for item in raw]
+    return check_filters(source, conditions, user)
+
+
+def _config_group(source: ListSource, group: Any) -> str | None:
+    """The saved grouping: a field path, or null for none."""
+    if group is not None and not isinstance(group, str):
+        raise ValidationError(_("Group-by must be a field path or null."))
+    return check_group(source, group)
+
+
 def from_config(source: ListSource, config: Any, user: User | None = None) -> ViewState:
     """A state from a SavedView's JSON; ValidationError (a dict by part) if any part is bad."""
     if not isinstance(config, dict):
@@ -164,43 +190,22 @@ def from_config(source: ListSource, config: Any, user: User | None = None) -> Vi
     base = defaults(source)
     errors: dict[str, list[str]] = {}
     parts: dict[str, Any] = {}
-
-    def attempt(key: str, func, *args):
+    checks: dict[str, Callable[[Any], Any]] = {
+        "columns": lambda value: _config_columns(source, value),
+        "filters": lambda value: _config_filters(source, value, user),
+        "sort": lambda value: _config_sort(source, value),
+        "group_by": lambda value: _config_group(source, value),
+        "layout": lambda value: check_layout(source, value),
+        "page_size": check_page_size,
+    }
+    for key, check in checks.items():
+        if key not in config:
+            continue
         try:
-            parts[key] = func(*args)
+            parts[key] = check(config[key])
         except ValidationError as exc:
             errors.setdefault(key, []).extend(exc.messages)
-
-    if "columns" in config:
-        columns = config["columns"]
-        error = _("Columns must be a list of field paths.")
-        attempt("columns", lambda: check_columns(source, _paths(columns, error)))
-    if "filters" in config:
-        raw = config["filters"]
-        if not isinstance(raw, list):
-            errors["filters"] = [_("Filters must be a list.")]
-        else:
-            try:
-                conditions = [filters.from_dict(item) for item in raw]
-            except ValidationError as exc:
-                errors["filters"] = exc.messages
-            else:
-                attempt("filters", check_filters, source, conditions, user)
-    if "sort" in config:
-        sort = [config["sort"]] if isinstance(config["sort"], str) else config["sort"]
-        error = _("Sort must be a list of field paths.")
-        attempt("sort", lambda: check_sort(source, _paths(sort, error)))
-    if "group_by" in config:
-        group = config["group_by"]
-        if group is not None and not isinstance(group, str):
-            errors["group_by"] = [_("Group-by must be a field path or null.")]
-        else:
-            attempt("group_by", check_group, source, group)
-    if "layout" in config:
-        attempt("layout", check_layout, source, config["layout"])
-    if "page_size" in config:
-        attempt("page_size", check_page_size, config["page_size"])
-    unknown = set(config) - {"columns", "filters", "sort", "group_by", "layout", "page_size"}
+    unknown = set(config) - set(checks)
     if unknown:
         errors["config"] = [_("Unknown settings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}]
     if errors:
@@ -253,6 +258,28 @@ def _is_builder_key(key: str) -> bool:
     return number.isdigit() and rest in ("field", "op", "value", "value2")
 
 
+def _encoded_conditions(params, errors: list[str]) -> list[Condition]:
+    """The conditions of the ``f`` parameters; a bad one is added to ``errors`` and left out."""
+    conditions = []
+    for raw in params.getlist("f"):
+        if not raw:
+            continue  # "f=" alone clears the base's filters
+        try:
+            conditions.append(filters.decode(raw))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return conditions
+
+
+def _query_conditions(params, errors: list[str]) -> list[Condition] | None:
+    """The filter builder's conditions, else the encoded ``f`` ones; None when there are none
+    of either (the base's filters stay)."""
+    conditions = builder_conditions(params)
+    if conditions is None and "f" in params:
+        conditions = _encoded_conditions(params, errors)
+    return conditions
+
+
 def from_query(source: ListSource, params, base: ViewState, user: User | None = None) -> Parsed:
     """The state a query string asks for, on top of ``base``. Bad parts are reported and
     left as in ``base`` (the page shows the errors, never a 500)."""
@@ -268,16 +295,7 @@ def from_query(source: ListSource, params, base: ViewState, user: User | None = 
 
     if "cols" in params:
         apply(check_columns, source, _list_param(params, "cols"), key="columns")
-    conditions = builder_conditions(params)
-    if conditions is None and "f" in params:
-        conditions = []
-        for raw in params.getlist("f"):
-            if not raw:
-                continue  # "f=" alone clears the base's filters
-            try:
-                conditions.append(filters.decode(raw))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
+    conditions = _query_conditions(params, errors)
     if conditions is not None:
         apply(check_filters, source, conditions, user, key="filters")
     if "sort" in params:

@@ -203,8 +203,7 @@ def _thresholds() -> None:
 def create_support(ctx: DemoContext) -> None:
     from beachhead.accounts.models import Contact
     from beachhead.core.models import User
-    from beachhead.support.models import Message, Ticket
-    from beachhead.support.services import tickets
+    from beachhead.support.models import Message
 
     _profiles_and_shifts()
     _mail_domains()
@@ -231,51 +230,68 @@ def create_support(ctx: DemoContext) -> None:
         by_language.setdefault(conversation[0], []).append(conversation)
     for _i in ctx.progress(range(total), "Tickets", total):
         contact = contacts[rng.randrange(len(contacts))]
-        account = contact.account
-        assert account is not None  # contacts of an account only
-        language = (account.market.languages or ["en"])[0]
-        pool = by_language.get(language) or by_language["en"]
-        _lang, subject, body, answer = pool[rng.randrange(len(pool))]
-        historic = rng.random() < 0.75
-        minutes_ago = rng.randrange(600, 45 * 24 * 60) if historic else rng.randrange(5, 900)
-        at = now - dt.timedelta(minutes=minutes_ago)
-        roll = rng.random()
-        priority = (
-            "urgent" if roll < 0.08 else "high" if roll < 0.3 else "low" if roll > 0.9 else "normal"
-        )
-        ticket = tickets.do_create_ticket(
-            subject=subject,
-            body_text=body,
-            account=account,
-            requester=contact,
-            priority=priority,
-            channel=rng.choice(["email", "email", "email", "portal", "web_form", "phone"]),
-            language=_lang,
-            tags=rng.choice(["", "billing", "performance", "login", "backup", "upgrade"]),
-            product_version=rng.choice(["8.1.2", "8.2.0", "8.2.1", "7.5.6"]),
-            at=at,
-        )
+        ticket, at, historic, answer = _demo_ticket(rng, now, contact, by_language)
         ctx.count("tickets")
         if not historic and rng.random() < 0.6:
             continue  # still waiting for a first reply: on track, at risk or overdue
         agent = ticket.assignee or (agents.get(ticket.market.code) or [admin])[0]
-        if agent is None:
-            continue
-        # Most replies land in time; some are late.
-        first = at + dt.timedelta(minutes=rng.choice([5, 12, 40, 90, 240, 600, 1500]))
-        if first >= now:
-            continue
-        status = rng.choice(["solved", "solved", "pending", "open", "closed"]) if historic else None
-        tickets.do_reply(
-            ticket, agent, answer, status=status if status != "closed" else "solved", at=first
-        )
-        if status == "closed":
-            tickets.do_set_status(ticket, agent, "closed", at=first + dt.timedelta(days=3))
-        if status in ("solved", "closed") and rng.random() < 0.5:
-            survey = getattr(Ticket.objects.get(pk=ticket.pk), "survey", None)
-            if survey is not None:
-                tickets.do_answer_survey(survey.token, "good" if rng.random() < 0.88 else "bad")
+        if agent is not None:
+            _demo_answer(rng, now, ticket, agent, at, historic, answer)
     # Demo replies and surveys are history, not mail to send.
     Message.objects.filter(kind=Message.Kind.REPLY, sent_at__isnull=True).update(
         sent_at=timezone.now()
     )
+
+
+def _demo_ticket(rng, now: dt.datetime, contact, by_language: dict[str, list[tuple[str, ...]]]):
+    """A ticket from ``contact`` in the language of its market, opened at a random time: a
+    quarter of them recent. Returns the ticket, when it was opened, whether it is history,
+    and the answer its conversation has ready."""
+    from beachhead.support.services import tickets
+
+    account = contact.account
+    assert account is not None  # contacts of an account only
+    language = (account.market.languages or ["en"])[0]
+    pool = by_language.get(language) or by_language["en"]
+    _lang, subject, body, answer = pool[rng.randrange(len(pool))]
+    historic = rng.random() < 0.75
+    minutes_ago = rng.randrange(600, 45 * 24 * 60) if historic else rng.randrange(5, 900)
+    at = now - dt.timedelta(minutes=minutes_ago)
+    roll = rng.random()
+    priority = (
+        "urgent" if roll < 0.08 else "high" if roll < 0.3 else "low" if roll > 0.9 else "normal"
+    )
+    ticket = tickets.do_create_ticket(
+        subject=subject,
+        body_text=body,
+        account=account,
+        requester=contact,
+        priority=priority,
+        channel=rng.choice(["email", "email", "email", "portal", "web_form", "phone"]),
+        language=_lang,
+        tags=rng.choice(["", "billing", "performance", "login", "backup", "upgrade"]),
+        product_version=rng.choice(["8.1.2", "8.2.0", "8.2.1", "7.5.6"]),
+        at=at,
+    )
+    return ticket, at, historic, answer
+
+
+def _demo_answer(rng, now: dt.datetime, ticket, agent, at, historic: bool, answer: str) -> None:
+    """The agent's first reply (most in time, some late); for history, then a status, perhaps
+    closing, and half of the solved ones a survey answer."""
+    from beachhead.support.models import Ticket
+    from beachhead.support.services import tickets
+
+    first = at + dt.timedelta(minutes=rng.choice([5, 12, 40, 90, 240, 600, 1500]))
+    if first >= now:
+        return
+    status = rng.choice(["solved", "solved", "pending", "open", "closed"]) if historic else None
+    tickets.do_reply(
+        ticket, agent, answer, status=status if status != "closed" else "solved", at=first
+    )
+    if status == "closed":
+        tickets.do_set_status(ticket, agent, "closed", at=first + dt.timedelta(days=3))
+    if status in ("solved", "closed") and rng.random() < 0.5:
+        survey = getattr(Ticket.objects.get(pk=ticket.pk), "survey", None)
+        if survey is not None:
+            tickets.do_answer_survey(survey.token, "good" if rng.random() < 0.88 else "bad")

@@ -235,12 +235,7 @@ def web_form(request: HttpRequest) -> HttpResponse:
         return _page(request, "web_form_sent.html", {"ticket": None})
     form = WebForm(data)
     valid = form.is_valid()
-    try:
-        rules.check_form_stamp(data.get("stamp", ""))
-    except ValidationError as exc:
-        if exc.code == "too_fast":
-            rules.count_web_form(ip)
-        form.add_error(None, exc)
+    if not _stamp_ok(form, data, ip):
         valid = False
     if valid:
         cleaned = form.cleaned_data
@@ -270,6 +265,19 @@ def web_form(request: HttpRequest) -> HttpResponse:
     data["stamp"] = rules.form_stamp()
     form.data = data
     return _page(request, "web_form.html", {"form": form})
+
+
+def _stamp_ok(form: WebForm, data: QueryDict, ip: str) -> bool:
+    """Whether the form's stamp shows a person filled it (not too fast, not stale); if not,
+    the form says why, and a form sent too fast counts against the address."""
+    try:
+        rules.check_form_stamp(data.get("stamp", ""))
+    except ValidationError as exc:
+        if exc.code == "too_fast":
+            rules.count_web_form(ip)
+        form.add_error(None, exc)
+        return False
+    return True
 
 
 def web_form_sent(request: HttpRequest) -> HttpResponse:

@@ -192,15 +192,7 @@ def value_account(
     retention = RETENTION.get(account.health, RETENTION["unknown"])
     ceiling = max(first, WALLET_SHARE * data_spend) if data_spend > 0 else None
 
-    yearly: list[Decimal] = []
-    capped = False
-    years = int(lifetime.to_integral_value(rounding=ROUND_CEILING))
-    for t in range(years):
-        spend = first * (1 + growth) ** t
-        if ceiling is not None and spend > ceiling:
-            spend, capped = ceiling, True
-        weight = min(Decimal(1), lifetime - t)  # a partial last year counts pro rata
-        yearly.append(spend * retention**t * weight)
+    yearly, capped = _yearly_values(first, growth, lifetime, retention, ceiling)
     ltv = sum(yearly, Decimal(0))
     naive = first * lifetime
     annual = ltv / lifetime if lifetime else Decimal(0)
@@ -244,6 +236,27 @@ def value_account(
     )
 
 
+def _yearly_values(
+    first: Decimal,
+    growth: Decimal,
+    lifetime: Decimal,
+    retention: Decimal,
+    ceiling: Decimal | None,
+) -> tuple[list[Decimal], bool]:
+    """Each year's expected value (spend grown, capped at ``ceiling``, times the chance it is
+    still renewing), and whether the cap was reached."""
+    yearly: list[Decimal] = []
+    capped = False
+    years = int(lifetime.to_integral_value(rounding=ROUND_CEILING))
+    for t in range(years):
+        spend = first * (1 + growth) ** t
+        if ceiling is not None and spend > ceiling:
+            spend, capped = ceiling, True
+        weight = min(Decimal(1), lifetime - t)  # a partial last year counts pro rata
+        yearly.append(spend * retention**t * weight)
+    return yearly, capped
+
+
 def _valuation_reasons(
     account,
     *,
@@ -274,29 +287,9 @@ def _valuation_reasons(
             },
         )
     ]
-    if ceiling is not None and ceiling_is_first_year:
-        reasons.append(
-            Reason(
-                "no_room",
-                _(
-                    "The first year already takes more than %(share)s of what they spend on "
-                    "data a year: there is no room to grow."
-                )
-                % {"share": _percent(WALLET_SHARE)},
-                "minus",
-            )
-        )
-    elif ceiling is not None:
-        reasons.append(
-            Reason(
-                "wallet_ceiling",
-                _(
-                    "Growth stops at %(share)s of their yearly data spend (%(ceiling)s a year): "
-                    "no customer gives one vendor everything."
-                )
-                % {"share": _percent(WALLET_SHARE), "ceiling": format_money_whole(ceiling)},
-            )
-        )
+    ceiling_reason = _ceiling_reason(ceiling, ceiling_is_first_year)
+    if ceiling_reason is not None:
+        reasons.append(ceiling_reason)
     if strategic:
         reasons.append(
             Reason(
@@ -306,29 +299,52 @@ def _valuation_reasons(
                 "plus",
             )
         )
-    if motion == Motion.SALES_LED:
-        reasons.append(
-            Reason(
-                "sales_led",
-                _(
-                    "Sales-led: %(ltv)s over %(years)s years pays for a named account team, a "
-                    "pilot and a landing period."
-                )
-                % {"ltv": format_money_whole(ltv), "years": _years(lifetime)},
-            )
-        )
-    else:
-        reasons.append(
-            Reason(
-                "product_led",
-                _(
-                    "Product-led: %(ltv)s over %(years)s years is too small or too short for a "
-                    "named account team; self-service, partners and the community fit better."
-                )
-                % {"ltv": format_money_whole(ltv), "years": _years(lifetime)},
-            )
-        )
+    reasons.append(_motion_reason(motion, ltv, lifetime))
     return reasons
+
+
+def _ceiling_reason(ceiling: Money | None, ceiling_is_first_year: bool) -> Reason | None:
+    """Why growth stops: at the first year already, or at the wallet share of the data spend."""
+    if ceiling is None:
+        return None
+    if ceiling_is_first_year:
+        return Reason(
+            "no_room",
+            _(
+                "The first year already takes more than %(share)s of what they spend on "
+                "data a year: there is no room to grow."
+            )
+            % {"share": _percent(WALLET_SHARE)},
+            "minus",
+        )
+    return Reason(
+        "wallet_ceiling",
+        _(
+            "Growth stops at %(share)s of their yearly data spend (%(ceiling)s a year): "
+            "no customer gives one vendor everything."
+        )
+        % {"share": _percent(WALLET_SHARE), "ceiling": format_money_whole(ceiling)},
+    )
+
+
+def _motion_reason(motion: str, ltv: Money, lifetime: Decimal) -> Reason:
+    if motion == Motion.SALES_LED:
+        return Reason(
+            "sales_led",
+            _(
+                "Sales-led: %(ltv)s over %(years)s years pays for a named account team, a "
+                "pilot and a landing period."
+            )
+            % {"ltv": format_money_whole(ltv), "years": _years(lifetime)},
+        )
+    return Reason(
+        "product_led",
+        _(
+            "Product-led: %(ltv)s over %(years)s years is too small or too short for a "
+            "named account team; self-service, partners and the community fit better."
+        )
+        % {"ltv": format_money_whole(ltv), "years": _years(lifetime)},
+    )
 
 
 def qualify_deal(account, amount: Money, on: date | None = None) -> Qualification:
@@ -348,45 +364,70 @@ def qualify_deal(account, amount: Money, on: date | None = None) -> Qualificatio
     valuation = value_account(account, first_year=first_year, on=on)
     deal_usd = _usd(deal)
     data_spend_usd = _usd(account.yearly_data_spend, on)
-    size = SIZE_SCALE.get(account.size, 0)
-    plus: list[Reason] = []
-    minus: list[Reason] = []
+    found = [
+        _health_reason(account),
+        _size_reason(account),
+        *_data_estate_reasons(account, deal_usd, data_spend_usd),
+        _lifetime_reason(valuation, deal),
+    ]
+    plus = [r for r in found if r is not None and r.sign == "plus"]
+    minus = [r for r in found if r is not None and r.sign == "minus"]
+    if valuation.strategic:
+        plus.extend(r for r in valuation.reasons if r.code == "strategic")
+    verdict = _verdict(plus, minus)
+    # The motion only matters for a deal worth doing.
+    motion = (
+        []
+        if verdict == Verdict.DECLINE
+        else [r for r in valuation.reasons if r.code in ("sales_led", "product_led")]
+    )
+    return Qualification(
+        verdict=verdict,
+        deal=deal,
+        valuation=valuation,
+        reasons=tuple(plus + minus + motion),
+    )
 
+
+def _health_reason(account) -> Reason | None:
     if account.health == "strong":
-        plus.append(Reason("healthy", _("The company is in strong health."), "plus"))
-    elif account.health == "weak":
-        minus.append(
-            Reason("weak", _("The company is in weak health: it may not pay or renew."), "minus")
+        return Reason("healthy", _("The company is in strong health."), "plus")
+    if account.health == "weak":
+        return Reason("weak", _("The company is in weak health: it may not pay or renew."), "minus")
+    if account.health == "unknown":
+        return Reason(
+            "unknown_health",
+            _("We know nothing about the company's health yet."),
+            "minus",
         )
-    elif account.health == "unknown":
-        minus.append(
-            Reason(
-                "unknown_health",
-                _("We know nothing about the company's health yet."),
-                "minus",
-            )
-        )
+    return None
+
+
+def _size_reason(account) -> Reason | None:
+    size = SIZE_SCALE.get(account.size, 0)
     if size >= LARGE_SIZE:
-        plus.append(
-            Reason(
-                "large",
-                _("A large company (%(size)s).") % {"size": account.get_size_display()},
-                "plus",
-            )
+        return Reason(
+            "large",
+            _("A large company (%(size)s).") % {"size": account.get_size_display()},
+            "plus",
         )
-    elif size == 0:
-        minus.append(Reason("unknown_size", _("The company's size is unknown."), "minus"))
-    elif size <= SMALL_SIZE:
-        minus.append(
-            Reason(
-                "small",
-                _("A small company (%(size)s).") % {"size": account.get_size_display()},
-                "minus",
-            )
+    if size == 0:
+        return Reason("unknown_size", _("The company's size is unknown."), "minus")
+    if size <= SMALL_SIZE:
+        return Reason(
+            "small",
+            _("A small company (%(size)s).") % {"size": account.get_size_display()},
+            "minus",
         )
+    return None
+
+
+def _data_estate_reasons(account, deal_usd: Decimal, data_spend_usd: Decimal) -> list[Reason]:
+    """For a large data estate; against no known data spend or a deal larger than it."""
+    reasons = []
     heavy = account.data_volume_tb >= DATA_HEAVY_TB or data_spend_usd >= DATA_HEAVY_SPEND_USD
     if heavy:
-        plus.append(
+        reasons.append(
             Reason(
                 "data_heavy",
                 _(
@@ -401,7 +442,7 @@ def qualify_deal(account, amount: Money, on: date | None = None) -> Qualificatio
             )
         )
     if data_spend_usd <= 0:
-        minus.append(
+        reasons.append(
             Reason(
                 "no_data_spend",
                 _("Nothing we know shows the company spends on data at this scale."),
@@ -409,7 +450,7 @@ def qualify_deal(account, amount: Money, on: date | None = None) -> Qualificatio
             )
         )
     elif deal_usd > data_spend_usd:
-        minus.append(
+        reasons.append(
             Reason(
                 "over_budget",
                 _(
@@ -420,46 +461,37 @@ def qualify_deal(account, amount: Money, on: date | None = None) -> Qualificatio
                 "minus",
             )
         )
+    return reasons
+
+
+def _lifetime_reason(valuation: Valuation, deal: Money) -> Reason | None:
+    """For a lifetime value many times the deal; against a deal that is most of it."""
     ltv = valuation.ltv.amount
     if ltv and deal.amount and ltv >= EXPAND_MULTIPLE * deal.amount:
-        plus.append(
-            Reason(
-                "land_and_expand",
-                _("Its lifetime value, %(ltv)s, is %(ratio)s× this deal: land and expand.")
-                % {"ltv": format_money_whole(valuation.ltv), "ratio": _multiple(ltv / deal.amount)},
-                "plus",
-            )
+        return Reason(
+            "land_and_expand",
+            _("Its lifetime value, %(ltv)s, is %(ratio)s× this deal: land and expand.")
+            % {"ltv": format_money_whole(valuation.ltv), "ratio": _multiple(ltv / deal.amount)},
+            "plus",
         )
-    elif ltv and deal.amount >= CONCENTRATION_SHARE * ltv:
-        minus.append(
-            Reason(
-                "concentration",
-                _(
-                    "This deal is %(share)s of all the customer is likely to be worth "
-                    "(%(ltv)s): there is little beyond it."
-                )
-                % {"share": _percent(deal.amount / ltv), "ltv": format_money_whole(valuation.ltv)},
-                "minus",
+    if ltv and deal.amount >= CONCENTRATION_SHARE * ltv:
+        return Reason(
+            "concentration",
+            _(
+                "This deal is %(share)s of all the customer is likely to be worth "
+                "(%(ltv)s): there is little beyond it."
             )
+            % {"share": _percent(deal.amount / ltv), "ltv": format_money_whole(valuation.ltv)},
+            "minus",
         )
-    if valuation.strategic:
-        plus.extend(r for r in valuation.reasons if r.code == "strategic")
+    return None
 
+
+def _verdict(plus: list[Reason], minus: list[Reason]) -> str:
+    """Two or more against and none for, or three against: decline; none against and two for:
+    take; otherwise consider."""
     if len(minus) >= 3 or (len(minus) >= 2 and not plus):
-        verdict = Verdict.DECLINE
-    elif not minus and len(plus) >= 2:
-        verdict = Verdict.TAKE
-    else:
-        verdict = Verdict.CONSIDER
-    # The motion only matters for a deal worth doing.
-    motion = (
-        []
-        if verdict == Verdict.DECLINE
-        else [r for r in valuation.reasons if r.code in ("sales_led", "product_led")]
-    )
-    return Qualification(
-        verdict=verdict,
-        deal=deal,
-        valuation=valuation,
-        reasons=tuple(plus + minus + motion),
-    )
+        return Verdict.DECLINE
+    if not minus and len(plus) >= 2:
+        return Verdict.TAKE
+    return Verdict.CONSIDER

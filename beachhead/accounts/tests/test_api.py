@@ -22,7 +22,8 @@ def test_create_with_name_market_tier_and_industry(api, ae):
     # then
     assert response.status_code == 201, response.content
     body = openapi.check(response, "post")
-    assert body["market"] == "JP" and body["legal_name"] == "任天堂株式会社"
+    assert body["market"] == "JP"
+    assert body["legal_name"] == "任天堂株式会社"
     assert body["owner"] == ae.pk  # an account executive creates their own accounts
     assert body["expected_annual_spend"] == {"amount": "0.00", "currency": "JPY"}
     assert body["data_residency"] == "jp"
@@ -100,7 +101,8 @@ def test_an_impossible_phone_number_is_a_clear_400(api, ae, sony):
         format="json",
     )
     data = openapi.check_error(response, 400)
-    assert "phone" in data["fields"] and "+81 12" in data["message"]
+    assert "phone" in data["fields"]
+    assert "+81 12" in data["message"]
 
 
 def test_a_contact_s_phone_in_e164_and_national_format(api, ae, sony):
@@ -116,7 +118,8 @@ def test_a_contact_s_phone_in_e164_and_national_format(api, ae, sony):
     )
     assert response.status_code == 201, response.content
     body = openapi.check(response, "post")
-    assert body["phone"] == "+81312345678" and body["phone_national"] == "03-1234-5678"
+    assert body["phone"] == "+81312345678"
+    assert body["phone_national"] == "03-1234-5678"
 
 
 def test_ltv_endpoint_with_and_without_a_deal(api, ae, sony):
@@ -150,7 +153,8 @@ def test_deal_detail_has_qualification_and_compliance_gaps(api, admin, make_acco
     body = openapi.check(client.get(f"/api/v1/opportunities/{created.json()['id']}/"))
     assert body["compliance_gaps"] == ["ccpa", "soc1"]
     assert body["qualification"]["verdict"] in ("consider", "decline")
-    assert body["stage"] == "qualification" and body["market"] == "US"
+    assert body["stage"] == "qualification"
+    assert body["market"] == "US"
 
 
 def test_patch_a_deal_stage_and_amount(api, ae, sony):
@@ -167,7 +171,9 @@ def test_patch_a_deal_stage_and_amount(api, ae, sony):
         format="json",
     )
     body = openapi.check(response, "patch")
-    assert body["stage"] == "won" and body["closed_at"] and body["amount"]["currency"] == "EUR"
+    assert body["stage"] == "won"
+    assert body["closed_at"]
+    assert body["amount"]["currency"] == "EUR"
     openapi.check_error(
         client.patch(f"/api/v1/opportunities/{deal['id']}/", {"stage": "nowhere"}, format="json"),
         400,

@@ -46,7 +46,8 @@ def test_a_contact_gets_the_account_s_country_language_and_zone(sony, ae):
     # then
     assert contact.phone == "+81312345678"
     assert contact.roles == ["procurement", "finance"]  # vocabulary order, no repeats
-    assert contact.timezone == "Asia/Tokyo" and contact.language == "ja"
+    assert contact.timezone == "Asia/Tokyo"
+    assert contact.language == "ja"
 
 
 def test_a_contact_without_an_account_takes_an_international_phone(make_user):

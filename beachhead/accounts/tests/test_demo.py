@@ -46,7 +46,9 @@ def test_same_seed_same_accounts(markets, settings):
     first = run(7, 60)
     second = run(7, 60)
     assert first == second
-    assert len(first["accounts"]) == 60 and first["contacts"] and first["deals"]
+    assert len(first["accounts"]) == 60
+    assert first["contacts"]
+    assert first["deals"]
     assert run(8, 60)["accounts"] != first["accounts"]
 
 

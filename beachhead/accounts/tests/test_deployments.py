@@ -18,14 +18,16 @@ def test_deep_users_start_at_50_production_nodes(sony, ae):
         sony, ae, product="Server", version="8.1", node_count=100, environment="staging"
     )
     sony.refresh_from_db()
-    assert sony.production_nodes == 49 and not is_deep_user(sony)
+    assert sony.production_nodes == 49
+    assert not is_deep_user(sony)
 
     # when
     services.do_update_deployment(prod, ae, {"node_count": 50})
     sony.refresh_from_db()
 
     # then
-    assert sony.production_nodes == 50 and is_deep_user(sony)
+    assert sony.production_nodes == 50
+    assert is_deep_user(sony)
 
 
 def test_the_threshold_is_a_setting(sony, ae, settings):

@@ -71,7 +71,8 @@ def test_a_100k_first_deal_from_a_large_healthy_data_heavy_company_qualifies():
     result = qualify_deal(large_healthy_data_heavy(), Money(100_000, USD))
 
     # then
-    assert result.verdict == Verdict.TAKE and not result.flagged
+    assert result.verdict == Verdict.TAKE
+    assert not result.flagged
     assert {"healthy", "large", "data_heavy", "land_and_expand"} <= codes(result)
     assert not [r for r in result.reasons if r.sign == "minus"]
 
@@ -81,7 +82,8 @@ def test_a_500k_deal_from_an_unknown_small_company_is_flagged():
     result = qualify_deal(unknown_small(), Money(500_000, USD))
 
     # then
-    assert result.flagged and result.verdict == Verdict.DECLINE
+    assert result.flagged
+    assert result.verdict == Verdict.DECLINE
     assert {"unknown_health", "small", "over_budget"} <= codes(result)
     over = next(r for r in result.reasons if r.code == "over_budget")
     assert "10.0×" in over.text  # the deal is ten times their yearly data spend

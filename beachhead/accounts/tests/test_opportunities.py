@@ -16,7 +16,8 @@ def test_stages_are_seeded_in_order(db):
     assert list(Stage.objects.order_by("order").values_list("key", flat=True)) == [
         "qualification", "discovery", "pilot", "proposal", "negotiation", "won", "lost",
     ]  # fmt: skip
-    assert Stage.objects.get(key="won").is_won and Stage.objects.get(key="lost").is_lost
+    assert Stage.objects.get(key="won").is_won
+    assert Stage.objects.get(key="lost").is_lost
 
 
 def test_a_deal_moves_its_account_forward_never_back(make_account, ae):
@@ -33,13 +34,15 @@ def test_a_deal_moves_its_account_forward_never_back(make_account, ae):
     services.do_update_opportunity(deal, ae, {"stage": "won"})
     account.refresh_from_db()
     deal.refresh_from_db()
-    assert account.lifecycle == "customer" and deal.closed_at is not None
+    assert account.lifecycle == "customer"
+    assert deal.closed_at is not None
     services.do_update_opportunity(deal, ae, {"stage": "discovery"})
 
     # then
     account.refresh_from_db()
     deal.refresh_from_db()
-    assert account.lifecycle == "customer" and deal.closed_at is None
+    assert account.lifecycle == "customer"
+    assert deal.closed_at is None
 
 
 def test_amount_in_the_market_s_currency_unless_given(make_account, ae):

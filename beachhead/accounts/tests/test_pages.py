@@ -175,7 +175,8 @@ def test_the_deal_page_shows_the_verdict_reasons_and_compliance_gap(
 
     assert "Decline or reshape it" in html
     assert "We know nothing about the company" in html
-    assert "We cannot serve this deal yet" in html and "SOC 1 Type II" in html
+    assert "We cannot serve this deal yet" in html
+    assert "SOC 1 Type II" in html
 
 
 def test_the_deal_page_moves_the_stage(client, sony, ae):
@@ -196,7 +197,8 @@ def test_plan_page_shows_coverage(client, manager, make_account, ae, ae2):
     response = client.get("/accounts/plan/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Named but not assigned" in html and "D" in html
+    assert "Named but not assigned" in html
+    assert "D" in html
     by_person = {row.label: row for row in response.context["by_person"]}
     assert (by_person["ren"].assigned, by_person["ren"].won, by_person["ren"].pilot) == (2, 1, 1)
     total = response.context["total"]
@@ -221,7 +223,8 @@ def test_forms_create_an_account_and_its_people(client, ae):
         account_url + "contacts/new/",
         {"full_name": "佐藤 花子", "phone": "12", "roles": ["finance"]},
     )
-    assert response.status_code == 200 and "cannot be a phone number" in response.content.decode()
+    assert response.status_code == 200
+    assert "cannot be a phone number" in response.content.decode()
     response = client.post(
         account_url + "contacts/new/",
         {"full_name": "佐藤 花子", "phone": "03-1234-5678", "roles": ["finance"]},
@@ -251,7 +254,8 @@ def test_lists_show_the_rows_our_filters_ask_for(client, sony, ae, key):
     assert "ソニーグループ株式会社" in response.content.decode()
     assert client.get(url, {"tier": "platinum"}, follow=True).status_code == 200
     refused = client.get(url, {"market": "JPN"}, follow=True)
-    assert refused.status_code == 200 and "alert-danger" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "alert-danger" in refused.content.decode()
 
 
 def test_saved_view_sources_render_and_edit(client, sony, ae, make_account):
@@ -287,7 +291,8 @@ def test_inline_edits_go_through_the_services(sony, ae, ae2, make_account):
     lists.update_account(sony, "tier", "enterprise", ae)
     lists.update_account(sony, "expected_annual_spend_amount", Decimal(250_000), ae)
     sony.refresh_from_db()
-    assert sony.tier == "enterprise" and sony.expected_annual_spend == Money(250_000, "USD")
+    assert sony.tier == "enterprise"
+    assert sony.expected_annual_spend == Money(250_000, "USD")
     assert sony.ltv.amount > 0
     with pytest.raises(ValidationError):
         lists.update_account(sony, "owner", ae2.pk, ae)  # only a manager reassigns
@@ -295,7 +300,8 @@ def test_inline_edits_go_through_the_services(sony, ae, ae2, make_account):
     lists.update_opportunity(deal, "stage__key", "proposal", ae)
     lists.update_opportunity(deal, "amount_value", Decimal(99), ae)
     deal.refresh_from_db()
-    assert deal.stage.key == "proposal" and deal.amount.amount == Decimal(99)
+    assert deal.stage.key == "proposal"
+    assert deal.amount.amount == Decimal(99)
 
 
 def test_dashboard_panel(client, sony, ae):

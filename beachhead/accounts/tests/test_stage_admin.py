@@ -7,7 +7,8 @@ def test_an_admin_renames_and_reorders_a_stage(client, make_user):
     client.force_login(make_user("admin"))
     stage = Stage.objects.order_by("order").first()
     page = client.get("/admin/accounts/stage/")
-    assert page.status_code == 200 and stage.key in page.content.decode()
+    assert page.status_code == 200
+    assert stage.key in page.content.decode()
     response = client.post(
         f"/admin/accounts/stage/{stage.pk}/change/",
         {

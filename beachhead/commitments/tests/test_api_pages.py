@@ -49,7 +49,8 @@ def test_create_through_the_api_on_the_market_calendar(api, agent, markets):
     body = response.json()
     assert body["due_at"].startswith("2027-01-12T00:10:00")  # Tue 09:10 in Tokyo, in UTC
     assert body["calendar"] == "market:JP"
-    assert body["owner"] == agent.pk and body["state"] == "open"
+    assert body["owner"] == agent.pk
+    assert body["state"] == "open"
 
 
 @pytest.mark.parametrize(
@@ -80,7 +81,8 @@ def test_list_filters_and_is_paginated(api, agent, markets, make_user):
     client = api(agent)
     assert client.get("/api/v1/commitments/").json()["count"] == 3
     mine = client.get("/api/v1/commitments/?owner=me").json()
-    assert mine["count"] == 2 and "next" in mine
+    assert mine["count"] == 2
+    assert "next" in mine
     assert client.get("/api/v1/commitments/?state=kept").json()["count"] == 0
 
 
@@ -147,8 +149,11 @@ def test_record_a_promise_from_the_page(client, agent, markets):
         },
     )
     c = Commitment.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/commitments/{c.pk}/"
-    assert c.owner == agent and c.calendar == "market:JP" and c.target_seconds == 8 * 3600
+    assert response.status_code == 302
+    assert response["Location"] == f"/commitments/{c.pk}/"
+    assert c.owner == agent
+    assert c.calendar == "market:JP"
+    assert c.target_seconds == 8 * 3600
 
 
 def test_actions_from_the_page(client, agent, markets):
@@ -179,6 +184,8 @@ def test_the_owner_must_cover_the_market(api, agent, markets, make_user):
     client = api(agent)
     payload = {"kind": "follow_up", "market": "JP", "minutes": 30}
     refused = client.post("/api/v1/commitments/", payload | {"owner": berlin.pk}, format="json")
-    assert refused.status_code == 400 and "owner" in refused.json()["fields"]
+    assert refused.status_code == 400
+    assert "owner" in refused.json()["fields"]
     taken = client.post("/api/v1/commitments/", payload | {"owner": tokyo.pk}, format="json")
-    assert taken.status_code == 201 and taken.json()["owner"] == tokyo.pk
+    assert taken.status_code == 201
+    assert taken.json()["owner"] == tokyo.pk

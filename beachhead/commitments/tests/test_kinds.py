@@ -23,16 +23,19 @@ def test_the_pillars_kinds_come_first_and_other_last():
     assert codes[4:] == list(kinds.BASIC)
     assert codes[-1] == "other"
     assert kinds.label("first_reply") == "First reply"
-    assert kinds.label("unheard_of") == "unheard_of" and not kinds.is_known("unheard_of")
+    assert kinds.label("unheard_of") == "unheard_of"
+    assert not kinds.is_known("unheard_of")
 
 
 def test_a_pillar_registers_a_kind_or_takes_one_over(restore_kinds):
     kinds.register("milestone", "Milestone")
     kinds.register("refund", "Refund due")
     codes = [code for code, _label in kinds.choices()]
-    assert kinds.is_known("milestone") and kinds.label("refund") == "Refund due"
+    assert kinds.is_known("milestone")
+    assert kinds.label("refund") == "Refund due"
     assert codes.index("milestone") < codes.index("follow_up")
-    assert codes.count("refund") == 1 and codes.index("refund") < codes.index("follow_up")
+    assert codes.count("refund") == 1
+    assert codes.index("refund") < codes.index("follow_up")
 
 
 def test_choices_handed_over_at_start_up_see_kinds_registered_later(restore_kinds):

@@ -235,7 +235,8 @@ def test_sweep_warns_escalates_and_breaks_once(owner, manager, team, markets):
     assert report.broken == 1
     assert services.sweep(now=T0 + timedelta(minutes=62)).broken == 0
     c.refresh_from_db()
-    assert c.state == State.BROKEN and c.broken_at == c.due_at
+    assert c.state == State.BROKEN
+    assert c.broken_at == c.due_at
     kinds = list(c.events.values_list("kind", flat=True))
     assert kinds == ["created", "warned", "escalated", "broken"]
     # the owner was warned, the manager alerted, both told of the breach — once each
@@ -346,7 +347,8 @@ def test_trust_figures_by_owner_kind_and_market(make_user, markets):
     assert services.trust_by(admin, period, "owner")[0]["label"] == "bob"  # worst first
 
     by_market = services.trust_by(admin, period, "market")
-    assert by_market[0]["key"] == "JP" and by_market[0]["total"] == 8
+    assert by_market[0]["key"] == "JP"
+    assert by_market[0]["total"] == 8
     by_kind = services.trust_by(admin, period, "kind")
     assert by_kind[0]["total"] == 8
     weekly = services.trust_weekly(admin, period)

@@ -75,8 +75,10 @@ def check_error(response, status: int) -> dict:
     assert response.status_code == status, response.content[:300]
     assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
     data = response.json()
-    assert isinstance(data.get("error"), str) and data["error"], data
-    assert isinstance(data.get("message"), str) and data["message"], data
+    assert isinstance(data.get("error"), str), data
+    assert data["error"], data
+    assert isinstance(data.get("message"), str), data
+    assert data["message"], data
     return data
 
 

@@ -201,7 +201,8 @@ def test_operation_descriptions_are_written_for_api_users(api, admin):
     # then
     leaking = [name for name, text in descriptions.items() if "Every API view gets" in text]
     assert not leaking, leaking
-    assert descriptions["users_list"] and descriptions["teams_list"]
+    assert descriptions["users_list"]
+    assert descriptions["teams_list"]
 
 
 @pytest.mark.django_db

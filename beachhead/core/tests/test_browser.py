@@ -49,7 +49,8 @@ def test_every_page_in_three_languages(live_server, browser, settings):
             assert len(links) >= 6, links
             for href in links:
                 response = page.goto(f"{base}{href}")
-                assert response is not None and response.status == 200, href
+                assert response is not None, href
+                assert response.status == 200, href
                 page.wait_for_load_state("networkidle")
                 name = href.strip("/").replace("/", "-") or "home"
                 shoot(page, f"{name}-{language}-{label}")
@@ -68,7 +69,8 @@ def test_every_page_in_three_languages(live_server, browser, settings):
                     )
                     if detail:
                         response = page.goto(f"{base}{detail}")
-                        assert response is not None and response.status == 200, detail
+                        assert response is not None, detail
+                        assert response.status == 200, detail
                         shoot(page, f"{name}-detail-{language}-{label}")
             context.close()
     assert not errors, errors

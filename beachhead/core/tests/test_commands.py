@@ -153,7 +153,8 @@ def test_demo_is_deterministic_for_a_seed():
     # then
     assert second == first
     assert len(first["people"]) > len(DEMO_PEOPLE)
-    assert first["teams"] and first["members"]
+    assert first["teams"]
+    assert first["members"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -140,9 +140,13 @@ def test_titles_are_written_in_each_recipients_language(people):
 
 def test_a_rolled_back_change_leaves_no_event_notice_or_delivery(people):
     # when
-    with pytest.raises(RuntimeError), transaction.atomic():
-        _emit([people["aoi"]], "Never happened")
-        raise RuntimeError("the change fails")
+    def change_that_fails():
+        with transaction.atomic():
+            _emit([people["aoi"]], "Never happened")
+            raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError, match="the change fails"):
+        change_that_fails()
 
     # then
     assert not Event.objects.exists()

@@ -35,7 +35,8 @@ def test_every_core_page_renders_for_an_admin_with_demo_data(client, demo, page)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().lower().startswith("<!doctype html>")
-    assert "{%" not in html and "{{" not in html  # no template tag leaked unrendered
+    assert "{%" not in html
+    assert "{{" not in html
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -40,12 +40,17 @@ def test_kept_until_a_watched_row_is_saved(names):
 def test_a_rolled_back_write_never_stays_in_memory(names):
     Team.objects.create(name="Tokyo")
     assert names.get() == ["Tokyo"]
-    with pytest.raises(RuntimeError), transaction.atomic():
-        Team.objects.create(name="Ghost")
-        # Inside the writing transaction the new row is seen, but not kept.
-        assert names.get() == ["Ghost", "Tokyo"]
-        assert names.get() == ["Ghost", "Tokyo"]
-        raise RuntimeError("roll back")
+
+    def write_that_rolls_back():
+        with transaction.atomic():
+            Team.objects.create(name="Ghost")
+            # Inside the writing transaction the new row is seen, but not kept.
+            assert names.get() == ["Ghost", "Tokyo"]
+            assert names.get() == ["Ghost", "Tokyo"]
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError, match="roll back"):
+        write_that_rolls_back()
     assert names.get() == ["Tokyo"]
     loads = len(names.loads)
     assert names.get() == ["Tokyo"]

@@ -207,7 +207,8 @@ def test_each_test_run_gets_its_own_sqlite_test_database(monkeypatch, tmp_path):
 
     # then: a file (concurrency tests need one), never the real database, one per process
     assert here != there
-    assert here.startswith(str(tmp_path)) and there.startswith(str(tmp_path))
+    assert here.startswith(str(tmp_path))
+    assert there.startswith(str(tmp_path))
     assert here != str(tmp_path / "beachhead.sqlite3")
 
 

@@ -84,9 +84,13 @@ def test_the_move_is_checked_against_the_row_as_stored_not_a_stale_copy(team):
 
 
 def test_a_rolled_back_move_leaves_no_event(team):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        transition(team, Team.Kind.OUTSOURCED, machine=FLOW, at=AT)
-        raise RuntimeError("the rest of the step fails")
+    def step_that_fails():
+        with transaction.atomic():
+            transition(team, Team.Kind.OUTSOURCED, machine=FLOW, at=AT)
+            raise RuntimeError("the rest of the step fails")
+
+    with pytest.raises(RuntimeError, match="the rest of the step fails"):
+        step_that_fails()
 
     team.refresh_from_db()
     assert team.kind == Team.Kind.IN_HOUSE

@@ -107,7 +107,8 @@ def test_post_patch_and_delete_go_through_the_declared_services(admin):
     team = Team.objects.get(name="Tokyo")
 
     patched = call(Teams, "patch", "partial_update", admin, {"name": "Osaka"}, pk=team.pk)
-    assert patched.status_code == 200 and patched.data["name"] == "Osaka"
+    assert patched.status_code == 200
+    assert patched.data["name"] == "Osaka"
 
     deleted = call(Teams, "delete", "destroy", admin, pk=team.pk)
     assert deleted.status_code == 204
@@ -142,7 +143,8 @@ def test_the_parent_row_must_be_one_the_user_may_change(admin, make_user):
 
     # and the admin may: the service gets the row, and the other fields without it
     ok = call(Members, "post", "create", admin, {"team": theirs.pk, "note": "hi"})
-    assert ok.status_code == 201 and ok.data["username"] == "ops"
+    assert ok.status_code == 201
+    assert ok.data["username"] == "ops"
     assert calls == [("join", "Berlin", "ops", {"note": "hi"})]
 
 

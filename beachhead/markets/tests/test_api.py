@@ -34,7 +34,8 @@ def test_list_is_paginated_and_complete_for_an_admin(api, admin):
     body = response.json()
     assert response.status_code == 200
     assert body["count"] == Market.objects.count() >= 24
-    assert len(body["results"]) == 5 and body["next"]
+    assert len(body["results"]) == 5
+    assert body["next"]
     first = body["results"][0]
     assert first["code"] == "AE"
     assert {"timezone", "weekly_hours", "holidays", "status", "edited_fields"} <= set(first)
@@ -65,7 +66,8 @@ def test_detail_by_code_in_any_case(api, admin, jp):
 
 def test_unknown_market_is_404_json(api, admin):
     response = api(admin).get(url("ZZ"))
-    assert response.status_code == 404 and response.json()["error"] == "not_found"
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
 
 
 def test_list_queries_do_not_grow_with_markets(api, admin, django_assert_max_num_queries):
@@ -214,7 +216,9 @@ def test_elapsed_backwards_is_400(api, admin, jp):
 
 def test_holidays(api, admin, jp):
     body = api(admin).get(url("JP", "holidays/"), {"year": 2027}).json()
-    assert body["market"] == "JP" and body["year"] == 2027 and body["language"] == "en"
+    assert body["market"] == "JP"
+    assert body["year"] == 2027
+    assert body["language"] == "en"
     assert {"date": "2027-01-11", "name": "Coming of Age Day"} in body["holidays"]
     japanese = api(admin).get(url("JP", "holidays/"), {"year": 2027, "language": "ja"}).json()
     assert {"date": "2027-01-11", "name": "成人の日"} in japanese["holidays"]
@@ -222,7 +226,8 @@ def test_holidays(api, admin, jp):
 
 def test_holidays_with_a_bad_year_is_400(api, admin):
     response = api(admin).get(url("JP", "holidays/"), {"year": "soon"})
-    assert response.status_code == 400 and "year" in response.json()["fields"]
+    assert response.status_code == 400
+    assert "year" in response.json()["fields"]
 
 
 def test_calendar_endpoints_are_scoped(api, make_user):

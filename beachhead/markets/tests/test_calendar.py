@@ -562,7 +562,7 @@ def test_errors() -> None:
         cal.elapsed(utc(2027, 1, 5), utc(2027, 1, 4))
     with pytest.raises(ValueError, match="before start"):
         cal.open_intervals(utc(2027, 1, 5), utc(2027, 1, 4))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="weekday keys must be integers"):
         WorkingCalendar("UTC", {7: [(time(9), time(17))]})
 
     never = WorkingCalendar("UTC", {})

@@ -290,7 +290,8 @@ def assert_localised(table: object, where: str, *, guidance: bool) -> None:
     )
     for lang in UI_LANGUAGES:
         text = table[lang]
-        assert isinstance(text, str) and text.strip(), f"{where}.{lang} is empty"
+        assert isinstance(text, str), f"{where}.{lang} is empty"
+        assert text.strip(), f"{where}.{lang} is empty"
         assert text == text.strip(), f"{where}.{lang} has stray whitespace"
     # English may quote a form of address (様, 王经理, 김 팀장님) but is Latin script.
     letters = [c for c in table["en"] if c.isalpha()]
@@ -314,7 +315,8 @@ def test_every_expected_market_has_a_file():
 
 def test_file_names_are_lowercase_codes():
     for path in playbook_paths():
-        assert path.stem == path.stem.lower() and len(path.stem) == 2, path.name
+        assert path.stem == path.stem.lower(), path.name
+        assert len(path.stem) == 2, path.name
 
 
 def test_keys_and_types(playbook):
@@ -346,7 +348,8 @@ def test_countries(playbook):
     _, data = playbook
     countries = _listed(data, "countries", "countries")
     for country in countries:
-        assert isinstance(country, str) and CODE_RE.match(country), country
+        assert isinstance(country, str), country
+        assert CODE_RE.match(country), country
         assert country in holidays.list_supported_countries(), (
             f"holidays has no calendar for {country}"
         )
@@ -373,14 +376,16 @@ def test_languages(playbook):
     _, data = playbook
     langs = _listed(data, "languages", "languages")
     for tag in langs:
-        assert isinstance(tag, str) and BCP47_RE.match(tag), f"not a BCP 47 tag: {tag!r}"
+        assert isinstance(tag, str), f"not a BCP 47 tag: {tag!r}"
+        assert BCP47_RE.match(tag), f"not a BCP 47 tag: {tag!r}"
 
 
 def test_data_residency(playbook):
     _, data = playbook
     assert data["data_residency"] in DATA_RESIDENCY_REGIONS, data["data_residency"]
     for industry, region in data.get("data_residency_by_industry", {}).items():
-        assert industry in INDUSTRIES and industry != "all", industry
+        assert industry in INDUSTRIES, industry
+        assert industry != "all", industry
         assert region in DATA_RESIDENCY_REGIONS, region
         assert region != data["data_residency"], (
             f"data_residency_by_industry.{industry} repeats the default"
@@ -405,7 +410,8 @@ def test_holidays_calendar(playbook):
     assert isinstance(subdiv, str)
     assert country in data["countries"]
     categories = table.get("categories", ["public"])
-    assert isinstance(categories, list) and "public" in categories, categories
+    assert isinstance(categories, list), categories
+    assert "public" in categories, categories
     assert len(categories) == len(set(categories)), "duplicate categories"
     supported = holidays.list_supported_countries()[country]
     if subdiv:
@@ -428,7 +434,8 @@ def test_weekly_hours(playbook):
         assert isinstance(intervals, list), day
         previous_end = -1
         for interval in intervals:
-            assert isinstance(interval, list) and len(interval) == 2, f"{day}: {interval!r}"
+            assert isinstance(interval, list), f"{day}: {interval!r}"
+            assert len(interval) == 2, f"{day}: {interval!r}"
             start = minutes(interval[0], is_end=False)
             end = minutes(interval[1], is_end=True)
             assert start < end, f"{day}: {interval} ends before it starts"
@@ -489,7 +496,8 @@ def test_compliance(playbook):
     assert not unknown_industries, f"unknown industries {unknown_industries}"
     common = set(compliance["all"])
     for industry, codes in compliance.items():
-        assert isinstance(codes, list) and codes, f"compliance.{industry} is empty"
+        assert isinstance(codes, list), f"compliance.{industry} is empty"
+        assert codes, f"compliance.{industry} is empty"
         assert len(codes) == len(set(codes)), f"compliance.{industry} has duplicates"
         unknown = sorted(set(codes) - COMPLIANCE_CODES)
         assert not unknown, f"compliance.{industry}: unknown codes {unknown}"

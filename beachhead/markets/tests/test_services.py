@@ -97,7 +97,8 @@ def test_sync_creates_every_market_then_changes_nothing():
     # then
     assert len(first.created) >= 24
     assert Market.objects.count() == len(first.created)
-    assert not second.changed and len(second.unchanged) == len(first.created)
+    assert not second.changed
+    assert len(second.unchanged) == len(first.created)
     assert LogEntry.objects.count() == entries  # an idle sync writes nothing
 
 
@@ -125,7 +126,8 @@ def test_sync_keeps_local_edits_unless_forced(admin, jp):
     jp.refresh_from_db()
     assert jp.tone["en"].startswith("Formal and respectful")
     assert jp.edited_fields == []
-    assert forced.reset == ["JP"] and forced.updated == {"JP": ["tone"]}
+    assert forced.reset == ["JP"]
+    assert forced.updated == {"JP": ["tone"]}
 
 
 @pytest.mark.django_db
@@ -153,7 +155,8 @@ def test_reset_reloads_one_market_from_its_file(admin, jp):
     services.do_edit_market(jp, admin, {"support_channels": ["chat"]})
     changed = services.do_reset_market(jp, admin)
     assert changed == ["support_channels"]
-    assert jp.support_channels[0] == "email" and jp.edited_fields == []
+    assert jp.support_channels[0] == "email"
+    assert jp.edited_fields == []
 
 
 # --- editing ---------------------------------------------------------------------------------
@@ -178,10 +181,12 @@ def test_edit_records_the_changed_fields_and_the_audit_log(make_user, jp):
     jp.refresh_from_db()
     assert changed == ["weekly_hours"]
     assert jp.edited_fields == ["weekly_hours"]
-    assert jp.weekly_hours["wed"] == [] and jp.weekly_hours["mon"] == [["10:00", "19:00"]]
+    assert jp.weekly_hours["wed"] == []
+    assert jp.weekly_hours["mon"] == [["10:00", "19:00"]]
     entry = LogEntry.objects.get_for_object(jp).order_by("-timestamp").first()
     assert entry.actor == manager
-    assert "weekly_hours" in entry.changes_dict and "edited_fields" in entry.changes_dict
+    assert "weekly_hours" in entry.changes_dict
+    assert "edited_fields" in entry.changes_dict
 
 
 @pytest.mark.django_db
@@ -281,7 +286,8 @@ def test_an_edit_rebuilds_the_cached_calendar(admin, jp):
 @pytest.mark.django_db
 def test_market_status_open_closed_and_holiday(jp):
     open_status = services.market_status(jp, tokyo(2027, 1, 8, 17, 55))
-    assert open_status.is_open and open_status.closes_at == tokyo(2027, 1, 8, 18, 0)
+    assert open_status.is_open
+    assert open_status.closes_at == tokyo(2027, 1, 8, 18, 0)
     assert open_status.utc_offset == "+09:00"
 
     holiday = services.market_status(jp, tokyo(2027, 1, 11, 10, 0))

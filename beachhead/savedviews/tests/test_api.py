@@ -46,7 +46,8 @@ def test_create_and_read_a_view(api, reference, aoi, desk):
 
     assert response.status_code == 201, response.content
     data = openapi.check(response, "post")
-    assert data["owner"] == aoi.pk and data["shared_with_team"] == desk.pk
+    assert data["owner"] == aoi.pk
+    assert data["shared_with_team"] == desk.pk
     assert data["config"] == CONFIG
     assert data["url"] == f"/lists/reference/?view={data['id']}"
     assert data["can_change"] is True
@@ -128,7 +129,8 @@ def test_owner_patches_and_deletes(api, reference, aoi, desk):
     )
 
     data = openapi.check(response, "patch")
-    assert data["name"] == "Renamed" and data["shared_with_team"] == desk.pk
+    assert data["name"] == "Renamed"
+    assert data["shared_with_team"] == desk.pk
     assert data["config"]["sort"] == ["title"]
     unshared = client.patch(
         f"/api/v1/saved-views/{view.pk}/", {"shared_with_team": None}, format="json"
@@ -167,10 +169,12 @@ def test_list_rows_with_the_page_query_string(api, reference, aoi, promise, make
     assert Decimal(data["results"][0]["fee"]) == 10800  # money as an exact decimal string
     assert data["results"][0]["fee_currency"] == "JPY"
     assert "id" in data["results"][0]
-    assert data["previous"] is None and "page=2" in data["next"]
+    assert data["previous"] is None
+    assert "page=2" in data["next"]
     second = openapi.check(client.get(data["next"]))
     assert [r["title"] for r in second["results"]] == ["Open 0", "Kept"]
-    assert second["next"] is None and second["previous"]
+    assert second["next"] is None
+    assert second["previous"]
 
 
 def test_list_rows_of_a_saved_view(api, reference, aoi, promise):

@@ -101,7 +101,8 @@ def test_a_list_page_in_a_browser(live_server, browser, reference, make_user, pr
     page.click(".save-menu button[type=submit]")
     page.wait_for_url(re.compile(r".*\?view=\d+$"))
     view = SavedView.objects.get()
-    assert view.shared_with_team == desk and view.config["layout"] == "kanban"
+    assert view.shared_with_team == desk
+    assert view.config["layout"] == "kanban"
     context.close()
 
     # --- screenshots: three languages, two widths, table (grouped) and board ---

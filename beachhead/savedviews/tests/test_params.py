@@ -65,18 +65,22 @@ def test_people():
     assert owner.conditions("ren") == []  # no username condition on a page
     strict = replace(owner, by_name=False)
     assert strict.problem("me") == strict.problem("12") == ""
-    assert strict.problem("ren") and strict.problem("none")
+    assert strict.problem("ren")
+    assert strict.problem("none")
 
 
 def test_flags_ids_and_text():
     named = Flag("named", "named")
-    assert named.read("Yes") is True and named.read("0") is False and named.read("") is None
+    assert named.read("Yes") is True
+    assert named.read("0") is False
+    assert named.read("") is None
     assert named.problem("maybe") == "“maybe” is neither true nor false."
     assert named.where(False, ME, None) == Q(named=False)
     assert named.conditions(True) == [Condition("named", "eq", "true")]
     assert Flag("deep", q=lambda yes, user: Q(deep=yes)).conditions(True) == []
     team = Id("team", "team_id")
-    assert team.problem("12") == "" and team.where("12", ME, None) == Q(team_id=12)
+    assert team.problem("12") == ""
+    assert team.where("12", ME, None) == Q(team_id=12)
     assert team.problem("x") == "“x” is not a number."
     assert Id("account", "account_id", message="Ids only.").problem("1" * 19) == "Ids only."
     assert team.conditions("12") == []

@@ -29,7 +29,9 @@ def parse(query: str, base: ViewState | None = None):
 def test_defaults_come_from_the_source():
     state = defaults(SOURCE)
     assert state.columns == ("title", "state", "market__code", "owner__username", "due_at")
-    assert state.sort == ("due_at",) and state.layout == "table" and state.page_size == 50
+    assert state.sort == ("due_at",)
+    assert state.layout == "table"
+    assert state.page_size == 50
     assert canonical_query(state, state) == ""
 
 
@@ -45,8 +47,10 @@ def test_the_example_query_string():
         Condition("market__code", "in", ["JP", "KR"]),
         Condition("state", "eq", "open"),
     )
-    assert state.sort == ("-due_at",) and state.group_by == "kind"
-    assert state.layout == "kanban" and state.q == "sony"
+    assert state.sort == ("-due_at",)
+    assert state.group_by == "kind"
+    assert state.layout == "kanban"
+    assert state.q == "sony"
 
 
 def test_parts_of_a_view_are_overridden_and_filters_cleared():
@@ -56,7 +60,8 @@ def test_parts_of_a_view_are_overridden_and_filters_cleared():
     )
     assert parse("sort=-title", base).state.filters == base.filters
     cleared = parse("f=", base).state
-    assert cleared.filters == () and cleared.columns == ("title",)
+    assert cleared.filters == ()
+    assert cleared.columns == ("title",)
     assert canonical_query(cleared, base, 7) == "view=7&f="
 
 

@@ -271,32 +271,47 @@ def decode_bytes(data: bytes, label: str | None, *, hint: str | None = None) -> 
         return Decoded("", "ascii")
     chain = codec_chain(label)
     if chain is None:
-        read = guess_decode(data, hint=hint)
-        name = _normalise_label(label)
-        if read.charset == "ascii":
-            return read
-        if name in _NO_PROMISE:
-            note = (
-                f"no charset was declared; the text was read as {read.charset}"
-                if not name or name in ("us-ascii", "ascii")
-                else f"charset {name!r} promises nothing; the text was read as {read.charset}"
-            )
-        else:
-            note = f"unknown charset {name!r}; the text was read as {read.charset}"
-        return Decoded(read.text, read.charset, note)
+        return _decode_undeclared(data, label, hint)
     first = chain[0]
     if first != "utf-8" and _is_single_byte(first) and not data.isascii():
         # Western labels on UTF-8 text are the common mislabel; Latin text that happens to be
         # valid UTF-8 is implausible ("Ã©" is what UTF-8 looks like read as Latin-1).
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
+        text = _utf8_or_none(data)
+        if text is not None:
             return Decoded(
                 text, "utf-8", f"declared as {_normalise_label(label)} but was UTF-8; read as UTF-8"
             )
     name = _normalise_label(label)
+    read = _decode_by_chain(data, chain, name)
+    return read if read is not None else _decode_mislabelled(data, first, name)
+
+
+def _utf8_or_none(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_undeclared(data: bytes, label: str | None, hint: str | None) -> Decoded:
+    """No usable label (none, one that promises nothing, or an unknown one): guess."""
+    read = guess_decode(data, hint=hint)
+    name = _normalise_label(label)
+    if read.charset == "ascii":
+        return read
+    if name in _NO_PROMISE:
+        note = (
+            f"no charset was declared; the text was read as {read.charset}"
+            if not name or name in ("us-ascii", "ascii")
+            else f"charset {name!r} promises nothing; the text was read as {read.charset}"
+        )
+    else:
+        note = f"unknown charset {name!r}; the text was read as {read.charset}"
+    return Decoded(read.text, read.charset, note)
+
+
+def _decode_by_chain(data: bytes, chain: tuple[str, ...], name: str) -> Decoded | None:
+    """The first codec of the label's chain that reads ``data``; None if none does."""
     for codec in chain:
         try:
             text = _decode(data, codec)
@@ -311,14 +326,15 @@ def decode_bytes(data: bytes, label: str | None, *, hint: str | None = None) -> 
                     f"declared as {name} but was {guessed.charset}; read as {guessed.charset}",
                 )
         return Decoded(text, codec)
-    # The label is wrong: UTF-8, or another CJK charset that reads like its language
-    # (ISO-2022-JP labels on raw Shift_JIS, gb2312 labels on Big5 …).
+    return None
+
+
+def _decode_mislabelled(data: bytes, first: str, name: str) -> Decoded:
+    """The label is wrong: UTF-8, or another CJK charset that reads like its language
+    (ISO-2022-JP labels on raw Shift_JIS, gb2312 labels on Big5 …); else replace bad bytes."""
     if first != "utf-8":
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
+        text = _utf8_or_none(data)
+        if text is not None:
             return Decoded(text, "utf-8", f"declared as {name} but was UTF-8; read as UTF-8")
     guessed = _guess_cjk(data)
     if guessed is not None:
@@ -452,6 +468,45 @@ def _guess_cjk(data: bytes, minimum: float = 0.25) -> Decoded | None:
     return Decoded(best[2], best[1]) if best is not None else None
 
 
+def _guess_seven_bit(data: bytes) -> Decoded:
+    """ASCII bytes: ISO-2022-JP or -KR when they carry its escape sequences, else ASCII."""
+    if b"\x1b$" in data or b"\x1b(" in data:
+        for codec in _ISO2022JP:
+            try:
+                return Decoded(_decode(data, codec), codec)
+            except (UnicodeDecodeError, ValueError):
+                continue
+        if b"\x1b$)C" in data:
+            try:
+                return Decoded(data.decode("iso2022_kr"), "iso2022_kr")
+            except (UnicodeDecodeError, ValueError):
+                pass
+    return Decoded(data.decode("ascii"), "ascii")
+
+
+def _guess_from_hint(data: bytes, hint: str | None) -> Decoded | None:
+    """The first codec of the ``hint`` charset's chain that reads ``data``."""
+    for codec in (codec_chain(hint) or ()) if hint else ():
+        try:
+            return Decoded(_decode(data, codec), codec)
+        except (ValueError, LookupError, TypeError):
+            continue
+    return None
+
+
+def _guess_cyrillic(data: bytes) -> Decoded | None:
+    """Windows-1251 when the 8-bit bytes come in runs and read as lower-case Cyrillic."""
+    if _high_bytes_in_runs(data) < 0.6:
+        return None
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        return None
+    if _language_share(text, _score_cyrillic) >= 0.6:
+        return Decoded(text, "cp1251")
+    return None
+
+
 def guess_decode(data: bytes, *, hint: str | None = None) -> Decoded:
     """Decode bytes whose charset nobody told us; never raises.
 
@@ -461,38 +516,13 @@ def guess_decode(data: bytes, *, hint: str | None = None) -> Decoded:
     as lower-case Cyrillic, else Windows-1252 (Latin-1 for its five undefined bytes).
     """
     if data.isascii():
-        if b"\x1b$" in data or b"\x1b(" in data:
-            for codec in _ISO2022JP:
-                try:
-                    return Decoded(_decode(data, codec), codec)
-                except (UnicodeDecodeError, ValueError):
-                    continue
-            if b"\x1b$)C" in data:
-                try:
-                    return Decoded(data.decode("iso2022_kr"), "iso2022_kr")
-                except (UnicodeDecodeError, ValueError):
-                    pass
-        return Decoded(data.decode("ascii"), "ascii")
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    for codec in (codec_chain(hint) or ()) if hint else ():
-        try:
-            return Decoded(_decode(data, codec), codec)
-        except (ValueError, LookupError, TypeError):
-            continue
-    guessed = _guess_cjk(data)
+        return _guess_seven_bit(data)
+    text = _utf8_or_none(data)
+    if text is not None:
+        return Decoded(text, "utf-8")
+    guessed = _guess_from_hint(data, hint) or _guess_cjk(data) or _guess_cyrillic(data)
     if guessed is not None:
         return guessed
-    if _high_bytes_in_runs(data) >= 0.6:
-        try:
-            text = data.decode("cp1251")
-        except UnicodeDecodeError:
-            pass
-        else:
-            if _language_share(text, _score_cyrillic) >= 0.6:
-                return Decoded(text, "cp1251")
     try:
         return Decoded(data.decode("cp1252"), "cp1252")
     except UnicodeDecodeError:
@@ -503,6 +533,41 @@ def guess_decode(data: bytes, *, hint: str | None = None) -> Decoded:
 
 _ESC_ASCII = (b"(B", b"(J", b"(H")
 _ESC_KANJI = (b"$@", b"$B", b"&@")
+
+
+def _escape_at(data: bytes, i: int) -> tuple[str, int] | None:
+    """The mode the escape sequence at ``i`` switches to and its length; None if unknown."""
+    seq = data[i + 1 : i + 3]
+    if seq in _ESC_ASCII:
+        return "ascii", 3
+    if seq in _ESC_KANJI:
+        return "kanji", 3
+    if data[i + 1 : i + 4] == b"$(D" or data[i + 1 : i + 4] == b"$(Q":
+        return "kanji", 4
+    if seq == b"(I":
+        return "kana", 3
+    return None
+
+
+def _jis_to_shift_jis(first: int, second: int) -> bytes:
+    """The Shift_JIS pair of one JIS X 0208 pair (both bytes 0x21..0x7E)."""
+    lead = ((first - 0x21) >> 1) + 0x81
+    if lead > 0x9F:
+        lead += 0x40
+    if first & 1:
+        trail = second + 0x1F
+        if trail >= 0x7F:
+            trail += 1
+    else:
+        trail = second + 0x7E
+    return bytes((lead, trail))
+
+
+def _bad_bytes(errors: str, data: bytes, start: int, end: int, reason: str) -> bytes:
+    """What replaces bytes the reader cannot read: "?", or an error when ``errors`` is strict."""
+    if errors == "strict":
+        raise UnicodeDecodeError("iso2022_jp", data, start, end, reason)
+    return b"?"
 
 
 def _iso2022jp_via_cp932(data: bytes, errors: str = "strict") -> str:
@@ -518,22 +583,12 @@ def _iso2022jp_via_cp932(data: bytes, errors: str = "strict") -> str:
     while i < n:
         byte = data[i]
         if byte == 0x1B:
-            seq = data[i + 1 : i + 3]
-            if seq in _ESC_ASCII:
-                mode, i = "ascii", i + 3
+            escape = _escape_at(data, i)
+            if escape is not None:
+                mode, length = escape
+                i += length
                 continue
-            if seq in _ESC_KANJI:
-                mode, i = "kanji", i + 3
-                continue
-            if data[i + 1 : i + 4] == b"$(D" or data[i + 1 : i + 4] == b"$(Q":
-                mode, i = "kanji", i + 4
-                continue
-            if seq == b"(I":
-                mode, i = "kana", i + 3
-                continue
-            if errors == "strict":
-                raise UnicodeDecodeError("iso2022_jp", data, i, i + 1, "unknown escape sequence")
-            out += b"?"
+            out += _bad_bytes(errors, data, i, i + 1, "unknown escape sequence")
             i += 1
             continue
         if byte in (0x0A, 0x0D):
@@ -543,29 +598,16 @@ def _iso2022jp_via_cp932(data: bytes, errors: str = "strict") -> str:
         elif mode == "kanji" and 0x21 <= byte <= 0x7E:
             second = data[i + 1] if i + 1 < n else 0
             if not 0x21 <= second <= 0x7E:
-                if errors == "strict":
-                    raise UnicodeDecodeError("iso2022_jp", data, i, i + 2, "incomplete pair")
-                out += b"?"
+                out += _bad_bytes(errors, data, i, i + 2, "incomplete pair")
                 i += 1
                 continue
-            lead = ((byte - 0x21) >> 1) + 0x81
-            if lead > 0x9F:
-                lead += 0x40
-            if byte & 1:
-                trail = second + 0x1F
-                if trail >= 0x7F:
-                    trail += 1
-            else:
-                trail = second + 0x7E
-            out += bytes((lead, trail))
+            out += _jis_to_shift_jis(byte, second)
             i += 2
         elif mode == "kana" and 0x21 <= byte <= 0x5F:
             out.append(byte + 0x80)
             i += 1
         elif byte >= 0x80:
-            if errors == "strict":
-                raise UnicodeDecodeError("iso2022_jp", data, i, i + 1, "8-bit byte")
-            out += b"?"
+            out += _bad_bytes(errors, data, i, i + 1, "8-bit byte")
             i += 1
         else:
             out.append(byte)

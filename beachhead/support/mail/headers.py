@@ -110,12 +110,7 @@ def _decode_words(value: str, defects: list[str] | None, what: str) -> str:
             pieces.append((None, gap))
         charset, encoding, payload = match.groups()
         try:
-            if encoding in "bB":
-                data, repaired = _decode_b(payload)
-                if repaired and defects is not None:
-                    defects.append(f"{what} had a damaged base64 encoded word, repaired")
-            else:
-                data = binascii.a2b_qp(payload.encode("utf-8", "surrogateescape"), header=True)
+            data = _word_bytes(encoding, payload, defects, what)
         except (binascii.Error, ValueError):
             if defects is not None:
                 defects.append(f"{what} had an encoded word that could not be decoded")
@@ -133,6 +128,23 @@ def _decode_words(value: str, defects: list[str] | None, what: str) -> str:
     tail = value[pos:]
     if tail:
         pieces.append((None, tail))
+    return _join_pieces(pieces, defects, what)
+
+
+def _word_bytes(encoding: str, payload: str, defects: list[str] | None, what: str) -> bytes:
+    """The bytes of one encoded word's payload (B: base64, repaired if damaged; Q: quoted)."""
+    if encoding in "bB":
+        data, repaired = _decode_b(payload)
+        if repaired and defects is not None:
+            defects.append(f"{what} had a damaged base64 encoded word, repaired")
+        return data
+    return binascii.a2b_qp(payload.encode("utf-8", "surrogateescape"), header=True)
+
+
+def _join_pieces(
+    pieces: list[tuple[str | None, bytes | str]], defects: list[str] | None, what: str
+) -> str:
+    """Plain pieces as they are, encoded ones decoded in their charset, joined."""
     out: list[str] = []
     for label, piece in pieces:
         if label is None:
@@ -310,6 +322,14 @@ def parse_content_language(value: str | None) -> str:
 ParamValue = str | tuple[str, bytes]
 
 
+def _unquote(raw: str) -> str:
+    """A parameter value without its quotes and backslash escapes (an unclosed quote too)."""
+    if raw.startswith('"'):
+        raw = raw[1:-1] if len(raw) > 1 and raw.endswith('"') else raw[1:]
+        raw = _QUOTED_PAIR.sub(r"\1", raw)
+    return raw
+
+
 def parse_params(value: str | None) -> tuple[str, dict[str, ParamValue]]:
     """Split ``type/subtype; a=1; b*=utf-8''%E2%82%AC`` into the lower-cased main value and its
     parameters. RFC 2231 values (``name*``, ``name*0*``, ``name*1`` …) come back as
@@ -323,10 +343,7 @@ def parse_params(value: str | None) -> tuple[str, dict[str, ParamValue]]:
     segments: dict[str, list[tuple[int, bool, str]]] = {}
     for match in _PARAM.finditer(";" + rest):
         key = match.group(1).lower()
-        raw = (match.group(2) or "").strip()
-        if raw.startswith('"'):
-            raw = raw[1:-1] if len(raw) > 1 and raw.endswith('"') else raw[1:]
-            raw = _QUOTED_PAIR.sub(r"\1", raw)
+        raw = _unquote((match.group(2) or "").strip())
         continued = _CONTINUATION.fullmatch(key)
         if continued:
             name, number, star = continued.groups()

@@ -15,6 +15,8 @@ import hashlib
 import io
 import logging
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
@@ -186,6 +188,23 @@ def _base64_size(payload: str) -> int:
     return max(0, length * 3 // 4 - padding)
 
 
+@dataclass(frozen=True)
+class _Envelope:
+    """The headers that say who wrote to whom, when, and in answer to what."""
+
+    subject: str
+    senders: list[tuple[str, str]]
+    from_name: str
+    from_address: str
+    reply_to: list[tuple[str, str]]
+    to: list[tuple[str, str]]
+    cc: list[tuple[str, str]]
+    date: datetime | None
+    message_id: str
+    in_reply_to: list[str]
+    references: list[str]
+
+
 class _Parser:
     """State of one parse: defects, attachments in document order, the body charset hint."""
 
@@ -204,6 +223,50 @@ class _Parser:
     # --- the whole message ----------------------------------------------------------------
 
     def parse(self, data: bytes, fingerprint: str, has_headers: bool) -> ParsedMessage:
+        message = self.read(data, has_headers)
+        headers = _raw_headers(message)
+        plain, html = self.walk(message, 0)
+        # Headers after the body: raw 8-bit headers are best read in the body's charset.
+        env = self.envelope(headers)
+        text, visible, quoted, sanitized = self.bodies(plain, html)
+        language = guess_language(
+            f"{env.subject}\n{visible}",
+            parse_content_language(_first(headers, "content-language")),
+        )
+        display = {
+            "Subject": env.subject,
+            "From": _format_addresses(env.senders) or env.from_name,
+            "To": _format_addresses(env.to),
+            "Cc": _format_addresses(env.cc),
+            "Date": decode_header_text(_first(headers, "date")),
+            "Message-ID": decode_header_text(_first(headers, "message-id")),
+        }
+        return ParsedMessage(
+            message_id=env.message_id,
+            fingerprint=fingerprint,
+            in_reply_to=env.in_reply_to,
+            references=env.references,
+            subject=env.subject,
+            from_name=env.from_name,
+            from_address=env.from_address,
+            reply_to_address=env.reply_to[0][1] if env.reply_to else "",
+            to=[address for _, address in env.to],
+            cc=[address for _, address in env.cc],
+            date=env.date,
+            language_hint=language,
+            text=text,
+            text_visible=visible,
+            text_quoted=quoted,
+            html=sanitized.html,
+            remote_images_blocked=sanitized.remote_images_blocked,
+            attachments=self.attachments,
+            headers={name: value for name, value in display.items() if value},
+            auto_submitted=self.is_automatic(headers),
+            defects=self.defects,
+        )
+
+    def read(self, data: bytes, has_headers: bool) -> Message:
+        """The stdlib's parse of ``data``; only the headers when it declares too many parts."""
         # The stdlib parser recurses per nesting level and passes every line through every
         # level: a few thousand nested multiparts cost seconds. No real mail declares hundreds.
         declared = data.count(b"oundary") + data.count(b"OUNDARY")  # plain counts are fast
@@ -214,10 +277,10 @@ class _Parser:
         message = BytesParser(policy=compat32).parsebytes(data, headersonly=declared > MAX_PARTS)
         if not has_headers:
             self.defect("the mail has no header lines; all of it was read as the body")
-        headers = _raw_headers(message)
-        plain, html = self.walk(message, 0)
+        return message
 
-        # Headers after the body: raw 8-bit headers are best read in the body's charset.
+    def envelope(self, headers: dict[str, list[str]]) -> _Envelope:
+        """Who wrote to whom, when and in answer to what; what could not be read is a defect."""
         notes: list[str] = []
         hint = self.hint
         subject = decode_header_text(
@@ -247,7 +310,23 @@ class _Parser:
         references = parse_message_ids(" ".join(headers.get("references", [])), defects=notes)
         for note in notes:
             self.defect(note)
+        return _Envelope(
+            subject=subject,
+            senders=senders,
+            from_name=from_name,
+            from_address=from_address,
+            reply_to=reply_to,
+            to=to,
+            cc=cc,
+            date=date,
+            message_id=message_id,
+            in_reply_to=in_reply_to,
+            references=references,
+        )
 
+    def bodies(self, plain: list[str], html: list[str]) -> tuple[str, str, str, SanitizedHtml]:
+        """The text (from the HTML when there is no plain text), its visible and quoted parts,
+        and the HTML made safe to show."""
         html_source, flattened = flatten_deep_nesting("\n".join(html))
         if flattened:
             self.defect(
@@ -262,40 +341,7 @@ class _Parser:
             if html_source.strip()
             else SanitizedHtml("", 0)
         )
-        language = guess_language(
-            f"{subject}\n{visible}", parse_content_language(_first(headers, "content-language"))
-        )
-        display = {
-            "Subject": subject,
-            "From": _format_addresses(senders) or from_name,
-            "To": _format_addresses(to),
-            "Cc": _format_addresses(cc),
-            "Date": decode_header_text(_first(headers, "date")),
-            "Message-ID": decode_header_text(_first(headers, "message-id")),
-        }
-        return ParsedMessage(
-            message_id=message_id,
-            fingerprint=fingerprint,
-            in_reply_to=in_reply_to,
-            references=references,
-            subject=subject,
-            from_name=from_name,
-            from_address=from_address,
-            reply_to_address=reply_to[0][1] if reply_to else "",
-            to=[address for _, address in to],
-            cc=[address for _, address in cc],
-            date=date,
-            language_hint=language,
-            text=text,
-            text_visible=visible,
-            text_quoted=quoted,
-            html=sanitized.html,
-            remote_images_blocked=sanitized.remote_images_blocked,
-            attachments=self.attachments,
-            headers={name: value for name, value in display.items() if value},
-            auto_submitted=self.is_automatic(headers),
-            defects=self.defects,
-        )
+        return text, visible, quoted, sanitized
 
     def is_automatic(self, headers: dict[str, list[str]]) -> bool:
         """Mail a machine sent (RFC 3834 and the common vendor headers, bounces, lists): the

@@ -131,40 +131,46 @@ def _forwarded_above(lines: list[str], index: int) -> bool:
     return False
 
 
+def _may_be_marker(lines: list[str], index: int, stripped: str) -> bool:
+    """Every marker has a colon or starts with a rule, and a wrapped attribution is found
+    from its first line only when the next line has the colon."""
+    return not (
+        ":" not in stripped
+        and "：" not in stripped
+        and stripped[0] not in "-_=*"
+        and not (index + 1 < len(lines) and (":" in lines[index + 1] or "：" in lines[index + 1]))
+    )
+
+
 def _tail_cut(lines: list[str], is_quote: list[bool]) -> int | None:
     """Where unmarked history starts: everything from there on folds."""
     for index, line in enumerate(lines):
         stripped = line.strip()
         if not stripped or is_quote[index] or len(stripped) > _MAX_MARKER_LINE:
             continue
-        # Every marker has a colon or starts with a rule, and a wrapped attribution is found
-        # from its first line only when the next line has the colon.
-        if (
-            ":" not in stripped
-            and "：" not in stripped
-            and stripped[0] not in "-_=*"
-            and not (
-                index + 1 < len(lines) and (":" in lines[index + 1] or "：" in lines[index + 1])
-            )
+        if _may_be_marker(lines, index, stripped) and _starts_history(
+            lines, is_quote, index, stripped
         ):
-            continue
-        if _SEPARATOR.match(stripped):
             return index
-        if _UNDERSCORES.match(stripped):
-            following = _next_content(lines, index + 1, index + 3)
-            if following is not None and _is_header_block(lines, following):
-                return index
-            continue
-        if _is_header_block(lines, index):
-            if _forwarded_above(lines, index):
-                continue
-            return index
-        span = _attribution_span(lines, index)
-        if span:
-            following = _next_content(lines, index + span)
-            if following is None or not is_quote[following]:
-                return index
     return None
+
+
+def _starts_history(lines: list[str], is_quote: list[bool], index: int, stripped: str) -> bool:
+    """Whether the line at ``index`` begins unmarked history: a separator, a rule of
+    underscores over a header block, a header block not under a forwarded message, or an
+    attribution not followed by quoted lines."""
+    if _SEPARATOR.match(stripped):
+        return True
+    if _UNDERSCORES.match(stripped):
+        following = _next_content(lines, index + 1, index + 3)
+        return following is not None and _is_header_block(lines, following)
+    if _is_header_block(lines, index):
+        return not _forwarded_above(lines, index)
+    span = _attribution_span(lines, index)
+    if span:
+        following = _next_content(lines, index + span)
+        return following is None or not is_quote[following]
+    return False
 
 
 def _previous_content(lines: list[str], index: int) -> int | None:
@@ -197,6 +203,18 @@ def _only_trailer(lines: list[str], start: int, stop: int) -> bool:
     return following is None or bool(_SIGNATURE.match(lines[following].rstrip("\r")))
 
 
+def _with_attribution(lines: list[str], start: int, folded: list[bool]) -> int:
+    """Where the quote block at ``start`` begins once the attribution line(s) above it
+    ("On … wrote:", one line or two) are counted in; ``start`` if there is none."""
+    above = _previous_content(lines, start)
+    if above is not None and not folded[above]:
+        if above >= 1 and _attribution_span(lines, above - 1) == 2:
+            return above - 1
+        if _is_attribution(lines[above]):
+            return above
+    return start
+
+
 def split_quoted(text: str) -> tuple[str, str]:
     """``(visible, quoted)``: the text with its quoted history folded away, and that history.
 
@@ -219,13 +237,7 @@ def split_quoted(text: str) -> tuple[str, str]:
 
     blocks = _quote_blocks(lines, is_quote, end)
     for start, block_end in blocks:
-        first = start
-        above = _previous_content(lines, start)
-        if above is not None and not folded[above]:
-            if above >= 1 and _attribution_span(lines, above - 1) == 2:
-                first = above - 1
-            elif _is_attribution(lines[above]):
-                first = above
+        first = _with_attribution(lines, start, folded)
         # A lone block at the very top is bottom-posting; several blocks are an inline answer,
         # where the first question gives the first answer its meaning.
         leading = len(blocks) == 1 and _next_content(lines, 0, first) is None

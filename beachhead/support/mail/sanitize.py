@@ -362,59 +362,71 @@ def html_to_text(html: str) -> str:
     # except alt; what remains is regular enough to tokenise with one regular expression.
     html, _ = flatten_deep_nesting(html)
     cleaned = _TEXT_CLEANER.clean(html)
-    lines: list[str] = []
-    current: list[str] = []
-    depth = 0  # blockquote nesting
-    line_depth = 0
-    pre = 0
-
-    def end_line(force: bool = False) -> None:
-        nonlocal current
-        text = "".join(current)
-        if text.strip() or force:
-            lines.append(
-                "> " * line_depth + text.strip(" ") if not pre else "> " * line_depth + text
-            )
-        current = []
-
-    def write(text: str) -> None:
-        nonlocal line_depth
-        if not current:
-            line_depth = depth
-        current.append(text)
-
+    out = _TextRenderer()
     pos = 0
     for match in _TOKEN.finditer(cleaned):
-        chunk = cleaned[pos : match.start()]
+        out.text(cleaned[pos : match.start()])
         pos = match.end()
+        out.tag(*match.groups())
+    out.text(cleaned[pos:])
+    return out.result()
+
+
+class _TextRenderer:
+    """What html_to_text has written: the finished lines, the line being written, and how deep
+    in ``<blockquote>`` and ``<pre>`` the text now is."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.depth = 0  # blockquote nesting
+        self.line_depth = 0
+        self.pre = 0
+
+    def end_line(self, force: bool = False) -> None:
+        text = "".join(self.current)
+        if text.strip() or force:
+            prefix = "> " * self.line_depth
+            self.lines.append(prefix + text.strip(" ") if not self.pre else prefix + text)
+        self.current = []
+
+    def write(self, text: str) -> None:
+        if not self.current:
+            self.line_depth = self.depth
+        self.current.append(text)
+
+    def text(self, chunk: str) -> None:
         if chunk:
-            _write_text(chunk, write, end_line, pre > 0, bool(current))
-        closing, name, attrs = match.groups()
+            _write_text(chunk, self.write, self.end_line, self.pre > 0, bool(self.current))
+
+    def tag(self, closing: str, name: str, attrs: str) -> None:
         if name == "br":
-            if not current:
-                line_depth = depth
-            end_line(force=True)
+            if not self.current:
+                self.line_depth = self.depth
+            self.end_line(force=True)
         elif name == "img":
             alt = _ALT.search(attrs)
             if alt and alt.group(1).strip():
-                write(f"[{html_lib.unescape(alt.group(1)).strip()}]")
+                self.write(f"[{html_lib.unescape(alt.group(1)).strip()}]")
         elif name in ("td", "th"):
-            if closing and current:
-                write(" ")
+            if closing and self.current:
+                self.write(" ")
         elif name in _BLOCK:
-            end_line()
-            if name == "blockquote":
-                depth = max(0, depth - 1) if closing else depth + 1
-            elif name == "pre":
-                pre = max(0, pre - 1) if closing else pre + 1
-            elif name == "li" and not closing:
-                write("- ")
-    tail = cleaned[pos:]
-    if tail:
-        _write_text(tail, write, end_line, pre > 0, bool(current))
-    end_line()
-    text = "\n".join(line.rstrip() for line in lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+            self._block(closing, name)
+
+    def _block(self, closing: str, name: str) -> None:
+        self.end_line()
+        if name == "blockquote":
+            self.depth = max(0, self.depth - 1) if closing else self.depth + 1
+        elif name == "pre":
+            self.pre = max(0, self.pre - 1) if closing else self.pre + 1
+        elif name == "li" and not closing:
+            self.write("- ")
+
+    def result(self) -> str:
+        self.end_line()
+        text = "\n".join(line.rstrip() for line in self.lines)
+        return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
 def _write_text(chunk: str, write, end_line, in_pre: bool, mid_line: bool) -> None:

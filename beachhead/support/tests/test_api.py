@@ -35,12 +35,14 @@ def test_create_ticket_with_email_requester_and_commitments(api, agent, customer
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["subject"] == "監視画面にアクセスできません"
-    assert data["created_at"] and data["market"] == "JP"
+    assert data["created_at"]
+    assert data["market"] == "JP"
     kinds = {c["kind"]: c for c in data["commitments"]}
     assert set(kinds) == {"first_reply", "resolution", "periodic_update"}
     assert all(c["state"] == "open" and c["due_at"] for c in data["commitments"])
     contact = Contact.objects.get(email="suzuki@yamato-seiki.co.jp")
-    assert contact.account == customer and contact.full_name == "鈴木 花子"
+    assert contact.account == customer
+    assert contact.full_name == "鈴木 花子"
     # The detail answers the same shape.
     detail = client.get(f"/api/v1/tickets/{data['id']}/").json()
     assert [c["kind"] for c in detail["commitments"]] == [c["kind"] for c in data["commitments"]]
@@ -65,7 +67,8 @@ def test_create_with_contact_id_and_validation_errors(api, agent, customer):
     assert bad.status_code == 400
     assert "priority" in bad.json() or "priority" in str(bad.json())
     missing = client.post("/api/v1/tickets/", {"requester": "a@b.jp"}, format="json")
-    assert missing.status_code == 400 and "subject" in str(missing.json())
+    assert missing.status_code == 400
+    assert "subject" in str(missing.json())
 
 
 @pytest.mark.django_db
@@ -84,7 +87,8 @@ def test_messages_list_and_reply(api, agent, customer, django_capture_on_commit_
     assert note.status_code == 201
     rows = client.get(url).json()["results"]
     assert [m["kind"] for m in rows] == ["inbound", "reply", "note"]
-    assert rows[0]["body_text"] == "本文です" and "body_html" in rows[0]
+    assert rows[0]["body_text"] == "本文です"
+    assert "body_html" in rows[0]
     ticket = client.get(f"/api/v1/tickets/{created['id']}/").json()
     assert ticket["status"] == "pending"
     states = {c["kind"]: c["state"] for c in ticket["commitments"]}

@@ -59,4 +59,5 @@ def test_tickets_dataset_and_checkpoint(accounts):
     assert Message.objects.count() == 1500
     assert not Commitment.objects.filter(pk__gt=checkpoint.ids[Commitment]).exists()
     mails, _answered = make_mails(10, [ticket.pk])
-    assert len(mails) == 10 and all(isinstance(m, bytes) for m in mails)
+    assert len(mails) == 10
+    assert all(isinstance(m, bytes) for m in mails)

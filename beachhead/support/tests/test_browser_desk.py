@@ -278,7 +278,8 @@ def test_the_desk_in_a_browser(live_server, browser, desk):
     assert page.locator(".message-reply").count() == 2
     assert page.input_value("#id_reply-body") == ""
     reply = showcase.messages.order_by("-pk").first()
-    assert reply.kind == Message.Kind.REPLY and "回避手順を添付いたします。" in reply.body_text
+    assert reply.kind == Message.Kind.REPLY
+    assert "回避手順を添付いたします。" in reply.body_text
 
     # properties with htmx
     page.select_option("#id_props-status", "pending")
@@ -323,7 +324,8 @@ def test_the_desk_in_a_browser(live_server, browser, desk):
     page.click("button[type=submit]:has-text('Log the ticket')")
     page.wait_for_selector(".ticket-subject:has-text('生产集群备份失败')")
     logged = Ticket.objects.get(subject="电话：生产集群备份失败，需要恢复指导")
-    assert logged.channel == "phone" and logged.requester.full_name == "李 明"
+    assert logged.channel == "phone"
+    assert logged.requester.full_name == "李 明"
     page.goto(f"{base}/support/teams/")
     shoot(page, "support-teams-en-desktop")
     context.close()

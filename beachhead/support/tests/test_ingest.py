@@ -71,10 +71,12 @@ def run(*args: str, stdin=None) -> tuple[list[dict], int]:
 @pytest.mark.django_db
 def test_a_conversation_threads_by_headers_and_by_subject_reference(customer):
     first = ingest(raw("original.eml"), source="test")
-    assert first.result == "created" and first.error is None
+    assert first.result == "created"
+    assert first.error is None
     ticket = Ticket.objects.get(pk=first.ticket)
     assert ticket.subject == "ライセンス更新について"
-    assert ticket.account == customer and ticket.market.code == "JP"
+    assert ticket.account == customer
+    assert ticket.market.code == "JP"
     assert ticket.requester.email == "yamada@yamato-seiki.co.jp"
     assert ticket.requester.full_name == "山田 太郎"  # the existing contact, not a new one
     message = Message.objects.get(pk=first.message)
@@ -137,7 +139,8 @@ def test_ingest_costs_a_constant_handful_of_queries(
         reply = ingest(raw("reply-in-reply-to.eml"))
     assert (reply.result, reply.ticket) == ("appended", first.ticket)
     ticket = Ticket.objects.get(pk=first.ticket)
-    assert ticket.assignee.username == "aiko" and ticket.team == tokyo_team
+    assert ticket.assignee.username == "aiko"
+    assert ticket.team == tokyo_team
     promises = {c.kind: c for c in sla_promises(ticket)}
     assert set(promises) == {"first_reply", "resolution"}
     assert all(c.subject_label == f"#{ticket.pk} {ticket.subject}" for c in promises.values())
@@ -145,7 +148,8 @@ def test_ingest_costs_a_constant_handful_of_queries(
     assert ticket.sla_due_at == promises["first_reply"].due_at
     assert ticket.sla_warn_at == promises["first_reply"].warn_at
     assert [e.kind for c in promises.values() for e in c.events.all()] == ["created", "created"]
-    assert len(created) <= 14 and len(appended) <= 12
+    assert len(created) <= 14
+    assert len(appended) <= 12
 
 
 def sla_promises(ticket):
@@ -174,7 +178,8 @@ def test_the_same_mail_twice_is_a_duplicate(customer):
     first = ingest(raw("original.eml"))
     before = counts()
     again = ingest(raw("original.eml"), source="file:again")
-    assert again.result == "duplicate" and again.error is None
+    assert again.result == "duplicate"
+    assert again.error is None
     assert (again.ticket, again.message) == (first.ticket, first.message)
     assert counts() == before
 
@@ -192,7 +197,8 @@ def test_a_mail_without_message_id_is_known_by_its_bytes(markets):
     assert counts() == before
     # Other bytes without a Message-ID are another mail.
     other = ingest(data.replace(b"Facture introuvable", b"Facture de janvier"))
-    assert other.result == "created" and other.ticket != first.ticket
+    assert other.result == "created"
+    assert other.ticket != first.ticket
 
 
 # --- Who wrote ------------------------------------------------------------------------------
@@ -206,7 +212,8 @@ def test_a_sender_from_an_unknown_domain_is_a_contact_of_no_account(customer):
     contact = Contact.objects.get(email="hans.mueller@kleinbetrieb.example")
     assert contact.account is None
     assert contact.full_name == "Hans Müller"
-    assert ticket.requester == contact and ticket.account is None
+    assert ticket.requester == contact
+    assert ticket.account is None
 
 
 @pytest.mark.django_db
@@ -217,7 +224,8 @@ def test_a_sender_from_a_mail_domain_of_an_account_joins_that_account(customer):
     contact = Contact.objects.get(email="tanaka@yamato-seiki.co.jp")
     assert contact.account == customer
     ticket = Ticket.objects.get(pk=result.ticket)
-    assert ticket.account == customer and ticket.requester == contact
+    assert ticket.account == customer
+    assert ticket.requester == contact
     assert ticket.market.code == "JP"
 
 
@@ -232,10 +240,12 @@ def test_a_mail_over_the_size_limit_is_kept_whole_and_can_be_retried(customer, s
     result = ingest(data, source="file:big.eml")
     assert result.result == "rejected"
     assert "limit" in result.error
-    assert result.ticket is None and result.message is None
+    assert result.ticket is None
+    assert result.message is None
     item = InboundMail.objects.get()
     assert item.status == InboundMail.Status.REJECTED
-    assert item.size == len(data) and item.source == "file:big.eml"
+    assert item.size == len(data)
+    assert item.source == "file:big.eml"
     assert item.error == result.error
     # Too big to parse whole, yet the admin sees who sent what.
     assert item.from_address == "yamada@yamato-seiki.co.jp"
@@ -252,7 +262,8 @@ def test_a_mail_over_the_size_limit_is_kept_whole_and_can_be_retried(customer, s
     again = retry(item)
     assert again.result == "created"
     item.refresh_from_db()
-    assert item.status == InboundMail.Status.RETRIED and item.ticket_id == again.ticket
+    assert item.status == InboundMail.Status.RETRIED
+    assert item.ticket_id == again.ticket
     assert item.retried_at is not None
     assert Message.objects.get(pk=again.message).message_id == ORIGINAL_ID
 
@@ -260,7 +271,8 @@ def test_a_mail_over_the_size_limit_is_kept_whole_and_can_be_retried(customer, s
 @pytest.mark.django_db
 def test_garbage_is_rejected_and_kept(markets):
     result = ingest(GARBAGE, source="file:garbage")
-    assert result.result == "rejected" and result.error
+    assert result.result == "rejected"
+    assert result.error
     item = InboundMail.objects.get()
     with item.raw.open("rb") as fh:
         assert fh.read() == GARBAGE
@@ -281,9 +293,12 @@ def test_an_attachment_over_its_limit_is_a_rejected_row_beside_the_message(custo
     rows = {a.filename: a for a in message.attachments.all()}
     assert set(rows) == {"agent.log", "agent.toml"}
     log, config = rows["agent.log"], rows["agent.toml"]
-    assert log.rejected and log.reason and not log.file
+    assert log.rejected
+    assert log.reason
+    assert not log.file
     assert log.size > 1024
-    assert not config.rejected and config.reason == ""
+    assert not config.rejected
+    assert config.reason == ""
     with config.file.open("rb") as fh:
         assert fh.read() == b"[agent]\nnodes = 12\n"
 
@@ -337,8 +352,10 @@ def test_mail_ingest_reports_unreadable_paths_and_exits_1(customer, tmp_path):
     assert status == 1
     assert [line["result"] for line in lines] == ["rejected", "created", "rejected", "rejected"]
     assert lines[0]["file"] == str(missing)
-    assert "No such file" in lines[0]["error"] and str(missing) in lines[0]["error"]
-    assert lines[0]["ticket"] is None and lines[0]["message"] is None
+    assert "No such file" in lines[0]["error"]
+    assert str(missing) in lines[0]["error"]
+    assert lines[0]["ticket"] is None
+    assert lines[0]["message"] is None
     assert "Not a directory" in lines[2]["error"]
     assert lines[3]["error"]
     # Only the garbage was readable mail to keep; the paths that could not be read were not.
@@ -392,8 +409,10 @@ def test_mail_rejected_and_retry(customer, settings):
     out = io.StringIO()
     call_command("mail", "rejected", stdout=out)
     text = out.getvalue()
-    assert f"{big.pk}" in text and "yamada@yamato-seiki.co.jp" in text
-    assert "ライセンス更新について" in text and "limit" in text
+    assert f"{big.pk}" in text
+    assert "yamada@yamato-seiki.co.jp" in text
+    assert "ライセンス更新について" in text
+    assert "limit" in text
     out = io.StringIO()
     call_command("mail", "rejected", "--json", stdout=out)
     listed = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -414,7 +433,8 @@ def test_mail_rejected_and_retry(customer, settings):
         "result": "created",
         "error": None,
     }
-    assert lines[1]["inbound"] == 999999 and lines[1]["result"] == "rejected"
+    assert lines[1]["inbound"] == 999999
+    assert lines[1]["result"] == "rejected"
 
     # --all: the garbage is rejected again, kept (as a fresh item with the same bytes).
     lines, status = run("retry", "--all")

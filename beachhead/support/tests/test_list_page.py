@@ -30,15 +30,18 @@ def test_ticket_list_cells_and_filters(client, customer, admin):
     page = client.get("/lists/tickets/?f=priority:in:urgent&f=account__tier:in:strategic")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "ノード停止 0" in html and "ノード停止 1" in html
+    assert "ノード停止 0" in html
+    assert "ノード停止 1" in html
     assert "ライセンスの質問" not in html
-    assert "ticket-priority priority-urgent" in html and "ticket-status status-new" in html
+    assert "ticket-priority priority-urgent" in html
+    assert "ticket-status status-new" in html
     assert "ti-clock" in html  # due in 15 minutes, before its warning time: on track
     # The export writes the plain values, not the badges.
     export = client.get("/lists/tickets/export.csv?f=priority:in:urgent")
     assert export.status_code == 200
     body = b"".join(export.streaming_content).decode("utf-8-sig")
-    assert "urgent" in body.lower() and "badge" not in body
+    assert "urgent" in body.lower()
+    assert "badge" not in body
 
 
 @pytest.mark.django_db

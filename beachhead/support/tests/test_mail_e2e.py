@@ -299,10 +299,12 @@ def test_mail_round_trip_through_imap_and_smtp(
     results = imap.poll_once(dovecot.url())
     assert [r.result for r in results] == ["created"]
     ticket = Ticket.objects.get(pk=results[0].ticket)
-    assert ticket.account == customer and ticket.subject == "ライセンス更新について"
+    assert ticket.account == customer
+    assert ticket.subject == "ライセンス更新について"
     assert results[0].file.startswith(f"imap://{SUPPORT}@127.0.0.1:{dovecot.port}/INBOX;")
     [(_uid, flags, _raw)] = dovecot.mailbox(SUPPORT)
-    assert "\\Seen" in flags and "\\Flagged" not in flags
+    assert "\\Seen" in flags
+    assert "\\Flagged" not in flags
     assert imap.poll_once(dovecot.url()) == []  # read: not fetched again
 
     # The agent answers; after the commit the reply leaves by SMTP and lands at the customer.
@@ -356,10 +358,12 @@ def test_poll_is_idempotent_and_flags_what_it_rejects(dovecot, customer):
     assert [r.result for r in results] == ["created", "rejected"]
     assert "no sender" in results[1].error
     (uid1, flags1, _), (uid2, flags2, raw2) = dovecot.mailbox(SUPPORT)
-    assert "\\Seen" in flags1 and "\\Flagged" not in flags1
+    assert "\\Seen" in flags1
+    assert "\\Flagged" not in flags1
     assert {"\\Seen", "\\Flagged"} <= flags2
     item = InboundMail.objects.get()
-    assert item.source.endswith(f";UID={uid2}") and "secret" not in item.source
+    assert item.source.endswith(f";UID={uid2}")
+    assert "secret" not in item.source
     with item.raw.open("rb") as fh:
         assert fh.read() == raw2
 
@@ -432,11 +436,13 @@ def test_mail_poll_command_once_and_until_interrupted(dovecot, customer):
     finally:
         mail_command.time = original
         timer.join()
-    assert naps and set(naps) == {0.1}  # it slept the interval between polls
+    assert naps
+    assert set(naps) == {0.1}
     lines = [json.loads(x) for x in out.getvalue().splitlines()]
     assert [x["result"] for x in lines] == ["created"]
     assert Ticket.objects.count() == 2
-    assert "Polling" in err.getvalue() and "Stopped." in err.getvalue()
+    assert "Polling" in err.getvalue()
+    assert "Stopped." in err.getvalue()
 
     # Wrong password: a clear error, no traceback. (Last: Dovecot slows logins after a failure.)
     with pytest.raises(CommandError, match=r"127\.0\.0\.1"):
@@ -466,7 +472,8 @@ def test_the_poll_job_is_scheduled_only_with_an_imap_url(settings):
 
     if not settings.BEACHHEAD_IMAP_URL:  # this process: started without one
         names = {job.name for job in schedule.jobs()}
-        assert "support.imap_poll" not in names and "support.team_thresholds" in names
+        assert "support.imap_poll" not in names
+        assert "support.team_thresholds" in names
     # A process started with BEACHHEAD_IMAP_URL registers the job, every N seconds.
     code = (
         "import django; django.setup(); from beachhead.core import schedule; "

@@ -66,7 +66,8 @@ def test_japanese_shift_jis_label_with_windows_characters_and_outlook_block():
     assert log.content_type == "text/plain"
     assert log.content == b"2026-11-20 10:12:03 node-tokyo-03 ERROR disk quota exceeded\n"
     assert log.size == len(log.content)
-    assert not log.inline and not log.rejected
+    assert not log.inline
+    assert not log.rejected
 
 
 def test_chinese_labelled_gb2312_but_really_gbk():
@@ -199,10 +200,13 @@ def test_utf8_base64_html_with_inline_image_remote_pixel_and_rfc2231_name():
     assert parsed.subject == "CPU at 100% on node-sfo-07 — diagnostics attached"
     assert parsed.text.startswith("Hello Beachhead team,")  # from text/plain, not the HTML
     # the HTML is clean: no script, handlers, javascript: links or remote loads
-    assert "<script" not in parsed.html and "alert" not in parsed.html
-    assert "onload" not in parsed.html and "onclick" not in parsed.html
+    assert "<script" not in parsed.html
+    assert "alert" not in parsed.html
+    assert "onload" not in parsed.html
+    assert "onclick" not in parsed.html
     assert "javascript:" not in parsed.html
-    assert ' src="https://track' not in parsed.html and "url(" not in parsed.html
+    assert ' src="https://track' not in parsed.html
+    assert "url(" not in parsed.html
     assert 'data-remote-src="https://track.mailer.example/open.gif?u=8812"' in parsed.html
     assert 'src="cid:dashboard@pacific-retail.com"' in parsed.html
     assert 'rel="noopener noreferrer nofollow"' in parsed.html
@@ -216,7 +220,8 @@ def test_utf8_base64_html_with_inline_image_remote_pixel_and_rfc2231_name():
     )
     assert image.content.startswith(b"\x89PNG")
     assert report.filename == "Diagnosebericht node-sfo-07 – Übersicht (2026-11-20).pdf"
-    assert report.content.startswith(b"%PDF-1.4") and not report.inline
+    assert report.content.startswith(b"%PDF-1.4")
+    assert not report.inline
 
 
 def test_remote_images_load_with_consent():
@@ -288,7 +293,9 @@ def test_text_without_headers_is_kept_as_body():
     parsed = parse_message(b"Hello, our node is down.\nPlease help.\n")
 
     assert parsed.text == "Hello, our node is down.\nPlease help."
-    assert parsed.message_id == "" and parsed.subject == "" and parsed.from_address == ""
+    assert parsed.message_id == ""
+    assert parsed.subject == ""
+    assert parsed.from_address == ""
     assert parsed.date is None
     assert any("no header lines" in defect for defect in parsed.defects)
 
@@ -303,7 +310,9 @@ def test_missing_headers_give_empty_values():
         "",
     )
     assert (parsed.to, parsed.cc, parsed.in_reply_to, parsed.references) == ([], [], [], [])
-    assert parsed.date is None and parsed.text == "" and parsed.html == ""
+    assert parsed.date is None
+    assert parsed.text == ""
+    assert parsed.html == ""
     assert parsed.headers == {}
 
 
@@ -424,7 +433,8 @@ def test_attachment_over_the_limit_is_rejected_without_content():
 
     [dump] = parse_message(raw).attachments
 
-    assert dump.rejected and dump.content is None
+    assert dump.rejected
+    assert dump.content is None
     assert dump.filename == "dump.bin"
     assert dump.size == int(23.4 * 1024 * 1024)  # counted without decoding
     assert dump.reason == "larger than the 10 MB limit (23.4 MB)"
@@ -436,8 +446,11 @@ def test_attachment_limit_is_configurable():
     [small] = parse_message(raw, max_attachment_bytes=3000).attachments
     [big] = parse_message(raw, max_attachment_bytes=2048).attachments
 
-    assert not small.rejected and small.size == 3000 and len(small.content) == 3000
-    assert big.rejected and big.reason == "larger than the 2 KB limit (2.9 KB)"
+    assert not small.rejected
+    assert small.size == 3000
+    assert len(small.content) == 3000
+    assert big.rejected
+    assert big.reason == "larger than the 2 KB limit (2.9 KB)"
 
 
 def test_binary_8bit_attachment_over_the_limit():
@@ -445,7 +458,9 @@ def test_binary_8bit_attachment_over_the_limit():
         _with_attachment(5000, encoding="binary"), max_attachment_bytes=1000
     ).attachments
 
-    assert dump.rejected and dump.content is None and dump.size >= 5000
+    assert dump.rejected
+    assert dump.content is None
+    assert dump.size >= 5000
 
 
 @pytest.mark.parametrize(

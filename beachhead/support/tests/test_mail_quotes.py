@@ -132,7 +132,8 @@ def test_client_styles(text, visible):
 
     assert shown == visible
     assert folded
-    assert shown.strip() and folded.strip()
+    assert shown.strip()
+    assert folded.strip()
 
 
 def test_signature_before_the_history_stays_visible():

@@ -25,10 +25,12 @@ def test_every_message_parses(path):
         parsed = parse_message(path.read_bytes())
     except MailParseError:  # allowed for what is not mail at all; none of these is
         pytest.fail(f"{path.name} was refused")
-    assert isinstance(parsed.text, str) and isinstance(parsed.html, str)
+    assert isinstance(parsed.text, str)
+    assert isinstance(parsed.html, str)
     assert all(isinstance(defect, str) and defect for defect in parsed.defects)
     for attachment in parsed.attachments:
-        assert attachment.filename and "/" not in attachment.filename
+        assert attachment.filename
+        assert "/" not in attachment.filename
         assert attachment.rejected or attachment.size == len(attachment.content)
 
 

@@ -55,7 +55,8 @@ def test_newline_in_requester_name_neither_injects_nor_blocks_the_reply(
     assert len(mail.outbox) == 2
     for sent in mail.outbox:
         header = sent.message()["To"]
-        assert "\n" not in header and "\r" not in header
+        assert "\n" not in header
+        assert "\r" not in header
         assert not sent.bcc
 
 

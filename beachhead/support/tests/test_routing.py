@@ -79,7 +79,8 @@ def test_coverage_of_another_time_zone_when_nobody_of_the_market_speaks(customer
 def test_nobody_on_shift_leaves_it_with_the_market_team(customer, desk, tokyo_team):
     sunday = dt.datetime(2027, 1, 24, 3, 0, tzinfo=TOKYO)
     ticket = _ticket(sunday)
-    assert ticket.assignee is None and ticket.team == tokyo_team
+    assert ticket.assignee is None
+    assert ticket.team == tokyo_team
 
 
 def test_overnight_shift():
@@ -106,7 +107,8 @@ def test_team_manager_is_alerted_before_the_breach(customer, tokyo_team):
     assert notices.filter(key__contains="escalated").exists(), list(notices.values("key"))
     sweep(now=first.due_at + dt.timedelta(seconds=1))
     first.refresh_from_db()
-    assert first.state == State.BROKEN and first.broken_at == first.due_at
+    assert first.state == State.BROKEN
+    assert first.broken_at == first.due_at
 
 
 @pytest.mark.django_db

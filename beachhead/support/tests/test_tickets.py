@@ -55,7 +55,8 @@ def test_friday_evening_before_a_holiday_monday(customer, growth_customer, tokyo
     assert urgent.requester.full_name == "山田 太郎"  # the existing contact, not a new one
     # Nobody is on shift and there is no agent: the market's team holds the promises.
     commitment = for_subject(urgent).get(kind="first_reply")
-    assert commitment.team == tokyo_team and commitment.owner is None
+    assert commitment.team == tokyo_team
+    assert commitment.owner is None
     assert commitment.customer_id == str(customer.pk)
 
 
@@ -90,7 +91,8 @@ def test_reply_keeps_pending_pauses_and_customer_reopens(
     resolution = for_subject(ticket).get(kind="resolution")
     assert resolution.paused_at is not None
     ticket.refresh_from_db()
-    assert ticket.status == Status.PENDING and ticket.first_replied_at is not None
+    assert ticket.status == Status.PENDING
+    assert ticket.first_replied_at is not None
     # The reply went out by e-mail, threaded and in Japanese.
     assert len(mail.outbox) == 1
     sent = mail.outbox[0]
@@ -105,7 +107,8 @@ def test_reply_keeps_pending_pauses_and_customer_reopens(
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
     resolution.refresh_from_db()
-    assert resolution.paused_at is None and resolution.due_at > first.due_at
+    assert resolution.paused_at is None
+    assert resolution.due_at > first.due_at
     assert for_subject(ticket).filter(kind="next_reply", state=State.OPEN).count() == 1
 
 
@@ -125,7 +128,8 @@ def test_solve_keeps_resolution_and_sends_survey(
     states = dict(for_subject(ticket).values_list("kind", "state"))
     assert states == {"first_reply": State.KEPT, "resolution": State.KEPT}
     ticket.refresh_from_db()
-    assert ticket.status == Status.SOLVED and ticket.survey.token
+    assert ticket.status == Status.SOLVED
+    assert ticket.survey.token
     assert len(mail.outbox) == 2  # the reply and the survey
     survey = tickets.do_answer_survey(ticket.survey.token, "good", "早い対応でした")
     assert survey.rating == "good"
@@ -152,9 +156,11 @@ def test_follow_up_promise_and_internal_note(customer, make_agent, tokyo_team):
         follow_up_at=by,
         at=at + dt.timedelta(minutes=5),
     )
-    assert note.kind == Message.Kind.NOTE and mail.outbox == []
+    assert note.kind == Message.Kind.NOTE
+    assert mail.outbox == []
     follow_up = for_subject(ticket).get(kind="follow_up")
-    assert follow_up.due_at == by and follow_up.owner == agent
+    assert follow_up.due_at == by
+    assert follow_up.owner == agent
     # A note is not a reply: the first-reply promise is still open.
     assert for_subject(ticket).get(kind="first_reply").state == State.OPEN
     with pytest.raises(ValidationError):
@@ -222,7 +228,8 @@ def test_a_reply_after_the_breach_keeps_the_promise_late(customer, tokyo_team, a
         ticket, admin, "大変お待たせいたしました。", at=first.due_at + dt.timedelta(minutes=20)
     )
     first.refresh_from_db()
-    assert first.state == State.KEPT_LATE and first.broken_at == first.due_at
+    assert first.state == State.KEPT_LATE
+    assert first.broken_at == first.due_at
     ticket.refresh_from_db()
     assert ticket.sla_due_at != first.due_at
 

@@ -197,43 +197,55 @@ def _store(
                 # A closed ticket stays closed (as in the portal): the mail starts a new one.
                 ticket = None
             if ticket is not None:
-                if contact is None:
-                    contact = tickets.resolve_requester(
-                        parsed.from_address, parsed.from_name, language=parsed.language_hint
-                    )
-                message = tickets.do_add_customer_message(
-                    ticket,
-                    text=parsed.text_visible,
-                    html=parsed.html,
-                    quoted=parsed.text_quoted,
-                    channel=Channel.EMAIL,
-                    contact=contact,
-                    from_name=parsed.from_name,
-                    from_address=parsed.from_address,
-                    locked=True,
-                    **common,
-                )
-                return IngestResult("appended", ticket=ticket.pk, message=message.pk)
-            ticket = tickets.do_create_ticket(
-                subject=parsed.subject,
-                body_text=parsed.text_visible,
-                body_html=parsed.html,
-                body_quoted=parsed.text_quoted,
-                channel=Channel.EMAIL,
-                requester=contact,  # None: found or made from the address
-                requester_email=parsed.from_address,
-                requester_name=parsed.from_name,
-                language=parsed.language_hint,
-                **common,
-            )
-            if contacts is not None and ticket.requester is not None:
-                contacts.setdefault(address, ticket.requester)  # the next mail of this sender
-            return IngestResult("created", ticket=ticket.pk, message=ticket.opening_message.pk)
+                return _append(ticket, parsed, contact, common)
+            created = _open(parsed, contact, common)
+            if contacts is not None and created.requester is not None:
+                contacts.setdefault(address, created.requester)  # the next mail of this sender
+            return IngestResult("created", ticket=created.pk, message=created.opening_message.pk)
     except IntegrityError:
         duplicate = _duplicate(key)
         if duplicate is None:
             raise
         return duplicate
+
+
+def _append(
+    ticket: Ticket, parsed: ParsedMessage, contact: Contact | None, common: dict[str, Any]
+) -> IngestResult:
+    """The mail answers ``ticket`` (locked by the threading query): it joins it."""
+    if contact is None:
+        contact = tickets.resolve_requester(
+            parsed.from_address, parsed.from_name, language=parsed.language_hint
+        )
+    message = tickets.do_add_customer_message(
+        ticket,
+        text=parsed.text_visible,
+        html=parsed.html,
+        quoted=parsed.text_quoted,
+        channel=Channel.EMAIL,
+        contact=contact,
+        from_name=parsed.from_name,
+        from_address=parsed.from_address,
+        locked=True,
+        **common,
+    )
+    return IngestResult("appended", ticket=ticket.pk, message=message.pk)
+
+
+def _open(parsed: ParsedMessage, contact: Contact | None, common: dict[str, Any]) -> Ticket:
+    """The mail starts a ticket (its sender found or made from the address when unknown)."""
+    return tickets.do_create_ticket(
+        subject=parsed.subject,
+        body_text=parsed.text_visible,
+        body_html=parsed.html,
+        body_quoted=parsed.text_quoted,
+        channel=Channel.EMAIL,
+        requester=contact,
+        requester_email=parsed.from_address,
+        requester_name=parsed.from_name,
+        language=parsed.language_hint,
+        **common,
+    )
 
 
 #: Mails written in one transaction by ``ingest_many`` (SQLite holds its write lock that long:

@@ -252,40 +252,14 @@ def do_create_ticket(
     subject = " ".join((subject or "").split())[:300] or _("(no subject)")
     channel = _choice(channel, Channel.choices, _("channel"))
     priority = _choice(priority, Priority.choices, _("priority"))
-    if requester is not None and account is None:
-        account = requester.account
-    if (
-        requester is not None
-        and account is not None
-        and requester.account_id
-        not in (
-            None,
-            account.pk,
-        )
-    ):
-        raise ValidationError(_("The requester is a contact of another account."))
-    if requester is None and requester_email:
-        requester = resolve_requester(
-            requester_email, requester_name, account=account, language=language
-        )
-        if requester is not None:  # None for an address of only spaces
-            account = account or requester.account
+    account, requester = _who_asks(account, requester, requester_email, requester_name, language)
     market = market_for(account, language)
-    if actor is not None and not (
-        (account is not None and may(actor, account, Action.VIEW))
-        or may_in_market(actor, Ticket, market.code)
-        or actor.is_global
-        or market.code in (actor.market_codes or [])
-    ):
-        raise PermissionDenied(_("You may not open tickets for this account."))
+    _check_may_open(actor, account, market)
     ticket = Ticket(
         subject=subject,
         account=account,
         requester=requester,
-        requester_email=(requester.email if requester else requester_email)[:254],
-        requester_name=" ".join((requester.full_name if requester else requester_name).split())[
-            :200
-        ],
+        **_requester_fields(requester, requester_email, requester_name),
         market=market,
         channel=channel,
         language=_language(language, requester, market),
@@ -298,14 +272,7 @@ def do_create_ticket(
         last_customer_at=at,
         message_count=1,
     )
-    decision = routing.route(ticket, at)
-    ticket.assignee, ticket.team, ticket.routing_note = (
-        decision.assignee,
-        decision.team,
-        decision.note,
-    )
-    if ticket.team is None and ticket.assignee is None:
-        ticket.team = _fallback_team()
+    _route(ticket, at)
     planned = sla.plan(ticket, at)  # the ticket is written once, with its next SLA due time
     ticket.save()
     ticket.opening_message = _customer_message(
@@ -324,22 +291,85 @@ def do_create_ticket(
         attachments=attachments,
     )
     ticket.sla_commitments = sla.start(ticket, planned, actor)
+    _opened(ticket, actor, at)
+    return ticket
+
+
+def _who_asks(
+    account: Account | None,
+    requester: Contact | None,
+    requester_email: str,
+    requester_name: str,
+    language: str,
+) -> tuple[Account | None, Contact | None]:
+    """The account and contact a new ticket is for: the requester's account when none is given,
+    a contact found (or made) from the address when only an address is."""
+    if requester is not None and account is None:
+        account = requester.account
+    if (
+        requester is not None
+        and account is not None
+        and requester.account_id not in (None, account.pk)
+    ):
+        raise ValidationError(_("The requester is a contact of another account."))
+    if requester is None and requester_email:
+        requester = resolve_requester(
+            requester_email, requester_name, account=account, language=language
+        )
+        if requester is not None:  # None for an address of only spaces
+            account = account or requester.account
+    return account, requester
+
+
+def _requester_fields(requester: Contact | None, email: str, name: str) -> dict[str, str]:
+    """Who wrote, as the ticket keeps it: the contact's address and name, else what was given
+    (the name on one line)."""
+    return {
+        "requester_email": (requester.email if requester else email)[:254],
+        "requester_name": " ".join((requester.full_name if requester else name).split())[:200],
+    }
+
+
+def _check_may_open(actor: User | None, account: Account | None, market: Market) -> None:
+    """Someone logging a ticket (a call, the API) sees the account or covers its market."""
+    if actor is not None and not (
+        (account is not None and may(actor, account, Action.VIEW))
+        or may_in_market(actor, Ticket, market.code)
+        or actor.is_global
+        or market.code in (actor.market_codes or [])
+    ):
+        raise PermissionDenied(_("You may not open tickets for this account."))
+
+
+def _route(ticket: Ticket, at: datetime) -> None:
+    """An agent on shift who speaks the customer's language, else a team."""
+    decision = routing.route(ticket, at)
+    ticket.assignee, ticket.team, ticket.routing_note = (
+        decision.assignee,
+        decision.team,
+        decision.note,
+    )
+    if ticket.team is None and ticket.assignee is None:
+        ticket.team = _fallback_team()
+
+
+def _opened(ticket: Ticket, actor: User | None, at: datetime) -> None:
+    """The ticket's opening on the event stream."""
     events.emit(
         support_events.TICKET_CREATED,
         subject=ticket,
         actor=actor,
         customer=_customer(ticket),
         data={
-            "channel": channel,
-            "priority": priority,
+            "channel": ticket.channel,
+            "priority": ticket.priority,
             "status": ticket.status,
             "assignee": ticket.assignee_id,
             "team": ticket.team_id,
         },
         at=at,
-        market_code=market.code,
+        market_code=ticket.market.code,
     )
-    return ticket
 
 
 def _customer(ticket: Ticket) -> tuple[str, int] | None:
@@ -445,41 +475,15 @@ def do_reply(
     records "I will follow up by …" as a follow_up commitment."""
     at = _now(at)
     _require_change(ticket, user)
-    text = (text or "").strip()
-    if not text and not html:
-        raise ValidationError(_("Write something first."))
-    if html:
-        # Pages show body_html as markup: whatever the caller, it is sanitised here.
-        from beachhead.support.mail.sanitize import sanitize_html
-
-        html = sanitize_html(html).html
+    text, html = _reply_body(text, html)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    kind = Message.Kind.REPLY if public else Message.Kind.NOTE
-    in_reply_to, references = _thread_headers(ticket) if public else ("", "")
-    message = Message.objects.create(
-        ticket=ticket,
-        kind=kind,
-        channel=Channel.EMAIL if public else ticket.channel,
-        author=user,
-        from_name=user.display_name,
-        body_text=text,
-        body_html=html,
-        message_id=make_msgid(domain=mail_domain())[1:-1] if public else "",
-        in_reply_to=in_reply_to,
-        references=references,
-        language=ticket.language,
-        created_at=at,
-    )
+    message = _agent_message(ticket, user, text, html, public, at)
     _store_attachments(message, attachments)
     fields = ["updated_at", "message_count"]
     ticket.updated_at = at
     ticket.message_count += 1
     if public:
-        ticket.last_reply_at = at
-        fields.append("last_reply_at")
-        if ticket.first_replied_at is None:
-            ticket.first_replied_at = at
-            fields.append("first_replied_at")
+        fields += _answered(ticket, at)
         if ticket.status == Status.NEW and status is None:
             status = Status.OPEN
         sla.on_public_reply(ticket, at, user)
@@ -496,6 +500,49 @@ def do_reply(
         do_promise_follow_up(ticket, user, follow_up_at, at=at)
     sla.refresh_due(ticket)
     return message
+
+
+def _reply_body(text: str, html: str) -> tuple[str, str]:
+    """The reply's text, and its HTML sanitised whatever the caller (pages show it as markup);
+    an empty reply is refused."""
+    text = (text or "").strip()
+    if not text and not html:
+        raise ValidationError(_("Write something first."))
+    if html:
+        from beachhead.support.mail.sanitize import sanitize_html
+
+        html = sanitize_html(html).html
+    return text, html
+
+
+def _agent_message(
+    ticket: Ticket, user: User, text: str, html: str, public: bool, at: datetime
+) -> Message:
+    """A public reply (threaded by e-mail) or an internal note."""
+    in_reply_to, references = _thread_headers(ticket) if public else ("", "")
+    return Message.objects.create(
+        ticket=ticket,
+        kind=Message.Kind.REPLY if public else Message.Kind.NOTE,
+        channel=Channel.EMAIL if public else ticket.channel,
+        author=user,
+        from_name=user.display_name,
+        body_text=text,
+        body_html=html,
+        message_id=make_msgid(domain=mail_domain())[1:-1] if public else "",
+        in_reply_to=in_reply_to,
+        references=references,
+        language=ticket.language,
+        created_at=at,
+    )
+
+
+def _answered(ticket: Ticket, at: datetime) -> list[str]:
+    """The ticket was answered at ``at``: the fields that changed."""
+    ticket.last_reply_at = at
+    if ticket.first_replied_at is not None:
+        return ["last_reply_at"]
+    ticket.first_replied_at = at
+    return ["last_reply_at", "first_replied_at"]
 
 
 @transaction.atomic
@@ -521,6 +568,8 @@ def do_add_customer_message(
     at = _now(at)
     if not locked:
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status == Status.CLOSED:
+        raise ValidationError(_("A closed ticket cannot change; the customer can open a new one."))
     message = _customer_message(
         ticket,
         channel=channel,
@@ -543,19 +592,22 @@ def do_add_customer_message(
     Ticket.objects.filter(pk=ticket.pk).update(
         updated_at=at, last_customer_at=at, message_count=ticket.message_count
     )
-    if ticket.status == Status.CLOSED:
-        raise ValidationError(_("A closed ticket cannot change; the customer can open a new one."))
-    changed = False
-    if ticket.status in (Status.PENDING, Status.SOLVED):
-        if ticket.status == Status.PENDING:
-            sla.resume(ticket, at)
-        also = {"solved_at": None} if ticket.status == Status.SOLVED else {}
-        # One write, one audit entry; the customer reopened it (no actor).
-        transition(ticket, Status.OPEN, machine=TICKET_FLOW, at=at, also=also, locked=True)
-        changed = True
-    if sla.on_customer_message(ticket, at) is not None or changed:
+    reopened = _reopen(ticket, at)
+    if sla.on_customer_message(ticket, at) is not None or reopened:
         sla.refresh_due(ticket)
     return message
+
+
+def _reopen(ticket: Ticket, at: datetime) -> bool:
+    """A pending or solved ticket the customer wrote to opens again (its clocks run again);
+    one write, one audit entry, no actor. True when it moved."""
+    if ticket.status not in (Status.PENDING, Status.SOLVED):
+        return False
+    if ticket.status == Status.PENDING:
+        sla.resume(ticket, at)
+    also = {"solved_at": None} if ticket.status == Status.SOLVED else {}
+    transition(ticket, Status.OPEN, machine=TICKET_FLOW, at=at, also=also, locked=True)
+    return True
 
 
 # --- Status, assignment, fields ---------------------------------------------------------------
@@ -645,20 +697,8 @@ def do_update_ticket(ticket: Ticket, user: User, changes: dict[str, Any]) -> lis
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    changed = []
+    changed = _set_plain_fields(ticket, changes)
     now = timezone.now()
-    if "subject" in changes:
-        subject = " ".join(str(changes["subject"] or "").split())[:300]
-        if not subject:
-            raise ValidationError(_("A ticket needs a subject."))
-        ticket.subject = subject
-        changed.append("subject")
-    if "tags" in changes:
-        ticket.tags = normalize_tags(changes["tags"])
-        changed.append("tags")
-    if "product_version" in changes:
-        ticket.product_version = str(changes["product_version"] or "")[:40]
-        changed.append("product_version")
     if "priority" in changes:
         priority = _choice(changes["priority"], Priority.choices, _("priority"))
         if priority != ticket.priority:
@@ -679,6 +719,24 @@ def do_update_ticket(ticket: Ticket, user: User, changes: dict[str, Any]) -> lis
     if "status" in changes:
         _set_status(ticket, user, changes["status"], now)
         changed.append("status")
+    return changed
+
+
+def _set_plain_fields(ticket: Ticket, changes: dict[str, Any]) -> list[str]:
+    """Subject, tags and product version from ``changes``, cleaned; the fields set."""
+    changed = []
+    if "subject" in changes:
+        subject = " ".join(str(changes["subject"] or "").split())[:300]
+        if not subject:
+            raise ValidationError(_("A ticket needs a subject."))
+        ticket.subject = subject
+        changed.append("subject")
+    if "tags" in changes:
+        ticket.tags = normalize_tags(changes["tags"])
+        changed.append("tags")
+    if "product_version" in changes:
+        ticket.product_version = str(changes["product_version"] or "")[:40]
+        changed.append("product_version")
     return changed
 
 

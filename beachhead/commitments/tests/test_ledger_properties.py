@@ -33,6 +33,8 @@ from beachhead.commitments.tests import ledger_model as lm
 from beachhead.core.models import Notification
 from beachhead.core.services import do_create_team
 
+pytestmark = pytest.mark.django_db
+
 MAX_PROMISES, MAX_RUNNING = 6, 3
 WAITS = st.one_of(
     st.integers(0, 900), st.integers(0, 4 * 3600), st.integers(0, 3 * 24 * 3600)
@@ -238,7 +240,6 @@ class LedgerMachine(RuleBasedStateMachine):
         assert set(notices) == self.model.notices
 
 
-@pytest.mark.django_db
 def test_any_sequence_of_moves_leaves_a_consistent_ledger(people):
     calendars = lm.Calendars()
     run_state_machine_as_test(
@@ -329,7 +330,6 @@ def _world(people, start, plans, moves, *, worker: bool) -> list[tuple]:
 SWEEP_MARKS = {"warned", "escalated", "broken"}
 
 
-@pytest.mark.django_db
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -370,7 +370,6 @@ def _trace(c: Commitment) -> tuple:
     )
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("outcome", ["kept", "kept_late", "broken", "cancelled"])
 def test_cancelling_a_settled_promise_is_refused_and_changes_nothing(people, outcome):
     c = _promise(people)
@@ -389,7 +388,6 @@ def test_cancelling_a_settled_promise_is_refused_and_changes_nothing(people, out
     assert lm.stored([c.pk])[c.pk]["state"] == outcome
 
 
-@pytest.mark.django_db
 def test_settled_promises_ignore_keep_pause_and_resume(people):
     c = services.do_keep(_promise(people), at=T0 + timedelta(minutes=30))
     before = _trace(c)
@@ -403,6 +401,10 @@ def test_settled_promises_ignore_keep_pause_and_resume(people):
 # --- Known bugs (found by the properties above) --------------------------------------------
 # Each is a minimal reproduction, strict: it starts failing (XPASS) the day the ledger is fixed,
 # and then the guard that keeps the property tests away from it can go.
+
+
+def known_bug(reason: str):
+    return pytest.mark.xfail(strict=True, reason=reason)
 
 
 def _outcome_with_and_without_a_sweep(people, act, sweep_at) -> tuple[tuple, tuple]:
@@ -419,10 +421,8 @@ def _outcome_with_and_without_a_sweep(people, act, sweep_at) -> tuple[tuple, tup
     return results[0], results[1]
 
 
-@pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="do_cancel accepts an open promise past its due time, which the sweep would "
+@known_bug(
+    "do_cancel accepts an open promise past its due time, which the sweep would "
     "have broken (and a broken promise cannot be cancelled): the outcome depends on "
     "whether the worker ran in between",
 )
@@ -435,10 +435,8 @@ def test_cancelling_once_due_does_not_depend_on_the_sweep(people):
     assert unswept == swept  # today: ("cancelled", …) without the sweep, ("broken", …) with it
 
 
-@pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="the sweep breaks a promise at now == due_at (due_at <= now), while do_keep at "
+@known_bug(
+    "the sweep breaks a promise at now == due_at (due_at <= now), while do_keep at "
     "the due time counts as on time (at <= due_at): kept, or kept late when the sweep ran "
     "at that instant",
 )
@@ -451,10 +449,8 @@ def test_keeping_at_the_due_time_does_not_depend_on_the_sweep(people):
     assert unswept == swept  # today: ("kept", None, due) against ("kept_late", due, due)
 
 
-@pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="do_resume moves the due time by all the business time paused, including the "
+@known_bug(
+    "do_resume moves the due time by all the business time paused, including the "
     "part before the promise's clock started (a promise made with a later start)",
 )
 def test_a_pause_before_the_clock_starts_does_not_move_the_due_time(people):
@@ -464,10 +460,8 @@ def test_a_pause_before_the_clock_starts_does_not_move_the_due_time(people):
     assert c.due_at == T0 + timedelta(hours=2)  # today: T0 + 2 h 10 min
 
 
-@pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="do_cancel leaves paused_at on a promise cancelled while paused: a settled "
+@known_bug(
+    "do_cancel leaves paused_at on a promise cancelled while paused: a settled "
     "promise shows as paused in the API and its history ends on 'paused'",
 )
 def test_a_promise_cancelled_while_paused_keeps_no_pause(people):

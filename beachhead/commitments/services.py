@@ -234,6 +234,42 @@ def _locked(commitment: Commitment) -> Commitment:
     return locked
 
 
+def _overdue(commitment: Commitment, at: datetime) -> bool:
+    """Open, running and past its due time at ``at``: broken, seen by the sweep or not."""
+    return (
+        commitment.state == State.OPEN and commitment.paused_at is None and at > commitment.due_at
+    )
+
+
+def _break_now(commitment: Commitment) -> Commitment:
+    """Break a locked, overdue promise at its due time, exactly as the sweep does."""
+    manager = (
+        Team.objects.filter(pk=commitment.team_id).values_list("manager_id", flat=True).first()
+        if commitment.team_id
+        else None
+    )
+    commitment = transition(
+        commitment,
+        State.BROKEN,
+        machine=FLOW,
+        at=commitment.due_at,
+        also={"broken_at": commitment.due_at, "updated_at": timezone.now()},
+        locked=True,
+    )
+    row = _Row(
+        commitment.pk,
+        commitment.title,
+        commitment.due_at,
+        commitment.owner_id,
+        manager,
+        commitment.customer_type_id,
+        commitment.customer_id,
+        commitment.market_id,
+    )
+    _record([row], CommitmentEvent.Kind.BROKEN, None)
+    return commitment
+
+
 @transaction.atomic
 def do_pause(
     commitment: Commitment, *, at: datetime | None = None, actor: User | None = None
@@ -272,7 +308,8 @@ def do_resume(
     if commitment.state != State.OPEN or commitment.paused_at is None:
         return commitment
     cal = calendar_for(commitment.calendar)
-    paused_at = commitment.paused_at
+    # The clock stands still from the pause, or from its start if it was paused before it ran.
+    paused_at = max(commitment.paused_at, commitment.started_at)
     at = max(at, paused_at)
     paused_for = cal.elapsed(paused_at, at)
     commitment.due_at = _shift(cal, paused_at, at, commitment.due_at)
@@ -355,6 +392,10 @@ def do_cancel(
     """The promise no longer applies (the customer withdrew the request, a duplicate …)."""
     at = _now(at)
     commitment = _locked(commitment)
+    if _overdue(commitment, at):
+        # It broke at its due time, whether or not the sweep has seen it yet: as the sweep
+        # would have, record the breach; a broken promise is not cancelled.
+        return _break_now(commitment)
     if commitment.state != State.OPEN:
         raise ValidationError(_("Only an open commitment can be cancelled."))
     commitment = transition(
@@ -363,7 +404,8 @@ def do_cancel(
         machine=FLOW,
         actor=actor,
         at=at,
-        also={"resolved_at": at, "updated_at": timezone.now()},
+        # A promise cancelled while paused is settled, not paused.
+        also={"resolved_at": at, "paused_at": None, "updated_at": timezone.now()},
         locked=True,
     )
     _event(commitment, CommitmentEvent.Kind.CANCELLED, at, actor, reason=reason[:500])
@@ -491,7 +533,8 @@ def sweep(now: datetime | None = None, batch: int = SWEEP_BATCH) -> SweepReport:
     report = SweepReport()
     base = Commitment.objects.filter(state=State.OPEN, paused_at__isnull=True)
     with transaction.atomic():
-        due = _claim(base.filter(due_at__lte=now).order_by("due_at", "pk"), batch)
+        # Kept at the due time is kept on time: the breach is after it.
+        due = _claim(base.filter(due_at__lt=now).order_by("due_at", "pk"), batch)
         if due:
             Commitment.objects.filter(
                 pk__in=[r.pk for r in due], state__in=FLOW.sources(State.BROKEN)
@@ -499,7 +542,7 @@ def sweep(now: datetime | None = None, batch: int = SWEEP_BATCH) -> SweepReport:
             _record(due, CommitmentEvent.Kind.BROKEN, None)  # broken at the due time
             report.broken = len(due)
 
-        open_ahead = base.filter(due_at__gt=now)
+        open_ahead = base.filter(due_at__gte=now)
         for stage, time_field, mark_field, kind in (
             ("warned", "warn_at", "warned_at", CommitmentEvent.Kind.WARNED),
             ("escalated", "escalate_at", "escalated_at", CommitmentEvent.Kind.ESCALATED),

@@ -145,7 +145,9 @@ class Promise:
     def resume(self, cal, at: datetime) -> bool:
         if self.state != State.OPEN or self.paused_at is None:
             return False
-        paused, at = self.paused_at, max(at, self.paused_at)
+        # The clock stands still from the pause, or from its start if paused before it ran.
+        paused = max(self.paused_at, self.started_at)
+        at = max(at, paused)
 
         def shift(point: datetime) -> datetime:
             # The business time that was left before the point is left again after resuming.
@@ -170,12 +172,16 @@ class Promise:
         self.resolved_at = at
         return self.state
 
-    def cancel(self, at: datetime) -> None:
+    def cancel(self, at: datetime) -> bool:
+        """Cancelled, or (False) broken at its due time when it was running past it, as the
+        sweep would have broken it: a broken promise is not cancelled."""
+        if self.state == State.OPEN and self.paused_at is None and at > self.due_at:
+            self.state, self.broken_at = State.BROKEN, self.due_at
+            return False
         if self.state != State.OPEN:
             raise Illegal
-        # As the ledger does it: ``paused_at`` stays on a promise cancelled while paused (see
-        # test_a_promise_cancelled_while_paused_keeps_no_pause in test_ledger_properties.py).
-        self.state, self.resolved_at = State.CANCELLED, at
+        self.state, self.resolved_at, self.paused_at = State.CANCELLED, at, None
+        return True
 
 
 def recipients(owner_id: int | None, manager_id: int | None, stage: str) -> set[int]:
@@ -212,14 +218,15 @@ class Ledger:
         """Break what is due (at its due time), then warn and escalate what is at risk and
         still ahead, each step taking at most ``batch`` promises, the oldest first."""
         running = [p for p in self.promises.values() if p.state == State.OPEN and not p.paused_at]
-        due = sorted((p for p in running if p.due_at <= now), key=lambda p: (p.due_at, p.pk))
+        # Kept at the due time is kept on time: the breach is after it.
+        due = sorted((p for p in running if p.due_at < now), key=lambda p: (p.due_at, p.pk))
         due = due[:batch]
         for p in due:
             p.state, p.broken_at = State.BROKEN, p.due_at
             self.swept.add(p.pk)
         self._notify(due, "broken")
         report = {"broken": len(due)}
-        ahead = [p for p in running if p.due_at > now]
+        ahead = [p for p in running if p.due_at >= now]
         for stage, time_field, mark_field in (
             ("warned", "warn_at", "warned_at"),
             ("escalated", "escalate_at", "escalated_at"),
@@ -287,6 +294,8 @@ def replay(events: Sequence[CommitmentEvent], owner_id, team_id) -> dict:
             s |= {"state": e.kind, "resolved_at": e.at}
             if e.kind == "kept_late":
                 s["broken_at"] = s["due_at"]
+            if e.kind == "cancelled":
+                s["paused_at"] = None  # a cancelled promise is settled, not paused
         elif e.kind == "reassigned":
             s["owner_id"], s["team_id"] = e.data["after"]["owner"], e.data["after"]["team"]
     return s
@@ -328,7 +337,7 @@ def check_row(row: dict, target: timedelta, cal, pauses, now: datetime) -> None:
     for mark, since in (("warned_at", "warn_at"), ("escalated_at", "escalate_at")):
         if row[mark] is not None:
             # Set by the sweep while the promise was open, past the mark and not yet due.
-            assert row[since] <= row[mark] < row["due_at"]
+            assert row[since] <= row[mark] <= row["due_at"]
             assert row[mark] <= now
             if row["resolved_at"] is not None:
                 assert row[mark] <= row["resolved_at"]
@@ -369,7 +378,8 @@ def check_history(row: dict, events: Sequence[CommitmentEvent], owner_id, team_i
         len(marks) % 2
     ), kinds
     for paused, resumed in zip(marks[::2], marks[1::2], strict=False):
-        stood = cal.elapsed(paused.at, resumed.at)
+        # The clock stands still from the pause, or from its start when paused before it ran.
+        stood = cal.elapsed(min(max(paused.at, row["started_at"]), resumed.at), resumed.at)
         assert resumed.data["paused_business_seconds"] == int(stood.total_seconds())
     # The ledger's own clock runs forward (a reassignment carries the wall clock: skip it;
     # "created" carries the start of the clock, which may come later).

@@ -58,17 +58,23 @@ def contact_entries(account, user: User, limit: int) -> list[Entry]:
     ]
 
 
+def _newest_by_later_end(rows, start: str, ends: list[str], limit: int):
+    """The newest ``limit`` of ``rows``, each dated by the later of its ``start`` and the first
+    set of its ``ends`` (a row that gives two entries, begun and ended, ranks by the later)."""
+    latest = Greatest(start, Coalesce(*ends, start))
+    return rows.annotate(latest=latest).order_by(F("latest").desc(), "-pk")[:limit]
+
+
 def opportunity_entries(account, user: User, limit: int) -> list[Entry]:
     if not _is_account(account):
         return []
     # Each deal gives up to two entries (opened, closed); ranking deals by the later of the two
     # keeps every one of the newest ``limit`` entries among the deals read.
-    rows = (
-        scoped(Opportunity, user)
-        .filter(account_id=account.pk)
-        .select_related("stage")
-        .annotate(latest=Greatest("created_at", Coalesce("closed_at", "created_at")))
-        .order_by(F("latest").desc(), "-pk")[:limit]
+    rows = _newest_by_later_end(
+        scoped(Opportunity, user).filter(account_id=account.pk).select_related("stage"),
+        "created_at",
+        ["closed_at"],
+        limit,
     )
     entries = []
     for deal in rows:
@@ -142,11 +148,11 @@ def commitment_entries(account, user: User, limit: int) -> list[Entry]:
     from beachhead.commitments.models import Commitment, State
 
     content_type = ContentType.objects.get_for_model(Account)
-    rows = (
-        scoped(Commitment, user)
-        .filter(customer_type=content_type, customer_id=str(account.pk))
-        .annotate(latest=Greatest("started_at", Coalesce("resolved_at", "broken_at", "started_at")))
-        .order_by(F("latest").desc(), "-pk")[:limit]
+    rows = _newest_by_later_end(
+        scoped(Commitment, user).filter(customer_type=content_type, customer_id=str(account.pk)),
+        "started_at",
+        ["resolved_at", "broken_at"],
+        limit,
     )
     now = timezone.now()
     entries = []

@@ -182,6 +182,7 @@ def _page(request: HttpRequest, template: str, context: dict | None = None, stat
             if code.strip()
         ],
         "portal_contact": contact,
+        "http_status": status,  # the pretitle of the notice pages
     }
     return render(request, f"support/portal/{template}", {**base, **(context or {})}, status=status)
 

@@ -35,6 +35,20 @@ LIST_PARAMS = [
 ]
 
 
+def _plain_action(name: str, doc: str):
+    """The POST action ``name`` on one commitment, without a body: it calls
+    ``services.do_<name>`` (looked up at each call) and answers with the commitment."""
+
+    def act(self, request, pk=None):
+        return self._act(request, getattr(services, f"do_{name}"))
+
+    act.__name__ = act.__qualname__ = name
+    act.__doc__ = doc
+    return extend_schema(request=None, responses=CommitmentSerializer)(
+        action(detail=True, methods=["post"])(act)
+    )
+
+
 class CommitmentViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -118,23 +132,11 @@ class CommitmentViewSet(
             raise exceptions.ValidationError({"detail": exc.messages}) from exc
         return Response(CommitmentSerializer(commitment).data)
 
-    @extend_schema(request=None, responses=CommitmentSerializer)
-    @action(detail=True, methods=["post"])
-    def keep(self, request, pk=None):
-        """The promise was fulfilled now: kept on time, or kept late."""
-        return self._act(request, services.do_keep)
-
-    @extend_schema(request=None, responses=CommitmentSerializer)
-    @action(detail=True, methods=["post"])
-    def pause(self, request, pk=None):
-        """Stop the clock (waiting on the customer)."""
-        return self._act(request, services.do_pause)
-
-    @extend_schema(request=None, responses=CommitmentSerializer)
-    @action(detail=True, methods=["post"])
-    def resume(self, request, pk=None):
-        """Start the clock again; the due time moves by the paused business time."""
-        return self._act(request, services.do_resume)
+    keep = _plain_action("keep", "The promise was fulfilled now: kept on time, or kept late.")
+    pause = _plain_action("pause", "Stop the clock (waiting on the customer).")
+    resume = _plain_action(
+        "resume", "Start the clock again; the due time moves by the paused business time."
+    )
 
     @extend_schema(request=CancelSerializer, responses=CommitmentSerializer)
     @action(detail=True, methods=["post"])

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from beachhead.core.models import User
+from beachhead.core.tests.pages import ok_html
 
 PASSWORD = "A-long-test-passphrase-42"  # the password conftest's make_user gives everyone
 
@@ -36,8 +37,7 @@ def test_login_page_renders_a_form(client):
     response = client.get("/login/")
 
     # then
-    assert response.status_code == 200
-    html = response.content.decode()
+    html = ok_html(response)
     assert 'name="username"' in html
     assert 'name="password"' in html
     assert 'name="csrfmiddlewaretoken"' in html

@@ -6,6 +6,7 @@ or may not change for a PATCH, answers 404 like one that does not exist.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import cast
@@ -42,6 +43,25 @@ def _field_errors(field: str | None = None) -> Iterator[None]:
         raise ValidationError({field: exc.messages} if field else exc.messages) from None
 
 
+def _market_query(url_path: str, query, answer):
+    """A GET action on one market at ``url_path``: its query string read by the serializer
+    ``query`` (and documented with ``answer``); the method gets the market and the validated
+    query."""
+
+    def wrap(method):
+        @functools.wraps(method)
+        def act(self, request: Request, code: str | None = None) -> Response:
+            market = self.get_object()
+            data = query(data=request.query_params)
+            data.is_valid(raise_exception=True)
+            return method(self, request, market, data.validated_data)
+
+        routed = action(detail=True, methods=["get"], url_path=url_path, url_name=method.__name__)
+        return extend_schema(parameters=[query], responses=answer)(routed(act))
+
+    return wrap
+
+
 class MarketViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -63,13 +83,6 @@ class MarketViewSet(
         market = get_object_or_404(self.get_queryset(), code=self.kwargs["code"].upper())
         self.check_object_permissions(self.request, market)
         return market
-
-    def _market_and_query(self, serializer_class) -> tuple[Market, dict]:
-        """The market of the URL and the validated query string of a calendar action."""
-        market = self.get_object()
-        query = serializer_class(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return market, query.validated_data
 
     @extend_schema(summary="List the markets you may see")
     def list(self, request: Request, *args, **kwargs) -> Response:
@@ -96,14 +109,9 @@ class MarketViewSet(
             services.do_edit_market(market, api_user(request), serializer.model_changes())
         return Response(self.get_serializer(market).data)
 
-    @extend_schema(
-        summary="Due time: N working minutes after a start",
-        parameters=[s.DueQuerySerializer],
-        responses=s.DueSerializer,
-    )
-    @action(detail=True, methods=["get"], url_path="calendar/due", url_name="due")
-    def due(self, request: Request, code: str | None = None) -> Response:
-        market, v = self._market_and_query(s.DueQuerySerializer)
+    @extend_schema(summary="Due time: N working minutes after a start")
+    @_market_query("calendar/due", s.DueQuerySerializer, s.DueSerializer)
+    def due(self, request: Request, market: Market, v: dict) -> Response:
         with _field_errors("start"):
             start = services.parse_instant(v["start"], market, what="start")
         with _field_errors("minutes"):
@@ -119,14 +127,9 @@ class MarketViewSet(
             }
         )
 
-    @extend_schema(
-        summary="Working minutes between two instants",
-        parameters=[s.ElapsedQuerySerializer],
-        responses=s.ElapsedSerializer,
-    )
-    @action(detail=True, methods=["get"], url_path="calendar/elapsed", url_name="elapsed")
-    def elapsed(self, request: Request, code: str | None = None) -> Response:
-        market, v = self._market_and_query(s.ElapsedQuerySerializer)
+    @extend_schema(summary="Working minutes between two instants")
+    @_market_query("calendar/elapsed", s.ElapsedQuerySerializer, s.ElapsedSerializer)
+    def elapsed(self, request: Request, market: Market, v: dict) -> Response:
         instants = {}
         for name in ("start", "end"):
             with _field_errors(name):
@@ -145,14 +148,9 @@ class MarketViewSet(
             }
         )
 
-    @extend_schema(
-        summary="Public holidays of a market in a year",
-        parameters=[s.HolidaysQuerySerializer],
-        responses=s.HolidaysSerializer,
-    )
-    @action(detail=True, methods=["get"], url_path="holidays", url_name="holidays")
-    def holidays(self, request: Request, code: str | None = None) -> Response:
-        market, v = self._market_and_query(s.HolidaysQuerySerializer)
+    @extend_schema(summary="Public holidays of a market in a year")
+    @_market_query("holidays", s.HolidaysQuerySerializer, s.HolidaysSerializer)
+    def holidays(self, request: Request, market: Market, v: dict) -> Response:
         year = v.get("year") or services.market_status(market).local_time.year
         language = v.get("language") or _interface_language(request)
         with _field_errors("year"):

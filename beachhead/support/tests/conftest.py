@@ -113,3 +113,21 @@ def mailed_ticket():
         )
 
     return make
+
+
+@pytest.fixture
+def api_ticket(customer):
+    """api_ticket(client, "who@…", "Their name", "subject", body=…, …): ``customer``'s ticket
+    from a named requester, created through the API (``POST /api/v1/tickets/``); the response."""
+
+    def post(client, requester, requester_name, subject, **fields):
+        data = {
+            "account": customer.pk,
+            "requester": requester,
+            "requester_name": requester_name,
+            "subject": subject,
+            **fields,
+        }
+        return client.post("/api/v1/tickets/", data, format="json")
+
+    return post

@@ -17,20 +17,16 @@ def agent(make_agent, tokyo_team):
 
 
 @pytest.mark.django_db
-def test_create_ticket_with_email_requester_and_commitments(api, agent, customer):
+def test_create_ticket_with_email_requester_and_commitments(api, agent, customer, api_ticket):
     client = api(agent)
-    response = client.post(
-        "/api/v1/tickets/",
-        {
-            "account": customer.pk,
-            "requester": "Suzuki@Yamato-Seiki.co.jp",
-            "requester_name": "鈴木 花子",
-            "subject": "監視画面にアクセスできません",
-            "body": "本日朝からアクセスできません。",
-            "priority": "urgent",
-            "channel": "phone",
-        },
-        format="json",
+    response = api_ticket(
+        client,
+        "Suzuki@Yamato-Seiki.co.jp",
+        "鈴木 花子",
+        "監視画面にアクセスできません",
+        body="本日朝からアクセスできません。",
+        priority="urgent",
+        channel="phone",
     )
     assert response.status_code == 201, response.content
     data = response.json()

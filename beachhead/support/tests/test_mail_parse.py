@@ -100,14 +100,49 @@ def test_chinese_gbk_8bit_with_raw_8bit_headers():
     assert any("raw 8-bit" in defect for defect in parsed.defects)
 
 
-def test_traditional_chinese_big5_quoted_printable():
-    parsed = parse_fixture("zh-big5.eml")
+@pytest.mark.parametrize(
+    ("fixture", "subject", "from_name", "visible", "quoted", "language"),
+    [
+        pytest.param(
+            "zh-big5.eml",
+            "節點更新後無法連線",
+            "陳志明",
+            ["我們的伺服器節點 node-tpe-01 在更新後無法連線"],
+            "在 2026/11/19 下午 04:30, Beachhead Support 寫道：",
+            "zh-hant",
+            id="traditional_chinese_big5_quoted_printable",
+        ),
+        pytest.param(
+            "de-windows-1252-as-latin1.eml",
+            "AW: Lizenzproblem – Knoten „node-muc-02“",
+            "Jürgen Weiß",
+            ["„node-muc-02“ nicht mehr – die Lizenz", "(Wert 12.500 €)"],
+            "Von: Beachhead Support",
+            "de",
+            id="german_latin1_label_with_windows_1252_characters",
+        ),
+        pytest.param(
+            "zh-utf-8-quoted-printable.eml",
+            "Re: 北京机房两个节点离线",
+            "张伟",
+            ["我们在北京机房的两个节点同时离线"],
+            "在 2026年11月19日 17:55，Beachhead Support",
+            "zh-hans",
+            id="chinese_utf8_quoted_printable",
+        ),
+    ],
+)
+def test_a_reply_decodes_with_its_quote_and_language(
+    fixture, subject, from_name, visible, quoted, language
+):
+    parsed = parse_fixture(fixture)
 
-    assert parsed.subject == "節點更新後無法連線"
-    assert parsed.from_name == "陳志明"
-    assert "我們的伺服器節點 node-tpe-01 在更新後無法連線" in parsed.text_visible
-    assert parsed.text_quoted.startswith("在 2026/11/19 下午 04:30, Beachhead Support 寫道：")
-    assert parsed.language_hint == "zh-hant"
+    assert parsed.subject == subject
+    assert parsed.from_name == from_name
+    for text in visible:
+        assert text in parsed.text_visible
+    assert parsed.text_quoted.startswith(quoted)
+    assert parsed.language_hint == language
 
 
 def test_korean_ks_c_5601_label_with_unified_hangul_syllable():
@@ -122,17 +157,6 @@ def test_korean_ks_c_5601_label_with_unified_hangul_syllable():
     assert parsed.text_quoted.startswith("-----원본 메시지-----")
     assert parsed.language_hint == "ko"
     assert parsed.defects == []
-
-
-def test_german_latin1_label_with_windows_1252_characters():
-    parsed = parse_fixture("de-windows-1252-as-latin1.eml")
-
-    assert parsed.subject == "AW: Lizenzproblem – Knoten „node-muc-02“"
-    assert parsed.from_name == "Jürgen Weiß"
-    assert "„node-muc-02“ nicht mehr – die Lizenz" in parsed.text_visible
-    assert "(Wert 12.500 €)" in parsed.text_visible
-    assert parsed.text_quoted.startswith("Von: Beachhead Support")
-    assert parsed.language_hint == "de"
 
 
 def test_russian_windows_1251_8bit():
@@ -182,16 +206,6 @@ def test_japanese_utf8_8bit_raw_headers_and_format_flowed():
     )
     assert parsed.text_visible.endswith("-- \n佐藤 花子")
     assert parsed.defects == []
-
-
-def test_chinese_utf8_quoted_printable():
-    parsed = parse_fixture("zh-utf-8-quoted-printable.eml")
-
-    assert parsed.subject == "Re: 北京机房两个节点离线"
-    assert parsed.from_name == "张伟"
-    assert "我们在北京机房的两个节点同时离线" in parsed.text_visible
-    assert parsed.text_quoted.startswith("在 2026年11月19日 17:55，Beachhead Support")
-    assert parsed.language_hint == "zh-hans"
 
 
 def test_utf8_base64_html_with_inline_image_remote_pixel_and_rfc2231_name():

@@ -46,16 +46,16 @@ def berlin_agent(make_agent):
 
 
 @pytest.fixture
-def ticket(customer, agent):
+def ticket(customer, agent, mailed_ticket):
     """A Japanese customer's urgent ticket, opened by e-mail an hour ago."""
-    return tickets.do_create_ticket(
-        subject="本番環境のノードが起動しません (v8.1)",
-        body_text="昨夜のアップデート後、本番環境の3台のノードが起動しません。\nログを添付します。",
+    return mailed_ticket(
+        None,
+        "yamada@yamato-seiki.co.jp",
+        "本番環境のノードが起動しません (v8.1)",
+        "昨夜のアップデート後、本番環境の3台のノードが起動しません。\nログを添付します。",
         body_quoted="> 以前のお問い合わせ #1042 について",
         body_html="<p>昨夜のアップデート後、<b>本番環境</b>の3台のノードが起動しません。</p>",
-        requester_email="yamada@yamato-seiki.co.jp",
         priority="urgent",
-        channel="email",
         notes="charset declared as iso-2022-jp, decoded as cp50221",
         at=timezone.now() - dt.timedelta(hours=1),
     )

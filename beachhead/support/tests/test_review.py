@@ -28,20 +28,13 @@ def agent(make_agent, tokyo_team):
 
 @pytest.mark.django_db
 def test_newline_in_requester_name_neither_injects_nor_blocks_the_reply(
-    api, agent, customer, django_capture_on_commit_callbacks
+    api, agent, customer, django_capture_on_commit_callbacks, api_ticket
 ):
     """A name with CR/LF (API input, or a contact saved elsewhere) must not make every send of
     the reply fail with BadHeaderError (nor add headers)."""
     client = api(agent)
-    created = client.post(
-        "/api/v1/tickets/",
-        {
-            "account": customer.pk,
-            "requester": "new@yamato-seiki.co.jp",
-            "requester_name": "Evil\r\nBcc: victim@example.com",
-            "subject": "Hello",
-        },
-        format="json",
+    created = api_ticket(
+        client, "new@yamato-seiki.co.jp", "Evil\r\nBcc: victim@example.com", "Hello"
     )
     assert created.status_code == 201, created.content
     Contact.objects.create(

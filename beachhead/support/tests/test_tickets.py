@@ -25,27 +25,26 @@ def _due(ticket, kind):
 
 
 @pytest.mark.django_db
-def test_friday_evening_before_a_holiday_monday(customer, growth_customer, tokyo_team):
-    normal = tickets.do_create_ticket(
-        subject="ノードが起動しません",
-        body_text="本番環境のノードが起動しません。",
-        account=growth_customer,
-        requester_email="sato@example.jp",
-        priority="normal",
-        channel="email",
-        at=FRIDAY_EVENING,
+def test_friday_evening_before_a_holiday_monday(
+    customer, growth_customer, tokyo_team, mailed_ticket
+):
+    def on_friday_evening(account, requester_email, subject, body_text, priority):
+        return mailed_ticket(
+            account, requester_email, subject, body_text, priority=priority, at=FRIDAY_EVENING
+        )
+
+    normal = on_friday_evening(
+        growth_customer,
+        "sato@example.jp",
+        "ノードが起動しません",
+        "本番環境のノードが起動しません。",
+        "normal",
     )
     # 8 business hours on the Japanese calendar: 5 minutes on Friday, the rest on Tuesday.
     assert _due(normal, "first_reply") == dt.datetime(2027, 1, 12, 16, 55, tzinfo=TOKYO)
     assert normal.sla_policy.name == "Normal"
-    urgent = tickets.do_create_ticket(
-        subject="本番停止",
-        body_text="全ノードが停止しています。",
-        account=customer,
-        requester_email="yamada@yamato-seiki.co.jp",
-        priority="urgent",
-        channel="email",
-        at=FRIDAY_EVENING,
+    urgent = on_friday_evening(
+        customer, "yamada@yamato-seiki.co.jp", "本番停止", "全ノードが停止しています。", "urgent"
     )
     # Strategic + urgent: a first human reply within 15 minutes, around the clock.
     assert _due(urgent, "first_reply") == dt.datetime(2027, 1, 8, 18, 10, tzinfo=TOKYO)

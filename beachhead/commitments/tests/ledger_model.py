@@ -360,7 +360,8 @@ def check_history(row: dict, events: Sequence[CommitmentEvent], owner_id, team_i
     """What must hold of a promise's events: they tell its story, and its state follows."""
     kinds = [e.kind for e in events]
     assert set(kinds) <= set(CommitmentEvent.Kind.values), kinds
-    assert kinds[0] == "created" and kinds.count("created") == 1, kinds
+    assert kinds[0] == "created", kinds
+    assert kinds.count("created") == 1, kinds
     assert events[0].at == row["started_at"]
     for once in ("broken", "warned", "escalated"):
         assert kinds.count(once) <= 1, kinds

@@ -229,6 +229,11 @@ def do_create_commitments(
     return commitments
 
 
+def _locked_at(commitment: Commitment, at: datetime | None) -> tuple[Commitment, datetime]:
+    """The promise read again under a row lock, and the moment of the step (now by default)."""
+    return _locked(commitment), _now(at)
+
+
 def _locked(commitment: Commitment) -> Commitment:
     locked: Commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     return locked
@@ -275,8 +280,7 @@ def do_pause(
     commitment: Commitment, *, at: datetime | None = None, actor: User | None = None
 ) -> Commitment:
     """Stop the clock (e.g. while waiting on the customer)."""
-    at = _now(at)
-    commitment = _locked(commitment)
+    commitment, at = _locked_at(commitment, at)
     if commitment.state != State.OPEN or commitment.paused_at is not None:
         return commitment
     if at >= commitment.due_at:
@@ -303,8 +307,7 @@ def do_resume(
     commitment: Commitment, *, at: datetime | None = None, actor: User | None = None
 ) -> Commitment:
     """Start the clock again; due, warning and escalation times move by the paused time."""
-    at = _now(at)
-    commitment = _locked(commitment)
+    commitment, at = _locked_at(commitment, at)
     if commitment.state != State.OPEN or commitment.paused_at is None:
         return commitment
     cal = calendar_for(commitment.calendar)
@@ -390,8 +393,7 @@ def do_cancel(
     reason: str = "",
 ) -> Commitment:
     """The promise no longer applies (the customer withdrew the request, a duplicate …)."""
-    at = _now(at)
-    commitment = _locked(commitment)
+    commitment, at = _locked_at(commitment, at)
     if _overdue(commitment, at):
         # It broke at its due time, whether or not the sweep has seen it yet: as the sweep
         # would have, record the breach; a broken promise is not cancelled.

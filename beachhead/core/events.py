@@ -187,22 +187,23 @@ def emit(
 ) -> Event:
     """Record that ``kind`` happened to ``subject`` (by ``actor``, for ``customer``) in the
     current transaction, and hand it to the subscribers of its kind."""
-    subject_type, subject_id = _ref(subject)
-    customer_type, customer_id = _ref(customer)
     if not subject_label and isinstance(subject, models.Model):
         subject_label = str(subject)
-    pending = Pending(
-        subject_type_id=subject_type,
-        subject_id=subject_id,
-        subject_label=subject_label,
-        customer_type_id=customer_type,
-        customer_id=customer_id,
-        actor_id=None if actor is None else actor.pk,
-        data=data or {},
-        at=at,
-        market_code=market_code,
-    )
+    # In the order of Pending's fields: subject (type, id, label), customer (type, id), actor.
+    ids = (*_ref(subject), subject_label, *_ref(customer), None if actor is None else actor.pk)
+    pending = Pending(*ids, data=data or {}, at=at, market_code=market_code)
     return emit_many(kind, [pending])[0]
+
+
+_COLUMNS = (
+    "actor_id",
+    "subject_type_id",
+    "subject_id",
+    "subject_label",
+    "customer_type_id",
+    "customer_id",
+    "market_code",
+)
 
 
 def emit_many(kind: str, items: Sequence[Pending]) -> list[Event]:
@@ -218,17 +219,14 @@ def emit_many(kind: str, items: Sequence[Pending]) -> list[Event]:
             kind=spec.code,
             version=spec.version,
             at=item.at or now,
-            actor_id=item.actor_id,
-            subject_type_id=item.subject_type_id,
-            subject_id=item.subject_id,
-            subject_label=item.subject_label[:200],
-            customer_type_id=item.customer_type_id,
-            customer_id=item.customer_id,
-            market_code=item.market_code,
             data=_checked(spec, item.data),
+            # The pending event's other fields are the row's columns, one for one.
+            **{name: getattr(item, name) for name in _COLUMNS},
         )
         for item in items
     ]
+    for event in events:
+        event.subject_label = event.subject_label[:200]
     listeners = _listeners(spec.code)
     with transaction.atomic(savepoint=False):
         _store(events, with_ids=bool(listeners))
@@ -259,20 +257,7 @@ def _store(events: list[Event], *, with_ids: bool) -> None:
     if with_ids and connection.features.can_return_rows_from_bulk_insert:
         Event.objects.bulk_create(events)
         return
-    fields = (
-        "key",
-        "kind",
-        "version",
-        "at",
-        "actor_id",
-        "subject_type_id",
-        "subject_id",
-        "subject_label",
-        "customer_type_id",
-        "customer_id",
-        "market_code",
-        "data",
-    )
+    fields = ("key", "kind", "version", "at", "data", *_COLUMNS)
     insert_rows(Event, fields, [tuple(getattr(e, f) for f in fields) for e in events])
     if with_ids:
         ids = dict(Event.objects.filter(key__in=[e.key for e in events]).values_list("key", "pk"))

@@ -4,6 +4,7 @@ the accounts pillar knowing about tickets."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from beachhead.core.timeline import timeline
 from beachhead.support.services import tickets
@@ -39,7 +40,8 @@ def test_a_tickets_status_moves_reach_the_timeline_from_the_event_stream(
     tickets.do_set_status(ticket, admin, Status.PENDING)
     tickets.do_set_status(ticket, admin, Status.SOLVED)
 
-    entries = timeline(customer, admin, only={"history"})
+    with translation.override("en"):  # entries are written in the reader's language
+        entries = timeline(customer, admin, only={"history"})
 
     assert [(e.title, e.state) for e in entries] == [
         (f"#{ticket.pk} ライセンスの更新: Solved", "kept"),

@@ -112,14 +112,6 @@ def subscribe(
     _subscribers[name] = Subscriber(name, frozenset(kinds), handle, queued)
 
 
-def unsubscribe(name: str) -> None:
-    _subscribers.pop(name, None)
-
-
-def subscriber(name: str) -> Subscriber | None:
-    return _subscribers.get(name)
-
-
 def _listeners(code: str) -> list[Subscriber]:
     return [s for s in _subscribers.values() if code in s.kinds]
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -144,15 +143,10 @@ def off(kind: str) -> None:
 
 
 def _to_inbox(batch: list[Event]) -> None:
-    by_kind: dict[str, list[Event]] = {}
-    for event in batch:
-        by_kind.setdefault(event.kind, []).append(event)
-    notices: list[Notice] = []
-    for kind, group in by_kind.items():
-        make = _makers.get(kind)
-        if make is not None:
-            notices.extend(make(group))
-    write_notices(notices)
+    # An inline subscriber gets one ``emit_many`` batch: events of one kind.
+    make = _makers.get(batch[0].kind) if batch else None
+    if make is not None:
+        write_notices(make(batch))
 
 
 def _text(value: str | Callable[[str], str], language: str) -> str:
@@ -222,10 +216,3 @@ def _sender(channel: Channel) -> Callable[[list[Event]], None]:
                 channel.sent(notice)
 
     return send
-
-
-def title_in(language: str, message: Any, **params: Any) -> str:
-    """``message`` (marked with gettext_noop or gettext_lazy) in ``language``, filled in."""
-    with translation.override(language):
-        text = translation.gettext(str(message)) if isinstance(message, str) else str(message)
-    return text % params if params else text

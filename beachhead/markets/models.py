@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.localise import pick
 from beachhead.core.roles import Role
 
 #: The fields a playbook file sets; all of them but ``code`` and ``countries`` are editable.
@@ -104,13 +105,7 @@ class Market(models.Model):
 
     def localized(self, mapping: dict) -> str:
         """Pick the text of a {en, zh-hans, ja} mapping in the active language."""
-        language = translation.get_language() or "en"
-        key = (
-            "zh-hans"
-            if language.startswith("zh")
-            else ("ja" if language.startswith("ja") else "en")
-        )
-        return (mapping or {}).get(key) or (mapping or {}).get("en", "")
+        return pick(mapping)
 
     @property
     def is_edited(self) -> bool:

@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from beachhead.core.localise import local_name, pick
+
 register = template.Library()
 
 
@@ -98,3 +100,15 @@ def percent(value) -> str:
     if value is None:
         return "—"
     return formats.number_format(round(float(value) * 100, 1), decimal_pos=1) + "%"
+
+
+@register.filter(name="local_name")
+def local_name_filter(record) -> str:
+    """``{{ team|local_name }}``: the record's name in the reader's language (``core.localise``)."""
+    return local_name(record)
+
+
+@register.filter(name="pick")
+def pick_filter(mapping) -> str:
+    """``{{ market.tone|pick }}``: a ``{en, zh-hans, ja}`` mapping in the reader's language."""
+    return pick(mapping)

@@ -72,10 +72,13 @@ def test_every_kind_has_words_and_a_promise_without_subject_is_its_kind(aoi, mar
     with translation.override("en"):
         for code, _label in kinds.choices():
             worded = kinds.title(code, "ACME")
-            assert "ACME" in worded and "%" not in worded, code
+            assert "ACME" in worded, code
+            assert "%" not in worded, code
         bare = promise(aoi, markets, kind="follow_up", subject_label="")
         assert bare.title == "Follow-up"
-        to_customer = promise(aoi, markets, kind="follow_up", subject_label="", customer_label="Sony")
+        to_customer = promise(
+            aoi, markets, kind="follow_up", subject_label="", customer_label="Sony"
+        )
         assert to_customer.title == "Follow-up on Sony"
         assert kinds.title("no_such_kind", "ACME") == "no_such_kind for ACME"
 
@@ -135,7 +138,8 @@ def test_the_api_and_the_export_speak_the_readers_language(api, client, aoi, ken
     assert not [t for t in titles - {"見積書を送る"} if CJK.search(t)]
     page = client.get("/lists/commitments/").content.decode()
     assert "Resolution of #1108 VPN down" in page
-    assert "的" not in page and "への" not in page
+    assert "的" not in page
+    assert "への" not in page
 
 
 @pytest.mark.django_db

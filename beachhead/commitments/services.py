@@ -71,7 +71,9 @@ def _pending(
     return events.Pending(
         subject_type_id=events.type_id(Commitment),
         subject_id=str(commitment.pk),
-        subject_label=event_label(commitment.typed_title, commitment.subject_label),
+        subject_label=event_label(
+            commitment.typed_title, commitment.subject_label or commitment.customer_label
+        ),
         customer_type_id=commitment.customer_type_id,
         customer_id=commitment.customer_id,
         actor_id=actor_id,
@@ -81,11 +83,11 @@ def _pending(
     )
 
 
-def event_label(typed_title: str, subject_label: str) -> str:
-    """The stream's label of a promise: words people wrote (its description, else its subject),
-    never words generated in one reader's language (readers word the rest: ``Commitment.title``,
-    ``commitments.events``)."""
-    return (typed_title or subject_label)[:200]
+def event_label(typed_title: str, about: str) -> str:
+    """The stream's label of a promise: words people wrote (its description, else what it is
+    about: its subject or customer label), never words generated in one reader's language
+    (readers word the rest: ``Commitment.title``, ``commitments.events``)."""
+    return (typed_title or about)[:200]
 
 
 def _event(
@@ -510,7 +512,7 @@ def _record(rows: list[_Row], kind: str, at: datetime | None) -> None:
             events.Pending(
                 subject_type_id=commitment_type,
                 subject_id=str(row.pk),
-                subject_label=event_label(row.title, row.subject_label),
+                subject_label=event_label(row.title, row.subject_label or row.customer_label),
                 customer_type_id=row.customer_type_id,
                 customer_id=row.customer_id,
                 data={

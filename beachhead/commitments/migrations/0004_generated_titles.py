@@ -12,6 +12,9 @@ import beachhead.commitments.models
 LANGUAGES = ("en", "ja", "zh-hans")
 BATCH = 500
 KEY = re.compile(r"^commitment:(\d+):(broken|escalated|warned)$")
+#: Labels the demo gave promises about no record ("Ticket #1108", "Contract C-1001"): English
+#: words on every page. Kept language-neutral: "#1108", "C-1001".
+DEMO_LABEL = re.compile(r"^(?:Ticket (#\d+)|Contract (C-\d+)|Pilot (P-\d+)|Request (\d+))$")
 
 
 def _generated(kind, subject):
@@ -46,6 +49,45 @@ def clear_generated_titles(apps, schema_editor):
         Commitment.objects.filter(pk__in=generated[start : start + BATCH]).update(title="")
 
 
+def neutral_demo_labels(apps, schema_editor):
+    Commitment = apps.get_model("commitments", "Commitment")
+    changed = []
+    rows = Commitment.objects.filter(subject_type__isnull=True).exclude(subject_label="")
+    for commitment in rows.only("pk", "subject_label").iterator(chunk_size=2000):
+        match = DEMO_LABEL.match(commitment.subject_label)
+        if match is None:
+            continue
+        number = next(group for group in match.groups() if group)
+        commitment.subject_label = number if not number.isdigit() else f"#{number}"
+        changed.append(commitment)
+    Commitment.objects.bulk_update(changed, ["subject_label"], batch_size=BATCH)
+
+
+def label_events_neutrally(apps, schema_editor):
+    """Events about a promise named it by its title in its owner's language: name it by what
+    people wrote instead (its typed description, else its subject or customer label)."""
+    from django.db.models import Case, CharField, IntegerField, OuterRef, Q, Subquery, Value, When
+    from django.db.models.functions import Cast, Coalesce, Substr
+
+    Commitment = apps.get_model("commitments", "Commitment")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Event = apps.get_model("core", "Event")
+    content_type = ContentType.objects.filter(app_label="commitments", model="commitment").first()
+    if content_type is None:
+        return
+    label = Case(
+        When(~Q(title=""), then="title"),
+        When(~Q(subject_label=""), then="subject_label"),
+        default="customer_label",
+        output_field=CharField(),
+    )
+    promise = Commitment.objects.filter(pk=Cast(OuterRef("subject_id"), IntegerField()))
+    named = Subquery(promise.annotate(label=Substr(label, 1, 200)).values("label")[:1])
+    Event.objects.filter(subject_type=content_type).exclude(subject_id="").update(
+        subject_label=Coalesce(named, Value(""))
+    )
+
+
 def word_notices_when_read(apps, schema_editor):
     """The ledger's notices (``commitment:<id>:<stage>``) become messages the inbox words."""
     Commitment = apps.get_model("commitments", "Commitment")
@@ -76,6 +118,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("commitments", "0003_subject_index_partial"),
         ("core", "0004_notice_messages"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -87,5 +130,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(clear_generated_titles, migrations.RunPython.noop),
+        migrations.RunPython(neutral_demo_labels, migrations.RunPython.noop),
+        migrations.RunPython(label_events_neutrally, migrations.RunPython.noop),
         migrations.RunPython(word_notices_when_read, migrations.RunPython.noop),
     ]

@@ -17,7 +17,8 @@ from django.utils import translation
 
 from beachhead.commitments import kinds, services
 from beachhead.commitments.models import Commitment, GeneratedTitle
-from beachhead.core.models import Notification
+from beachhead.core import events
+from beachhead.core.models import Event, Notification
 from beachhead.core.services import do_create_team
 
 T0 = datetime(2027, 3, 3, 1, 0, tzinfo=UTC)
@@ -201,7 +202,13 @@ def test_the_migration_clears_generated_titles_and_words_old_notices(aoi, kenji,
         key=f"commitment:{old['ja'].pk}:broken",
     )
 
+    Event.objects.filter(events.about(old["zh-hans"])).update(
+        subject_label="Ticket #1108 的首次回复"
+    )
+
     migration.clear_generated_titles(apps, None)
+    migration.neutral_demo_labels(apps, None)
+    migration.label_events_neutrally(apps, None)
     migration.word_notices_when_read(apps, None)
 
     assert set(Commitment.objects.filter(title="").values_list("pk", flat=True)) == {
@@ -209,6 +216,17 @@ def test_the_migration_clears_generated_titles_and_words_old_notices(aoi, kenji,
         bare.pk,
     }
     assert Commitment.objects.get(pk=typed.pk).title == "Ticket #1108 の件でお電話"
+    # "Ticket #1108" named no record (demo data): its English word goes, the number stays.
+    assert set(Commitment.objects.values_list("subject_label", flat=True)) == {
+        "#1108",
+        "#1108 VPN down",
+        "",
+    }
+    assert set(
+        Event.objects.filter(events.about(old["zh-hans"])).values_list("subject_label", flat=True)
+    ) == {"#1108"}
+    with translation.override("ja"):
+        assert Commitment.objects.get(pk=old["zh-hans"].pk).title == "#1108への初回返信"
     notice = Notification.objects.get(recipient=kenji)
     with translation.override("en"):
-        assert notice.shown_title == "Broken: First reply to Ticket #1108"
+        assert notice.shown_title == "Broken: First reply to #1108"

@@ -7,27 +7,30 @@ the owner is warned, the team's manager is alerted before a breach, both hear of
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import lru_cache, partial
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 
-from beachhead.core import events, notify
+from beachhead.commitments import kinds
+from beachhead.core import events, messages, notify
 from beachhead.core.models import Event, Notification
 
-#: Each kind of ledger event and the payload fields it may carry.
+#: Each kind of ledger event and the payload fields it may carry. A warning, an escalation and
+#: a breach carry what the promise is worded from (its ``kind``, what it is ``about`` — subject
+#: or customer label — and the ``description`` a person typed, if any); ``title`` is the
+#: worded title events before that carried.
+_WORDED = ("kind", "about", "description", "title", "owner", "manager", "due_at")
 KINDS = {
     "created": (gettext_lazy("Promise made"), ("due_at",)),
-    "warned": (gettext_lazy("Promise at risk"), ("title", "owner", "manager", "due_at")),
-    "escalated": (gettext_lazy("Promise escalated"), ("title", "owner", "manager", "due_at")),
+    "warned": (gettext_lazy("Promise at risk"), _WORDED),
+    "escalated": (gettext_lazy("Promise escalated"), _WORDED),
     "paused": (gettext_lazy("Promise paused"), ()),
     "resumed": (gettext_lazy("Promise resumed"), ("paused_business_seconds", "due_at")),
     "kept": (gettext_lazy("Promise kept"), ("from", "to")),
     "kept_late": (gettext_lazy("Promise kept late"), ("from", "to")),
-    "broken": (gettext_lazy("Promise broken"), ("title", "owner", "manager", "due_at")),
+    "broken": (gettext_lazy("Promise broken"), _WORDED),
     "cancelled": (gettext_lazy("Promise cancelled"), ("from", "to", "reason")),
     "reassigned": (gettext_lazy("Promise reassigned"), ("before", "after")),
 }
@@ -38,11 +41,11 @@ def kind(name: str) -> str:
     return f"commitments.{name}"
 
 
-# Marked for extraction here, translated per recipient's language when notices are written.
+#: What the inbox says (worded in the reader's language when shown: ``core.messages``).
 _MESSAGES = {
-    "broken": gettext_noop("Broken: %(title)s"),
-    "escalated": gettext_noop("Escalation — at risk of breach: %(title)s"),
-    "warned": gettext_noop("At risk — due soon: %(title)s"),
+    "broken": gettext_lazy("Broken: %(title)s"),
+    "escalated": gettext_lazy("Escalation — at risk of breach: %(title)s"),
+    "warned": gettext_lazy("At risk — due soon: %(title)s"),
 }
 _LEVELS = {
     "broken": Notification.Level.DANGER,
@@ -51,14 +54,33 @@ _LEVELS = {
 }
 
 
-@lru_cache(maxsize=64)
-def _template(stage: str, language: str) -> str:
-    with translation.override(language):
-        return _(_MESSAGES[stage])
+def promise_title(params: Mapping[str, Any]) -> str:
+    """A promise's title from a notice's parameters, in the active language: the typed
+    description, else the promise worded from its kind and subject (``title``: the words of
+    a notice made before notices carried them)."""
+    if params.get("description"):
+        return str(params["description"])
+    if params.get("kind"):
+        return kinds.title(params["kind"], params.get("about", ""))
+    return str(params.get("title", ""))
 
 
-def _title(stage: str, title: str, language: str) -> str:
-    return _template(stage, language) % {"title": title}
+def _wording(stage: str) -> Callable[[Mapping[str, Any]], tuple[str, str]]:
+    def render(params: Mapping[str, Any]) -> tuple[str, str]:
+        title = promise_title(params)
+        return str(_MESSAGES[stage]) % {"title": title}, title
+
+    return render
+
+
+def _params(data: Mapping[str, Any], label: str) -> dict[str, str]:
+    if "kind" in data:
+        return {
+            "kind": data["kind"],
+            "about": data.get("about", ""),
+            "description": data.get("description", ""),
+        }
+    return {"title": data.get("title", label)}
 
 
 def _recipients(owner: int | None, manager: int | None, stage: str) -> set[int]:
@@ -75,12 +97,12 @@ def _notices(stage: str):
     def make(batch: list[Event]) -> Iterable[notify.Notice]:
         base = reverse("commitments:detail", args=[0])[: -len("0/")]
         for event in batch:
-            title = event.data.get("title", event.subject_label)
+            params = _params(event.data, event.subject_label)
             for person in _recipients(event.data.get("owner"), event.data.get("manager"), stage):
                 yield notify.Notice(
                     recipient_id=person,
-                    title=partial(_title, stage, title),
-                    body=title,
+                    message=kind(stage),
+                    params=params,
                     url=f"{base}{event.subject_id}/",
                     level=_LEVELS[stage],
                     key=f"commitment:{event.subject_id}:{stage}",
@@ -94,4 +116,5 @@ def register() -> None:
     for name, (label, fields) in KINDS.items():
         events.register_kind(kind(name), label, fields=fields)
     for stage in _MESSAGES:
+        messages.register(kind(stage), _wording(stage))
         notify.on(kind(stage), _notices(stage))

@@ -1,5 +1,9 @@
 """Kinds of commitment. The ledger knows its own basic kinds; a pillar adds its own with
-``register(code, label)`` from its ``AppConfig.ready`` (the ledger never imports pillars).
+``register(code, label, title)`` from its ``AppConfig.ready`` (the ledger never imports pillars).
+
+A kind's ``title`` is a lazily translated pattern with a ``%(subject)s`` placeholder ("First
+reply to %(subject)s"): a promise made without a typed description stores only its kind and
+subject label, and ``title(kind, subject)`` words it in the reader's language when it is read.
 
 Pillars' kinds come first where kinds are offered (the registration order, i.e. the order of
 ``INSTALLED_APPS``), the ledger's own after them, ending with "other". Pillars register in their
@@ -28,16 +32,35 @@ BASIC: dict[str, object] = {
     "other": _("Other promise"),
 }
 
+#: How the ledger's own kinds word a promise about a subject.
+BASIC_TITLES: dict[str, object] = {
+    "follow_up": _("Follow-up on %(subject)s"),
+    "contract_milestone": _("Contract milestone: %(subject)s"),
+    "pilot_gate": _("Pilot phase gate: %(subject)s"),
+    "refund": _("Refund for %(subject)s"),
+    "renewal": _("Certificate renewal for %(subject)s"),
+    "data_request": _("Data-subject request: %(subject)s"),
+    "other": _("Promise about %(subject)s"),
+}
+#: For a kind nobody registered a pattern for (a pillar's kind from before patterns).
+_ANY_KIND = _("%(kind)s for %(subject)s")
+
 _registered: dict[str, object] = {}
 _kinds: dict[str, object] = dict(BASIC)
+_titles: dict[str, object] = dict(BASIC_TITLES)
 
 
-def register(code: str, label) -> None:
-    """Add a pillar's kind (or take over a basic one, with the pillar's label)."""
+def register(code: str, label, title=None) -> None:
+    """Add a pillar's kind (or take over a basic one, with the pillar's label), and the pattern
+    that words a promise of it about a subject (a lazy translation with ``%(subject)s``)."""
     _registered[code] = label
     merged = {**_registered, **{k: v for k, v in BASIC.items() if k not in _registered}}
     _kinds.clear()
     _kinds.update(merged)
+    if title is not None:
+        _titles[code] = title
+    elif code not in BASIC_TITLES:
+        _titles.pop(code, None)
 
 
 def choices() -> list[tuple[str, object]]:
@@ -67,3 +90,15 @@ def label(code: str) -> str:
 
 def is_known(code: str) -> bool:
     return code in _kinds
+
+
+def title(code: str, subject: str = "") -> str:
+    """A promise of kind ``code`` about ``subject`` (a language-neutral label, e.g. "#1108 VPN
+    down"), worded in the active language: the kind's pattern, or its label alone without a
+    subject."""
+    if not subject:
+        return label(code)
+    pattern = _titles.get(code)
+    if pattern is None:
+        return str(_ANY_KIND) % {"kind": label(code), "subject": subject}
+    return str(pattern) % {"subject": subject}

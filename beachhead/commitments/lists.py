@@ -104,7 +104,9 @@ COMMITMENTS = ListSource(
     model=Commitment,
     queryset=commitment_rows,
     columns=(
-        Column("title", _("Promise"), width="18rem"),
+        # Worded in the reader's language when read (``Commitment.title``): the database holds
+        # only typed descriptions, so it filters and searches those but cannot sort by it.
+        Column("title", _("Promise"), width="18rem", sortable=False),
         Column("subject_label", _("Subject")),
         Column("kind", _("Kind"), "choice", KIND_CHOICES, groupable=True),
         Column("customer_label", _("Customer"), groupable=True),

@@ -38,11 +38,62 @@ FLOW = Machine(
 )
 
 
+class GeneratedTitle(str):
+    """Words generated for the reader (a promise's title from its kind and subject): a value
+    that is never stored, so that a copy written back (``refresh_from_db``, ``full_clean``)
+    keeps the title generated instead of freezing it in one reader's language."""
+
+    __slots__ = ()
+
+
+class _TitleAttribute:
+    """``commitment.title``: the description a person typed, or, when none was typed (the
+    stored value is blank), the promise worded from its kind and subject in the active language
+    (``Commitment.generated_title``). A data descriptor, so every reader — pages, e-mails,
+    exports, the API — gets the reader's language, while the database keeps only what people
+    wrote; ``Commitment.objects.filter(title="")`` are the worded ones."""
+
+    def __init__(self, field: models.Field) -> None:
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        name = self.field.attname
+        if name not in instance.__dict__:  # deferred: load it as Django would
+            instance.refresh_from_db(fields=[name])
+        typed = instance.__dict__[name]
+        if typed:
+            return typed
+        # Historical models in migrations have no such method: they read what is stored.
+        generated = getattr(instance, "generated_title", None)
+        return GeneratedTitle(generated()) if generated is not None else typed
+
+    def __set__(self, instance, value) -> None:
+        instance.__dict__[self.field.attname] = "" if isinstance(value, GeneratedTitle) else value
+
+
+class TitleField(models.CharField):
+    """A description stored only when typed; read through ``_TitleAttribute``. Saving and
+    serialising (``pre_save``, ``value_from_object``) use the stored value, never the words
+    generated for whoever happens to be reading."""
+
+    descriptor_class = _TitleAttribute
+
+    def pre_save(self, model_instance, add):
+        return model_instance.__dict__.get(self.attname, "")
+
+    def value_from_object(self, obj):
+        return obj.__dict__.get(self.attname, "")
+
+
 class Commitment(models.Model):
     """A promise: what (kind, subject), who (owner or team), by when (due on a calendar)."""
 
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
-    title = models.CharField(_("description"), max_length=300)
+    # What a person typed ("Send the capacity plan"); blank when the promise is worded from its
+    # kind and subject, which ``title`` then does in the reader's language.
+    title = TitleField(_("description"), max_length=300, blank=True)
     # The subject is any record (a ticket, a contract, an invoice …), kept loosely coupled.
     subject_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -163,6 +214,16 @@ class Commitment(models.Model):
     @property
     def kind_label(self) -> str:
         return kinds.label(self.kind)
+
+    @property
+    def typed_title(self) -> str:
+        """The description as stored: what a person typed, blank when generated."""
+        return self.__dict__.get("title", "") or ""
+
+    def generated_title(self) -> str:
+        """The promise worded from its kind and subject (else its customer), in the active
+        language."""
+        return kinds.title(self.kind, self.subject_label or self.customer_label)
 
     def health(self, now) -> str:
         """on_track / at_risk / paused / broken / kept / kept_late / cancelled (for colour)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beachhead.commitments import events as ledger_events
@@ -72,7 +71,9 @@ def _pending(
     return events.Pending(
         subject_type_id=events.type_id(Commitment),
         subject_id=str(commitment.pk),
-        subject_label=commitment.title,
+        subject_label=event_label(
+            commitment.typed_title, commitment.subject_label or commitment.customer_label
+        ),
         customer_type_id=commitment.customer_type_id,
         customer_id=commitment.customer_id,
         actor_id=actor_id,
@@ -80,6 +81,13 @@ def _pending(
         at=at,
         market_code=market_code_of(commitment.market_id) or "",
     )
+
+
+def event_label(typed_title: str, about: str) -> str:
+    """The stream's label of a promise: words people wrote (its description, else what it is
+    about: its subject or customer label), never words generated in one reader's language
+    (readers word the rest: ``Commitment.title``, ``commitments.events``)."""
+    return (typed_title or about)[:200]
 
 
 def _event(
@@ -91,21 +99,6 @@ def _event(
         ledger_events.kind(kind),
         [_pending(commitment, at, actor.pk if actor is not None else None, data)],
     )
-
-
-def default_title(kind: str, subject_label: str, language: str) -> str:
-    """A description of the promise in its owner's language."""
-    pattern, label = _title_parts(kind, language)
-    if subject_label:
-        return pattern % {"kind": label, "subject": subject_label}
-    return label
-
-
-@lru_cache(maxsize=512)
-def _title_parts(kind: str, language: str) -> tuple[str, str]:
-    # Kinds and catalogues are fixed while the process runs (every new ticket asks).
-    with translation.override(language):
-        return _("%(kind)s for %(subject)s"), str(kinds.label(kind))
 
 
 def prepare_commitment(
@@ -125,7 +118,10 @@ def prepare_commitment(
 ) -> Commitment:
     """A promise checked and timed but not saved yet: its due, warning and escalation times are
     computed on ``calendar``. ``subject`` may still be unsaved (its id is taken when the
-    commitment is stored by ``do_create_commitments``)."""
+    commitment is stored by ``do_create_commitments``). ``title`` is what a person typed; leave
+    it empty for a promise a pillar makes (a ticket's first reply): its title is then worded
+    from ``kind`` and ``subject_label`` (which should not depend on a language, e.g. "#1108
+    VPN down") in each reader's language."""
     if not kinds.is_known(kind):
         raise ValidationError(_("Unknown kind of commitment “%(kind)s”.") % {"kind": kind})
     if owner is None and team is None:
@@ -143,10 +139,11 @@ def prepare_commitment(
         subject_label = subject_label or str(subject)[:200]
     if customer is not None:
         customer_label = customer_label or str(customer)[:200]
-    language = owner.language if owner else "en"
     commitment = Commitment(
         kind=kind,
-        title=(title or default_title(kind, subject_label, language))[:300],
+        # Only typed words are stored: without them, ``title`` words the promise from its kind
+        # and subject in the language of whoever reads it.
+        title=title.strip()[:300],
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=str(subject.pk) if subject is not None and subject.pk is not None else "",
         subject_label=subject_label,
@@ -263,7 +260,10 @@ def _break_now(commitment: Commitment) -> Commitment:
     )
     row = _Row(
         commitment.pk,
-        commitment.title,
+        commitment.kind,
+        commitment.typed_title,
+        commitment.subject_label,
+        commitment.customer_label,
         commitment.due_at,
         commitment.owner_id,
         manager,
@@ -458,7 +458,10 @@ class _Row:
     microseconds each rather than milliseconds."""
 
     pk: int
-    title: str
+    kind: str
+    title: str  # as stored: typed words, or blank when worded from the kind and subject
+    subject_label: str
+    customer_label: str
     due_at: datetime
     owner_id: int | None
     manager_id: int | None
@@ -478,7 +481,10 @@ def _claim(qs: QuerySet[Commitment], limit: int) -> list[_Row]:
         qs = qs.select_for_update(skip_locked=True, of=of)
     fields = (
         "pk",
+        "kind",
         "title",
+        "subject_label",
+        "customer_label",
         "due_at",
         "owner_id",
         "team__manager_id",
@@ -506,11 +512,14 @@ def _record(rows: list[_Row], kind: str, at: datetime | None) -> None:
             events.Pending(
                 subject_type_id=commitment_type,
                 subject_id=str(row.pk),
-                subject_label=row.title,
+                subject_label=event_label(row.title, row.subject_label or row.customer_label),
                 customer_type_id=row.customer_type_id,
                 customer_id=row.customer_id,
                 data={
-                    "title": row.title,
+                    # What readers word the promise from (``commitments.events``).
+                    "kind": row.kind,
+                    "about": row.subject_label or row.customer_label,
+                    "description": row.title,
                     "owner": row.owner_id,
                     "manager": row.manager_id,
                     "due_at": row.due_at.isoformat(),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from beachhead.core import messages
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
 from beachhead.core.roles import GLOBAL_ROLES, Role
 
@@ -174,8 +175,12 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
+    # The words as written for the recipient when the notice was made (their language then);
+    # a notice with a ``message`` is worded again when read (``core.messages``).
     title = models.CharField(max_length=240)
     body = models.TextField(blank=True)
+    message = models.CharField(max_length=60, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=400, blank=True)
     # Deduplication: one notification per (recipient, key); a repeated sweep cannot send twice.
     key = models.CharField(max_length=120, null=True, blank=True)
@@ -200,7 +205,24 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    def worded(self, language: str | None = None) -> tuple[str, str]:
+        """(title, body) in ``language`` (the active one by default): the message worded
+        again, or the stored words."""
+        if self.message:
+            words = messages.render(self.message, self.params or {}, language)
+            if words is not None:
+                return words[0][:240], words[1]
+        return self.title, self.body
+
+    @property
+    def shown_title(self) -> str:
+        return self.worded()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.worded()[1]
 
 
 class Event(models.Model):

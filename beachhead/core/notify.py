@@ -1,9 +1,12 @@
 """The one notify service: events become notices in people's inboxes, then go out on channels.
 
 A pillar says who hears of an event and what they read: ``on(kind, make)`` registers a *maker*
-that turns a batch of events of that kind into ``Notice``s (recipient, title in the
-recipient's language, body, link, level, a key that makes it once-only). The service
-subscribes to those kinds twice:
+that turns a batch of events of that kind into ``Notice``s (recipient, what they read, link,
+level, a key that makes it once-only). What they read is best a *message* (a key the pillar
+registers with ``core.messages``, and its parameters): the inbox words it in the reader's
+language each time it is shown, and e-mail in the recipient's language when it is sent. A
+plain title and body (text, or a function of the language) are written once, in the
+recipient's language. The service subscribes to those kinds twice:
 
 - ``inbox`` (inline, in the emitting transaction): the notices become ``Notification`` rows in
   one INSERT, each at most once per (recipient, key), whatever retries or second workers do;
@@ -17,15 +20,16 @@ Adding a channel means writing a ``Channel`` subclass and calling ``register_cha
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models
 from django.utils import timezone, translation
 
-from beachhead.core import events
+from beachhead.core import events, messages
 from beachhead.core.db import insert_rows
 from beachhead.core.events import PermanentError, TemporaryError
 from beachhead.core.models import Event, Notification, User
@@ -47,13 +51,18 @@ __all__ = [
 @dataclass(frozen=True)
 class Notice:
     recipient_id: int
-    #: A text, or a function of the recipient's language code that returns it.
-    title: str | Callable[[str], str]
+    #: A text, or a function of the recipient's language code that returns it (for notices
+    #: without a ``message``).
+    title: str | Callable[[str], str] = ""
     body: str | Callable[[str], str] = ""
     url: str = ""
     level: str = Notification.Level.INFO
     key: str | None = None
     event_id: int | None = None
+    #: A message registered with ``core.messages`` and its parameters (JSON): worded in the
+    #: reader's language whenever the notice is shown or sent.
+    message: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 #: Turns events of one kind into notices; each notice names its event (``event_id``), which is
@@ -91,13 +100,13 @@ class EmailChannel(Channel):
         recipient = notice.recipient
         if not recipient.email or not recipient.is_active:
             return
-        body = notice.body
-        if notice.url:
-            body = f"{body}\n\n{settings.BEACHHEAD_BASE_URL}{notice.url}"
         with translation.override(recipient.language):
+            title, body = notice.worded()
+            if notice.url:
+                body = f"{body}\n\n{settings.BEACHHEAD_BASE_URL}{notice.url}"
             try:
                 send_mail(
-                    f"[{settings.BEACHHEAD_COMPANY_NAME}] {notice.title}",
+                    f"[{settings.BEACHHEAD_COMPANY_NAME}] {title}",
                     body,
                     None,
                     [recipient.email],
@@ -153,6 +162,15 @@ def _text(value: str | Callable[[str], str], language: str) -> str:
     return value(language) if callable(value) else value
 
 
+def _words(notice: Notice, language: str) -> tuple[str, str]:
+    """What the recipient reads, in ``language``: the message worded, or the title and body."""
+    if notice.message:
+        words = messages.render(notice.message, notice.params, language)
+        if words is not None:
+            return words
+    return _text(notice.title, language), _text(notice.body, language)
+
+
 def write_notices(notices: Iterable[Notice]) -> int:
     """Put each notice in its recipient's inbox, in their language; a keyed notice at most
     once per recipient; inactive people get none. One query for the recipients, one for
@@ -183,13 +201,15 @@ def write_notices(notices: Iterable[Notice]) -> int:
             if (notice.recipient_id, notice.key) in taken:
                 continue
             taken.add((notice.recipient_id, notice.key))
-        language = language or "en"
+        title, body = _words(notice, language or "en")
         rows.append(
             (
                 notice.recipient_id,
                 notice.level,
-                _text(notice.title, language)[:240],
-                _text(notice.body, language),
+                title[:240],
+                body,
+                notice.message,
+                dict(notice.params),
                 notice.url,
                 notice.key,
                 now,
@@ -199,7 +219,18 @@ def write_notices(notices: Iterable[Notice]) -> int:
     if rows:
         insert_rows(
             Notification,
-            ("recipient_id", "level", "title", "body", "url", "key", "created_at", "event_id"),
+            (
+                "recipient_id",
+                "level",
+                "title",
+                "body",
+                "message",
+                "params",
+                "url",
+                "key",
+                "created_at",
+                "event_id",
+            ),
             rows,
         )
     return len(rows)

@@ -24,7 +24,7 @@ class SupportConfig(AppConfig):
         events.register()
         register_operations(SupportOperation, ROLES)
         for code, label in kinds.KINDS.items():
-            ledger_kinds.register(code, label)
+            ledger_kinds.register(code, label, kinds.TITLES.get(code))
         auditlog.register(
             Ticket,
             include_fields=["subject", "priority", "status", "assignee", "team", "tags"],

@@ -6,16 +6,14 @@ crossed becomes a notice to the team's manager and the admins."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import partial
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beachhead.core import events, notify
+from beachhead.core import events, messages, notify
 from beachhead.core.models import Event, Notification, User
 from beachhead.core.roles import Role
 
@@ -40,14 +38,16 @@ KINDS = {
 }
 
 
-def _alert_title(data: dict[str, Any], language: str) -> str:
+def _alert_words(data: Mapping[str, Any]) -> tuple[str, str]:
+    """A team's alert in the active language (the inbox words it when shown)."""
     params = {"team": data["team_name"], "value": data["value"], "limit": data["threshold"]}
-    with translation.override(language):
-        if data["metric"] == "breach_rate":
-            return _("%(team)s breaks %(value)s%% of its SLA promises (limit %(limit)s%%)") % params
-        return (
+    if data["metric"] == "breach_rate":
+        title = _("%(team)s breaks %(value)s%% of its SLA promises (limit %(limit)s%%)") % params
+    else:
+        title = (
             _("%(team)s: customer satisfaction %(value)s%% (lowest allowed %(limit)s%%)") % params
         )
+    return title, ""
 
 
 def _alert_notices(batch: list[Event]) -> Iterable[notify.Notice]:
@@ -56,10 +56,12 @@ def _alert_notices(batch: list[Event]) -> Iterable[notify.Notice]:
     for event in batch:
         data = event.data
         people = admins | ({data["manager"]} if data.get("manager") else set())
+        params = {k: data[k] for k in ("team_name", "metric", "value", "threshold")}
         for person in people:
             yield notify.Notice(
                 recipient_id=person,
-                title=partial(_alert_title, data),
+                message=TEAM_ALERT_RAISED,
+                params=params,
                 url=url,
                 level=Notification.Level.WARNING,
                 key=f"team-alert:{event.subject_id}",
@@ -70,4 +72,5 @@ def _alert_notices(batch: list[Event]) -> Iterable[notify.Notice]:
 def register() -> None:
     for code, (label, fields) in KINDS.items():
         events.register_kind(code, label, fields=fields)
+    messages.register(TEAM_ALERT_RAISED, _alert_words)
     notify.on(TEAM_ALERT_RAISED, _alert_notices)

@@ -11,3 +11,11 @@ KINDS = {
     "periodic_update": _("Periodic update"),
     "resolution": _("Resolution"),
 }
+
+#: How each kind words a promise about a ticket ("First reply to #1108 VPN down").
+TITLES = {
+    "first_reply": _("First reply to %(subject)s"),
+    "next_reply": _("Next reply to %(subject)s"),
+    "periodic_update": _("Periodic update on %(subject)s"),
+    "resolution": _("Resolution of %(subject)s"),
+}

@@ -145,11 +145,10 @@ def plan(ticket: Ticket, at: datetime) -> list[Commitment]:
 
 def start(ticket: Ticket, planned: list[Commitment], actor=None) -> list[Commitment]:
     """Store the promises ``plan`` made for ``ticket`` (now saved: the labels get its number)."""
+    label = f"#{ticket.pk} {ticket.subject}"[:200]
     for commitment in planned:
-        label = f"#{ticket.pk} {ticket.subject}"[:200]
-        if commitment.subject_label != label:
-            commitment.title = commitment.title.replace(commitment.subject_label, label, 1)[:300]
-            commitment.subject_label = label
+        # Their titles are worded from kind and label when read: only the label changes.
+        commitment.subject_label = label
     return ledger.do_create_commitments(planned, actor=actor)
 
 

@@ -21,6 +21,7 @@ from beachhead.accounts.services import compliance, ltv
 from beachhead.accounts.services import contacts as contact_services
 from beachhead.accounts.services import deployments as deployment_services
 from beachhead.accounts.services import opportunities as opportunity_services
+from beachhead.accounts.services import stages as stage_services
 from beachhead.core.api.views import (
     ParentRow,
     ScopedViewSetMixin,
@@ -213,11 +214,33 @@ class DeploymentViewSet(_AccountRowViewSet):
     ]
 
 
-class StageViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """The deal pipeline's stages, in order, with their probability."""
+def _update_stage(row: Stage, user: Any, changes: dict[str, Any]) -> None:
+    stage_services.do_update_stage(row, user, changes)
+
+
+class StageViewSet(ServiceWriteViewSet):
+    """The deal pipeline's stages, in order, with their probability. Administrators add
+    (POST), change (PATCH), reorder and remove them (DELETE: a stage deals have been in is
+    deactivated, not deleted)."""
 
     queryset = Stage.objects.all()
     serializer_class = s.StageSerializer
+    write_serializer = s.StageWriteSerializer
+    services = WriteServices(
+        create=stage_services.do_add_stage,
+        update=_update_stage,
+        delete=stage_services.do_retire_stage,
+    )
 
     def scope_queryset(self, queryset):
         return queryset.order_by("order", "pk")
+
+    @extend_schema(request=s.StageOrderSerializer, responses=s.StageSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def reorder(self, request: Request) -> Response:
+        """Put the stages in a new order (every stage's id, once)."""
+        data = s.StageOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        stage_services.do_reorder_stages(request.user, data.validated_data["ids"])
+        rows = Stage.objects.order_by("order", "pk")
+        return Response(s.StageSerializer(rows, many=True).data)

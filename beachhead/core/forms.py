@@ -109,7 +109,7 @@ class PersonForm(ServiceForm):
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.SUPPORT_AGENT)
     markets = forms.CharField(
         label=_("Markets"),
         required=False,
@@ -147,6 +147,20 @@ class PersonForm(ServiceForm):
         return data
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A colleague, shown by name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Colleagues, shown by name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
 class TeamForm(ServiceForm):
     """A team with its name in Chinese and Japanese: ``changes()`` is ``do_add_team``'s or
     ``do_update_team``'s input."""
@@ -162,14 +176,12 @@ class TeamForm(ServiceForm):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Team.Kind.choices)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, initial="UTC")
-    manager = forms.ModelChoiceField(
-        label=_("Manager"), queryset=User.objects.none(), required=False
-    )
-    members = forms.ModelMultipleChoiceField(
+    manager = PersonChoiceField(label=_("Manager"), queryset=User.objects.none(), required=False)
+    members = PeopleChoiceField(
         label=_("Members"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, team: Team | None = None, **kwargs: Any) -> None:
@@ -192,14 +204,9 @@ class TeamForm(ServiceForm):
         manager = cast("forms.ModelChoiceField", self.fields["manager"])
         members = cast("forms.ModelMultipleChoiceField", self.fields["members"])
         manager.queryset = members.queryset = people
-        manager.label_from_instance = members.label_from_instance = _person_label
 
     def changes(self) -> dict[str, Any]:
         data = super().changes()
         data["names"] = {"zh-hans": data.pop("name_zh", ""), "ja": data.pop("name_ja", "")}
         data["members"] = list(data.get("members") or [])
         return data
-
-
-def _person_label(person: User) -> str:
-    return person.display_name

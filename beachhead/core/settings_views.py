@@ -30,9 +30,7 @@ def hub(request: AuthedRequest) -> HttpResponse:
     groups = settings_pages.groups_for(request.user)
     if not groups:
         raise PermissionDenied
-    rows = [
-        (group, [(page, reverse(page.url_name)) for page in pages]) for group, pages in groups
-    ]
+    rows = [(group, [(page, reverse(page.url_name)) for page in pages]) for group, pages in groups]
     return render(request, "core/settings/hub.html", {"groups": rows})
 
 
@@ -61,7 +59,8 @@ def people(request: AuthedRequest) -> HttpResponse:
         request.GET.get("page")
     )
     counts = User.objects.aggregate(
-        active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
+        active=Count("pk", filter=Q(is_active=True)),
+        inactive=Count("pk", filter=Q(is_active=False)),
     )
     return render(
         request,
@@ -122,7 +121,11 @@ def _person_form(request: AuthedRequest, form: PersonForm, person: User | None) 
     return render(
         request,
         "core/settings/person_form.html",
-        {"form": form, "person": person, "global_roles": [str(r) for r in (Role.ADMIN, Role.EXECUTIVE)]},
+        {
+            "form": form,
+            "person": person,
+            "global_roles": [str(r) for r in (Role.ADMIN, Role.EXECUTIVE)],
+        },
     )
 
 

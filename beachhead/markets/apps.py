@@ -27,7 +27,9 @@ class MarketsConfig(AppConfig):
             settings_pages.SettingsPage(
                 "market_playbooks",
                 _("Market playbooks"),
-                _("Business hours, holidays, SLA defaults and compliance of each market you cover."),
+                _(
+                    "Business hours, holidays, SLA defaults and compliance of each market you cover."
+                ),
                 "markets:list",
                 "world",
                 group=_("Markets"),

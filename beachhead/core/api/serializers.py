@@ -44,15 +44,19 @@ class PersonWriteSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     role = serializers.ChoiceField(choices=Role.choices)
     markets = serializers.ListField(
-        child=serializers.CharField(max_length=2), required=False, help_text="e.g. [\"JP\", \"KR\"]"
+        child=serializers.CharField(max_length=2), required=False, help_text='e.g. ["JP", "KR"]'
     )
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
-    timezone = serializers.CharField(max_length=64, required=False, help_text="IANA, e.g. Asia/Tokyo")
+    timezone = serializers.CharField(
+        max_length=64, required=False, help_text="IANA, e.g. Asia/Tokyo"
+    )
 
 
 class TeamSerializer(serializers.ModelSerializer):
     market = serializers.CharField(source="market_code", read_only=True)
-    local_name = serializers.CharField(read_only=True, help_text="The name in the reader's language")
+    local_name = serializers.CharField(
+        read_only=True, help_text="The name in the reader's language"
+    )
     members: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )

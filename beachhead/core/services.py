@@ -217,8 +217,8 @@ def _market_codes(markets: list[str], role: str) -> list[str]:
     return [] if role in GLOBAL_ROLES else codes
 
 
-def do_send_invitation(person: User, request: Any) -> bool:
-    """E-mail ``person`` a link to choose a password (Django's password-reset mail, in their
+def do_send_invitation(person: User, request: Any, inviter: User | None = None) -> bool:
+    """E-mail ``person`` a link to choose a password (a password-reset link, in their
     language); False when they have no e-mail address."""
     from django.contrib.auth.forms import PasswordResetForm
     from django.utils import translation
@@ -231,7 +231,13 @@ def do_send_invitation(person: User, request: Any) -> bool:
     with translation.override(person.language or "en"):
         # An invited person has no usable password, which the reset form skips: send to them.
         form.get_users = lambda email: iter([person])  # type: ignore[method-assign]
-        form.save(request=request, use_https=request.is_secure())
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="registration/invitation_subject.txt",
+            email_template_name="registration/invitation_email.html",
+            extra_email_context={"inviter": inviter or request.user},
+        )
     return True
 
 

@@ -238,7 +238,7 @@ class StageViewSet(ServiceWriteViewSet):
         return queryset.order_by("order", "pk")
 
     @extend_schema(request=s.StageOrderSerializer, responses=s.StageSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def reorder(self, request: Request) -> Response:
         """Put the stages in a new order (every stage's id, once)."""
         data = s.StageOrderSerializer(data=request.data)

@@ -27,7 +27,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(UserSerializer):
+class ColleagueSerializer(UserSerializer):
     """A colleague as administrators see them: with the last sign-in."""
 
     class Meta(UserSerializer.Meta):
@@ -35,7 +35,7 @@ class PersonSerializer(UserSerializer):
         read_only_fields = fields
 
 
-class PersonWriteSerializer(serializers.Serializer):
+class ColleagueWriteSerializer(serializers.Serializer):
     """What an administrator sets on a colleague (``username`` only when adding them)."""
 
     username = serializers.CharField(max_length=150, help_text="Only when adding.")

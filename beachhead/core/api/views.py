@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from beachhead.core import services
 from beachhead.core.access import Action, scoped
 from beachhead.core.api.serializers import (
-    PersonSerializer,
-    PersonWriteSerializer,
+    ColleagueSerializer,
+    ColleagueWriteSerializer,
     TeamSerializer,
     TeamWriteSerializer,
     UserSerializer,
@@ -170,8 +170,8 @@ class UserViewSet(ServiceWriteViewSet):
 
     queryset = User.objects.all()
     serializer_class = UserSerializer
-    write_serializer = PersonWriteSerializer
-    result_serializer = PersonSerializer
+    write_serializer = ColleagueWriteSerializer
+    result_serializer = ColleagueSerializer
     services = WriteServices(
         create=services.do_invite_person,
         update=_update_person,

@@ -236,7 +236,7 @@ def do_send_invitation(person: User, request: Any, inviter: User | None = None) 
             use_https=request.is_secure(),
             subject_template_name="registration/invitation_subject.txt",
             email_template_name="registration/invitation_email.html",
-            extra_email_context={"inviter": inviter or request.user},
+            extra_email_context={"inviter": str(inviter or request.user)},
         )
     return True
 

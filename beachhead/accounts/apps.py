@@ -20,9 +20,12 @@ class AccountsConfig(AppConfig):
             Opportunity,
             Stage,
         )
-        from beachhead.core import dashboard, demo, navigation, timeline
+        from beachhead.accounts.roles import ROLES, AccountOperation
+        from beachhead.core import dashboard, demo, navigation, settings_pages, timeline
+        from beachhead.core.roles import register_operations
         from beachhead.savedviews import registry
 
+        register_operations(AccountOperation, ROLES)
         events.register()
         # Outputs the services recompute are noise in the audit log; inputs are what matter.
         auditlog.register(
@@ -57,6 +60,18 @@ class AccountsConfig(AppConfig):
                 panels.strategic_and_deep,
                 order=30,
                 width=5,
+            )
+        )
+        settings_pages.register(
+            settings_pages.SettingsPage(
+                "deal_stages",
+                _("Deal stages"),
+                _("The steps of the deal pipeline, their probability and which close a deal."),
+                "deal_stages:list",
+                "layout-kanban",
+                group=_("Sales"),
+                order=200,
+                operation=AccountOperation.MANAGE_STAGES,
             )
         )
         for source in lists.SOURCES:

@@ -29,6 +29,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.localise import NamedInLanguages, language_key
 from beachhead.core.models import validate_timezone
 from beachhead.core.money import Money, convert, money_field, reporting_currency
 from beachhead.core.roles import Role
@@ -335,10 +336,22 @@ SEEDED_STAGES = {
     "won": _("Won"),
     "lost": _("Lost"),
 }
+#: Their English names as seeded: a stage renamed since shows its new name.
+SEEDED_STAGE_NAMES = {
+    "qualification": "Qualification",
+    "discovery": "Discovery",
+    "pilot": "Pilot",
+    "proposal": "Proposal",
+    "negotiation": "Negotiation",
+    "won": "Won",
+    "lost": "Lost",
+}
 
 
-class Stage(models.Model):
-    """A step of the deal pipeline. Seeded by a data migration; editable in the admin."""
+class Stage(NamedInLanguages):
+    """A step of the deal pipeline. Seeded by a data migration; edited on the Settings page
+    "Deal stages". A stage deals have been in is deactivated, never deleted: new deals and
+    moves no longer offer it, the deals in it keep it."""
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
@@ -348,6 +361,7 @@ class Stage(models.Model):
     )
     is_won = models.BooleanField(_("won"), default=False)
     is_lost = models.BooleanField(_("lost"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
 
     objects = ScopedQuerySet.as_manager()
     access = AccessPolicy(market_path=None, editor_roles=frozenset())
@@ -368,9 +382,16 @@ class Stage(models.Model):
 
     @property
     def label(self) -> str:
-        """The seeded stages' names in the interface language; others as typed."""
+        """The name in the reader's language: a variant someone gave (``names``), else the
+        seeded stages' translated names (while their English name is the seeded one), else the
+        name as typed."""
+        variant = self.names.get(language_key()) if self.names else None
+        if variant:
+            return str(variant)
         seeded = SEEDED_STAGES.get(self.key)
-        return str(seeded) if seeded is not None else self.name
+        if seeded is not None and self.name == SEEDED_STAGE_NAMES.get(self.key):
+            return str(seeded)
+        return self.name
 
     @property
     def is_closed(self) -> bool:

@@ -182,7 +182,10 @@ def opportunity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_change = may(user, deal, Action.CHANGE)
-    stages = list(Stage.objects.order_by("order", "pk"))
+    # A deactivated stage is offered only to the deals still in it.
+    stages = list(
+        Stage.objects.filter(Q(is_active=True) | Q(pk=deal.stage_id)).order_by("order", "pk")
+    )
     form = StageForm(request.POST or None, stages=stages, initial={"stage": deal.stage.key})
     if request.method == "POST":
         if not can_change:
@@ -447,7 +450,7 @@ def opportunity_create(request: AuthedRequest, pk: int) -> HttpResponse:
         opportunity_services.do_create_opportunity,
         _("New deal"),
         _("Deal opened."),
-        stages=lambda account: list(Stage.objects.order_by("order", "pk")),
+        stages=lambda account: list(Stage.objects.filter(is_active=True).order_by("order", "pk")),
         currency=lambda account: account.market.currency,
     )
 

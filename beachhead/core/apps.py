@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from beachhead.core import audit, demo, navigation, notify, schedule, tasks
+        from beachhead.core import audit, demo, navigation, notify, schedule, settings_pages, tasks
         from beachhead.core.roles import Operation
 
         audit.register_core_models()
@@ -40,8 +41,48 @@ class CoreConfig(AppConfig):
                 operation=Operation.VIEW_OUTBOX,
             )
         )
+        navigation.register(
+            navigation.NavItem(
+                "settings",
+                _("Settings"),
+                "core:settings",
+                "settings",
+                order=990,
+                shown=settings_pages.has_pages,
+            )
+        )
+        for page in (
+            settings_pages.SettingsPage(
+                "people",
+                _("People and roles"),
+                _("Invite colleagues, give them a role and markets, deactivate those who leave."),
+                "core:settings_people",
+                "users",
+                group=_("Organisation"),
+                order=10,
+                operation=Operation.MANAGE_USERS,
+            ),
+            settings_pages.SettingsPage(
+                "teams",
+                _("Teams"),
+                _("Teams by market, in-house or outsourced, with their manager and members."),
+                "core:settings_teams",
+                "users-group",
+                group=_("Organisation"),
+                order=20,
+                operation=Operation.MANAGE_USERS,
+            ),
+        ):
+            settings_pages.register(page)
         schedule.register("heartbeat", tasks.heartbeat, every_seconds=None)
         # Retries, and deliveries whose worker died: the commit that wrote them queued them too.
         schedule.register("events.deliver", tasks.deliver_events, every_seconds=60)
         notify.register_channel(notify.EmailChannel())
         demo.register("people", demo.create_people, order=10)
+
+
+class SuperuserAdminConfig(admin_apps.AdminConfig):
+    """The Django admin with a site that only superusers enter (``core.admin_site``)."""
+
+    default = False  # the core's own config stays this module's default
+    default_site = "beachhead.core.admin_site.SuperuserAdminSite"

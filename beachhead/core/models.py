@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beachhead.core import messages
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.localise import NamedInLanguages
 from beachhead.core.roles import GLOBAL_ROLES, Role
 
 
@@ -104,8 +105,9 @@ class User(AbstractUser):
         return f"{first} {last}".strip()
 
 
-class Team(models.Model):
-    """A group of people who share work and a manager; in-house or outsourced."""
+class Team(NamedInLanguages):
+    """A group of people who share work and a manager; in-house or outsourced. Its name may have
+    variants by language (``names``); pages show ``local_name``."""
 
     class Kind(models.TextChoices):
         IN_HOUSE = "in_house", _("In-house")

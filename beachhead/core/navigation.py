@@ -3,6 +3,7 @@ edits the shell. Only entries whose operation the user may perform are shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ class NavItem:
     icon: str  # a Tabler icon name, e.g. "world"
     order: int = 100
     operation: str | None = None
+    #: Shown only to users for whom this says yes (the Settings entry: who has a settings page).
+    shown: Callable[[User], bool] | None = None
 
 
 _items: Registry[NavItem] = Registry()
@@ -34,4 +37,5 @@ def items_for(user: User) -> list[dict]:
     return [
         {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
         for item in _items.visible_to(user)
+        if item.shown is None or item.shown(user)
     ]

@@ -30,3 +30,16 @@ class SettingsPage:
 _pages: Registry[SettingsPage] = Registry()
 register = _pages.register
 pages_for = _pages.visible_to
+
+
+def has_pages(user) -> bool:
+    """True when ``user`` has at least one settings page (the sidebar then shows Settings)."""
+    return bool(pages_for(user))
+
+
+def groups_for(user) -> list[tuple[str, list[SettingsPage]]]:
+    """The pages ``user`` may open, by group: groups in the order of their first page."""
+    groups: dict[str, list[SettingsPage]] = {}
+    for page in pages_for(user):
+        groups.setdefault(str(page.group), []).append(page)
+    return list(groups.items())

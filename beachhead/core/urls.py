@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beachhead.core import inbox, views
+from beachhead.core import inbox, settings_views, views
 
 app_name = "core"
 
@@ -11,6 +11,18 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("teams/", views.teams, name="teams"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("settings/", settings_views.hub, name="settings"),
+    path("settings/people/", settings_views.people, name="settings_people"),
+    path("settings/people/new/", settings_views.person_new, name="settings_person_new"),
+    path("settings/people/<int:pk>/", settings_views.person_edit, name="settings_person"),
+    path(
+        "settings/people/<int:pk>/active/",
+        settings_views.person_active,
+        name="settings_person_active",
+    ),
+    path("settings/teams/", settings_views.teams, name="settings_teams"),
+    path("settings/teams/new/", settings_views.team_new, name="settings_team_new"),
+    path("settings/teams/<int:pk>/", settings_views.team_edit, name="settings_team"),
     path("audit/", views.audit_log, name="audit_log"),
     path("outbox/", views.outbox, name="outbox"),
     path("inbox/", inbox.inbox, name="inbox"),

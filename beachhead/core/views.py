@@ -25,7 +25,7 @@ from beachhead.core.dashboard import panels_for
 from beachhead.core.forms import PreferencesForm
 from beachhead.core.http import AuthedRequest
 from beachhead.core.models import Delivery, Team, User
-from beachhead.core.roles import Operation, Role, operation_required
+from beachhead.core.roles import Operation, Role, can, operation_required
 
 
 @login_required
@@ -80,7 +80,12 @@ def people(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "core/people.html",
-        {"page": page, "roles": Role.choices, "role": role},
+        {
+            "page": page,
+            "roles": Role.choices,
+            "role": role,
+            "manages_people": can(request.user, Operation.MANAGE_USERS),
+        },
     )
 
 
@@ -92,7 +97,11 @@ def teams(request: AuthedRequest) -> HttpResponse:
         .prefetch_related("members")
         .order_by("name")
     )
-    return render(request, "core/teams.html", {"teams": qs})
+    return render(
+        request,
+        "core/teams.html",
+        {"teams": qs, "manages_people": can(request.user, Operation.MANAGE_USERS)},
+    )
 
 
 @login_required
@@ -100,7 +109,11 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(
         scoped(Team, request.user).select_related("manager").prefetch_related("members"), pk=pk
     )
-    return render(request, "core/team_detail.html", {"team": team})
+    return render(
+        request,
+        "core/team_detail.html",
+        {"team": team, "manages_people": can(request.user, Operation.MANAGE_USERS)},
+    )
 
 
 @login_required

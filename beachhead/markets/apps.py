@@ -10,7 +10,7 @@ class MarketsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from beachhead.core import dashboard, navigation
+        from beachhead.core import dashboard, navigation, settings_pages
         from beachhead.core.roles import register_operations
         from beachhead.markets import panels, services  # noqa: F401  (services: cache signals)
         from beachhead.markets.models import Market
@@ -22,6 +22,20 @@ class MarketsConfig(AppConfig):
         auditlog.register(Market, exclude_fields=["synced_at", "source_hash", "updated_at"])
         navigation.register(
             navigation.NavItem("markets", _("Markets"), "markets:list", "world", order=20)
+        )
+        settings_pages.register(
+            settings_pages.SettingsPage(
+                "market_playbooks",
+                _("Market playbooks"),
+                _(
+                    "Business hours, holidays, SLA defaults and compliance of each market you cover."
+                ),
+                "markets:list",
+                "world",
+                group=_("Markets"),
+                order=300,
+                operation=MarketOperation.EDIT_MARKETS,
+            )
         )
         dashboard.register(
             dashboard.Panel(

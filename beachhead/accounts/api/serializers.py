@@ -168,8 +168,38 @@ class StageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = models.Stage
-        fields = ["id", "key", "name", "label", "order", "probability", "is_won", "is_lost"]
+        fields = [
+            "id",
+            "key",
+            "name",
+            "names",
+            "label",
+            "order",
+            "probability",
+            "is_won",
+            "is_lost",
+            "is_active",
+        ]
         read_only_fields = fields
+
+
+class StageWriteSerializer(serializers.Serializer):
+    """What an administrator sets on a stage (its place: ``POST /stages/reorder/``)."""
+
+    name = serializers.CharField(max_length=80)
+    names = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text='Variants by language: {"zh-hans": "…", "ja": "…"}',
+    )
+    probability = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    outcome = serializers.ChoiceField(choices=["open", "won", "lost"], required=False)
+
+
+class StageOrderSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Every stage's id, in the new order"
+    )
 
 
 class OpportunitySerializer(serializers.ModelSerializer):

@@ -3,12 +3,12 @@ stage pipeline. Rows come through the access layer; writes go through the servic
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,14 +21,17 @@ from beachhead.accounts.services import compliance, ltv
 from beachhead.accounts.services import contacts as contact_services
 from beachhead.accounts.services import deployments as deployment_services
 from beachhead.accounts.services import opportunities as opportunity_services
+from beachhead.accounts.services import stages as stage_services
 from beachhead.core.api.views import (
     ParentRow,
-    ScopedViewSetMixin,
     ServiceWriteViewSet,
     WriteServices,
 )
 from beachhead.core.money import parse_money
 from beachhead.savedviews.params import narrow
+
+if TYPE_CHECKING:
+    from beachhead.core.models import User
 
 ACCOUNT_PARAMS = [
     OpenApiParameter("market", str, description="ISO code(s), e.g. JP or JP,KR"),
@@ -213,11 +216,34 @@ class DeploymentViewSet(_AccountRowViewSet):
     ]
 
 
-class StageViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """The deal pipeline's stages, in order, with their probability."""
+def _update_stage(row: Stage, user: Any, changes: dict[str, Any]) -> None:
+    stage_services.do_update_stage(row, user, changes)
+
+
+class StageViewSet(ServiceWriteViewSet):
+    """The deal pipeline's stages, in order, with their probability. Administrators add
+    (POST), change (PATCH), reorder and remove them (DELETE: a stage deals have been in is
+    deactivated, not deleted)."""
 
     queryset = Stage.objects.all()
     serializer_class = s.StageSerializer
+    write_serializer = s.StageWriteSerializer
+    services = WriteServices(
+        create=stage_services.do_add_stage,
+        update=_update_stage,
+        delete=stage_services.do_retire_stage,
+    )
 
     def scope_queryset(self, queryset):
         return queryset.order_by("order", "pk")
+
+    @extend_schema(request=s.StageOrderSerializer, responses=s.StageSerializer(many=True))
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def reorder(self, request: Request) -> Response:
+        """Put the stages in a new order (every stage's id, once)."""
+        data = s.StageOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = cast("User", request.user)  # the API's permission class lets only users in
+        stage_services.do_reorder_stages(user, data.validated_data["ids"])
+        rows = Stage.objects.order_by("order", "pk")
+        return Response(s.StageSerializer(rows, many=True).data)

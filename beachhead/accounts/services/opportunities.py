@@ -1,7 +1,7 @@
 """Deals and the stage pipeline.
 
 Stages are rows (``Stage``), seeded with qualification → discovery → pilot → proposal →
-negotiation → won / lost and editable in the admin. A deal's stage moves the account along
+negotiation → won / lost and edited on the Settings page (``services.stages``). A deal's stage moves the account along
 its lifecycle, explicitly here and nowhere else: a deal on a target makes it a prospect, a deal
 in pilot makes a target or prospect a pilot, a won deal makes it a customer.
 """
@@ -50,7 +50,11 @@ class StageChoices(Sequence):
 
 
 def default_stage() -> Stage | None:
-    return Stage.objects.filter(is_won=False, is_lost=False).order_by("order", "pk").first()
+    return (
+        Stage.objects.filter(is_won=False, is_lost=False, is_active=True)
+        .order_by("order", "pk")
+        .first()
+    )
 
 
 def _stage(value: Any) -> Stage:
@@ -84,6 +88,15 @@ def check_opportunity_changes(
     changes: dict[str, Any], account: Account, opportunity: Opportunity | None = None
 ) -> dict[str, Any]:
     def owner_in_market(cleaned: dict[str, Any], errors: dict[str, list[str]]) -> None:
+        stage = cleaned.get("stage")
+        if (
+            stage is not None
+            and not stage.is_active
+            and (opportunity is None or stage.pk != opportunity.stage_id)
+        ):
+            errors["stage"] = [
+                _("The stage “%(stage)s” is no longer used for deals.") % {"stage": stage.label}
+            ]
         owner = cleaned.get("owner")
         if owner is not None and not covers_market(owner, account.market.code):
             errors["owner"] = [

@@ -1,4 +1,5 @@
-"""Administrators configure the deal pipeline's stages in the admin."""
+"""Superusers may still edit the deal pipeline's stages in the Django admin (everyone else uses
+Settings › Deal stages)."""
 
 
 def test_an_admin_renames_and_reorders_a_stage(client, make_user):

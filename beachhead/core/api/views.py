@@ -11,9 +11,17 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from beachhead.core import services
 from beachhead.core.access import Action, scoped
-from beachhead.core.api.serializers import TeamSerializer, UserSerializer
+from beachhead.core.api.serializers import (
+    ColleagueSerializer,
+    ColleagueWriteSerializer,
+    TeamSerializer,
+    TeamWriteSerializer,
+    UserSerializer,
+)
 from beachhead.core.models import Team, User
+from beachhead.core.roles import Operation, can
 
 
 class ScopedViewSetMixin:
@@ -148,24 +156,63 @@ class ServiceWriteViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         self.services.delete(instance, self.request.user)
 
 
-class UserViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Active colleagues: role, markets, language and time zone."""
+def _update_person(row: User, user: User, changes: dict[str, Any]) -> None:
+    services.do_update_person(row, user, changes)
+
+
+@extend_schema_view(
+    destroy=extend_schema(description="Deactivate a colleague (people are never deleted).")
+)
+class UserViewSet(ServiceWriteViewSet):
+    """Colleagues: role, markets, language and time zone. Administrators add (POST), change
+    (PATCH) and deactivate (DELETE) them; ``?active=false`` or ``all`` lists deactivated
+    ones too (administrators only)."""
 
     queryset = User.objects.all()
     serializer_class = UserSerializer
+    write_serializer = ColleagueWriteSerializer
+    result_serializer = ColleagueSerializer
+    services = WriteServices(
+        create=services.do_invite_person,
+        update=_update_person,
+        delete=lambda row, user: services.do_deactivate_person(row, user),
+    )
+    list_parameters = [
+        OpenApiParameter(
+            "active", str, enum=["true", "false", "all"], description="Administrators only"
+        )
+    ]
 
     def scope_queryset(self, queryset):
-        return queryset.filter(is_active=True).order_by("username")
+        manages = can(self.request.user, Operation.MANAGE_USERS)
+        active = self.request.query_params.get("active", "true") if manages else "true"
+        if self.action != "list" and manages:
+            active = "all"
+        if active in ("true", "false"):
+            queryset = queryset.filter(is_active=active == "true")
+        return queryset.order_by("username")
 
 
-class TeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Teams of your markets (and those you manage), with their members."""
+def _update_team(row: Team, user: User, changes: dict[str, Any]) -> None:
+    services.do_update_team(row, user, changes)
 
+
+class TeamViewSet(ServiceWriteViewSet):
+    """Teams of your markets (and those you manage), with their members. Administrators
+    create (POST) and change (PATCH) them."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
     queryset = Team.objects.all()
     serializer_class = TeamSerializer
+    write_serializer = TeamWriteSerializer
+    services = WriteServices(
+        create=services.do_add_team,
+        update=_update_team,
+        delete=lambda row, user: None,  # not offered: a team's history names it
+    )
 
     def scope_queryset(self, queryset):
-        return queryset.prefetch_related("members").order_by("name")
+        return queryset.select_related("manager").prefetch_related("members").order_by("name")
 
 
 @extend_schema(responses=UserSerializer)

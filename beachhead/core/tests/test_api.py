@@ -302,6 +302,8 @@ def test_users_and_teams_detail_match_the_schema(api, admin, make_user):
     assert team_data == {
         "id": team.pk,
         "name": "Tokyo Support",
+        "names": {},
+        "local_name": "Tokyo Support",
         "market": "JP",
         "kind": "in_house",
         "timezone": "UTC",
@@ -310,9 +312,14 @@ def test_users_and_teams_detail_match_the_schema(api, admin, make_user):
     }
 
 
-def test_the_api_is_read_only_for_people_and_teams(api, admin):
+def test_teams_are_not_deleted_through_the_api(api, admin):
+    # given
+    from beachhead.core.services import do_create_team
+
+    team = do_create_team(name="Tokyo Support", market_code="JP")
+
     # when
-    response = api(admin).post("/api/v1/teams/", {"name": "New"}, format="json")
+    response = api(admin).delete(f"/api/v1/teams/{team.pk}/")
 
     # then
     openapi.check_error(response, 405)

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from beachhead.core import events
 from beachhead.core.db import insert_rows
 from beachhead.core.events import PermanentError, TemporaryError
+from beachhead.core.http import base_url
 from beachhead.core.models import Event, Notification, User
 
 logger = logging.getLogger("beachhead.notify")
@@ -93,7 +94,7 @@ class EmailChannel(Channel):
             return
         body = notice.body
         if notice.url:
-            body = f"{body}\n\n{settings.BEACHHEAD_BASE_URL}{notice.url}"
+            body = f"{body}\n\n{base_url()}{notice.url}"
         with translation.override(recipient.language):
             try:
                 send_mail(

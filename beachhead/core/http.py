@@ -61,7 +61,7 @@ def base_url(request: HttpRequest | None = None) -> str:
 def served_base_url(host: str, port: int) -> str:
     """The address a server bound to ``host:port`` is reached at: a wildcard bind answers on
     every interface, so links name the machine; an IPv6 address goes in brackets."""
-    if host in ("", "0.0.0.0", "::"):
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104  # naming a wildcard bind, not binding
         host = socket.getfqdn() or "localhost"
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"

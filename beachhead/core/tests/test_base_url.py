@@ -24,7 +24,7 @@ def test_serve_keeps_a_base_url_that_is_set():
 
 
 def test_a_wildcard_or_ipv6_bind_names_a_reachable_host():
-    assert not served_base_url("0.0.0.0", 8000).startswith("http://0.0.0.0")
+    assert not served_base_url("0.0.0.0", 8000).startswith("http://0.0.0.0")  # noqa: S104
     assert served_base_url("::1", 8100) == "http://[::1]:8100"
 
 

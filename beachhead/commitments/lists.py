@@ -18,7 +18,7 @@ from beachhead.commitments.models import Commitment, State
 from beachhead.commitments.roles import CommitmentOperation
 from beachhead.core.access import scoped
 from beachhead.core.roles import can
-from beachhead.core.templatetags.beachhead import health_badge, when
+from beachhead.core.templatetags.beachhead import health_badge, icon_badge, when
 from beachhead.savedviews.filters import Condition
 from beachhead.savedviews.params import Choice, Codes, Person, Search
 from beachhead.savedviews.registry import CachedChoices, Column, ListSource
@@ -70,6 +70,22 @@ def _health(value, row):
     return health_badge(value), str(dict(HEALTH_CHOICES).get(value, value))
 
 
+_STATE_ICONS = {
+    State.OPEN: ("bg-blue-lt", "circle-dot"),
+    State.KEPT: ("bg-green-lt", "circle-check"),
+    State.KEPT_LATE: ("bg-orange-lt", "clock-exclamation"),
+    State.BROKEN: ("bg-red-lt", "circle-x"),
+    State.CANCELLED: ("bg-secondary-lt", "circle-minus"),
+}
+
+
+def _state(value, row):
+    """The ledger state as a badge: the house colour, an icon and the word."""
+    css, icon = _STATE_ICONS.get(value, ("bg-secondary-lt", "point"))
+    label = str(dict(State.choices).get(value, value))
+    return icon_badge(css, icon, label), label
+
+
 def _due(value, row):
     """In the viewer's zone, the customer's local time on hover."""
     zone = row.market.timezone if row is not None and row.market_id else ""
@@ -113,7 +129,7 @@ COMMITMENTS = ListSource(
         Column("team__name", _("Team"), groupable=True),
         Column("due_at", _("Due"), "datetime", render=_due),
         Column("health_now", _("Health"), "choice", HEALTH_CHOICES, groupable=True, render=_health),
-        Column("state", _("State"), "choice", State.choices, groupable=True),
+        Column("state", _("State"), "choice", State.choices, groupable=True, render=_state),
         Column("calendar", _("Calendar"), groupable=True),
         Column("started_at", _("Clock started"), "datetime"),
         Column("resolved_at", _("Resolved"), "datetime"),
@@ -127,6 +143,7 @@ COMMITMENTS = ListSource(
         "customer_label",
         "owner",
         "due_at",
+        "state",
         "health_now",
     ),
     default_sort="due_at",

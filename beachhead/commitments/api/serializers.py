@@ -19,11 +19,17 @@ class CommitmentSerializer(serializers.ModelSerializer):
         source="market.code", read_only=True, allow_null=True, default=None
     )
     health = serializers.SerializerMethodField()
+    owner_name = serializers.CharField(
+        source="owner.display_name",
+        read_only=True,
+        default=None,
+        help_text="The owner's full name (``owner`` is their id).",
+    )
 
     class Meta:
         model = Commitment
         fields = [
-            "id", "kind", "title", "state", "health", "market", "owner", "team", "calendar",
+            "id", "kind", "title", "state", "health", "market", "owner", "owner_name", "team", "calendar",
             "started_at", "target_seconds", "due_at", "warn_at", "escalate_at", "paused_at",
             "broken_at", "resolved_at", "subject_label", "customer_label", "created_at",
         ]  # fmt: skip

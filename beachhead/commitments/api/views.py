@@ -67,7 +67,7 @@ class CommitmentViewSet(
         return super().get_queryset()
 
     def scope_queryset(self, queryset):
-        queryset = queryset.select_related("market")
+        queryset = queryset.select_related("market", "owner")
         if self.action == "list":
             queryset = narrow(
                 lists.COMMITMENTS, queryset, self.request.query_params, self.request.user
@@ -105,7 +105,7 @@ class CommitmentViewSet(
             if not owner.is_global and market.code not in (owner.market_codes or []):
                 # A promise to a customer is owned by someone who covers the customer's market.
                 raise exceptions.ValidationError(
-                    {"owner": [f"{owner.username} does not cover the market {market.code}."]}
+                    {"owner": [f"{owner.display_name} does not cover the market {market.code}."]}
                 )
         calendar = v.get("calendar") or "business"
         if calendar == "business":

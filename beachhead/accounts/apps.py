@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from beachhead.accounts import events, lists, panels
+        from beachhead.accounts import events, lists, panels, pickers
         from beachhead.accounts import timeline as sources
         from beachhead.accounts.demo import create_accounts
         from beachhead.accounts.models import (
@@ -20,6 +20,7 @@ class AccountsConfig(AppConfig):
             Opportunity,
             Stage,
         )
+        from beachhead.commitments import customers
         from beachhead.core import dashboard, demo, navigation, timeline
         from beachhead.savedviews import registry
 
@@ -63,5 +64,7 @@ class AccountsConfig(AppConfig):
             registry.register(source)
         for timeline_source in sources.SOURCES:
             timeline.register(timeline_source)
+        for picker in pickers.PICKERS:
+            customers.register(picker)
         # Before the ledger's demo (order 80), which may then find accounts to promise to.
         demo.register("accounts", create_accounts, order=50)

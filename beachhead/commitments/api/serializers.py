@@ -50,7 +50,11 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 class CommitmentCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[])
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    market = serializers.CharField(max_length=2, help_text="ISO code of the customer's market")
+    market = serializers.CharField(
+        max_length=2,
+        required=False,
+        help_text="ISO code of the customer's market; default: the chosen customer's.",
+    )
     calendar = serializers.CharField(
         max_length=120,
         required=False,
@@ -59,6 +63,20 @@ class CommitmentCreateSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(min_value=1, max_value=5_256_000)
     start = serializers.DateTimeField(required=False)
     owner = serializers.IntegerField(required=False, help_text="User id; default: you.")
+    customer = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="The customer account, as offered by GET /api/v1/commitments/customers/: "
+        "“account:12”. Sets customer and customer_label (the account's 360 page counts it).",
+    )
+    subject = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="What the promise is about, a contact or ticket of that account: “ticket:42”, "
+        "“contact:7”. Sets subject and subject_label.",
+    )
     customer_label = serializers.CharField(max_length=200, required=False, allow_blank=True)
     subject_label = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -72,3 +90,10 @@ class CommitmentCreateSerializer(serializers.Serializer):
 
 class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class CustomerOptionSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="What to post as customer or subject: “account:12”.")
+    label = serializers.CharField()
+    detail = serializers.CharField()
+    market = serializers.CharField()

@@ -8,12 +8,13 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from beachhead.commitments import lists, services
+from beachhead.commitments import customers, lists, services
 from beachhead.commitments.api.serializers import (
     CancelSerializer,
     CommitmentCreateSerializer,
     CommitmentDetailSerializer,
     CommitmentSerializer,
+    CustomerOptionSerializer,
 )
 from beachhead.commitments.models import Commitment
 from beachhead.commitments.roles import CommitmentOperation
@@ -47,6 +48,22 @@ def _plain_action(name: str, doc: str):
     return extend_schema(request=None, responses=CommitmentSerializer)(
         action(detail=True, methods=["post"])(act)
     )
+
+
+def _about(picked: customers.Picked | None, v: dict) -> dict:
+    """The customer and subject arguments of a promise: the picked records, or the free labels
+    of older clients."""
+    if picked is None:
+        return {
+            "customer_label": v.get("customer_label", ""),
+            "subject_label": v.get("subject_label", ""),
+        }
+    return {
+        "customer": picked.customer,
+        "customer_label": picked.customer_label,
+        "subject": picked.subject,
+        "subject_label": picked.subject_label or v.get("subject_label", ""),
+    }
 
 
 class CommitmentViewSet(
@@ -94,7 +111,14 @@ class CommitmentViewSet(
         data = CommitmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        market = scoped(Market, request.user).filter(code=v["market"].upper()).first()
+        try:
+            picked = customers.resolve(
+                api_user(request), v.get("customer", ""), v.get("subject", "")
+            )
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        code = (v.get("market") or (picked.market if picked else "")).upper()
+        market = scoped(Market, request.user).filter(code=code).first() if code else None
         if market is None:
             raise exceptions.ValidationError({"market": ["No such market, or not one of yours."]})
         owner: User | None = api_user(request)
@@ -118,11 +142,31 @@ class CommitmentViewSet(
             start=v.get("start"),
             owner=owner,
             market=market,
-            customer_label=v.get("customer_label", ""),
-            subject_label=v.get("subject_label", ""),
+            **_about(picked, v),
             actor=api_user(request),
         )
         return Response(CommitmentSerializer(commitment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("role", str, enum=["customer", "subject"]),
+            OpenApiParameter("q", str, description="Part of a name, an address or a number"),
+            OpenApiParameter("within", str, description="The chosen account's id (subjects)"),
+        ],
+        responses=CustomerOptionSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def customers(self, request: Request) -> Response:
+        """Whom a promise can be made to (accounts) and what about (their contacts and
+        tickets): at most ten records the caller may see."""
+        role = "subject" if request.query_params.get("role") == "subject" else "customer"
+        found = customers.search(
+            api_user(request),
+            role,
+            request.query_params.get("q", ""),
+            request.query_params.get("within", ""),
+        )
+        return Response(CustomerOptionSerializer(found, many=True).data)
 
     def _act(self, request, func, **kwargs) -> Response:
         commitment = self.get_object()

@@ -65,7 +65,7 @@ def search_contacts(user: User, q: str, within: str, limit: int) -> list[Option]
             f"contact:{c.pk}",
             c.full_name,
             c.email,
-            market_code_of(c.account.market_id) or "",
+            (market_code_of(c.account.market_id) or "") if c.account else "",
             "user",
         )
         for c in rows.order_by("full_name", "pk")[:limit]

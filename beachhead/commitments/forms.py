@@ -58,8 +58,8 @@ class CommitmentForm(forms.Form):
         try:
             picked = customers.resolve(
                 self.user,
-                self.data.get("customer", ""),
-                self.data.get(name) if name == "subject" else "",
+                str(self.data.get("customer") or ""),
+                str(self.data.get(name) or "") if name == "subject" else "",
             )
         except ValidationError:
             return ""

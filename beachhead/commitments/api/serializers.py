@@ -94,6 +94,6 @@ class CancelSerializer(serializers.Serializer):
 
 class CustomerOptionSerializer(serializers.Serializer):
     value = serializers.CharField(help_text="What to post as customer or subject: “account:12”.")
-    label = serializers.CharField()
+    name = serializers.CharField(source="label", help_text="What the record is called.")
     detail = serializers.CharField()
     market = serializers.CharField()

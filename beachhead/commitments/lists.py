@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -67,7 +68,12 @@ def commitment_rows(user):
 
 
 def _health(value, row):
-    return health_badge(value), str(dict(HEALTH_CHOICES).get(value, value))
+    """On track, at risk, broken or paused while the promise is open; a closed promise's
+    outcome is its state (the state column), so its health cell stays quiet."""
+    label = str(dict(HEALTH_CHOICES).get(value, value))
+    if row is not None and row.state != State.OPEN:
+        return format_html('<span class="text-secondary">—</span>'), label
+    return health_badge(value), label
 
 
 _STATE_ICONS = {

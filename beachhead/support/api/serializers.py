@@ -139,6 +139,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "kind",
             "channel",
             "author",
+            "author_name",
             "from_name",
             "from_address",
             "body_text",

@@ -46,7 +46,7 @@
   var STREAM_LIMIT = 200000;
 
   function format(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+    return text.replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
   }
   function size(bytes) {
     return bytes > 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";

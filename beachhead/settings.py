@@ -295,7 +295,9 @@ if PRODUCTION:
 # --- Product defaults (PRODUCT.md figures) ---------------------------------------------------
 
 BEACHHEAD_COMPANY_NAME = env.str("BEACHHEAD_COMPANY_NAME", default="Beachhead")
-BEACHHEAD_BASE_URL = env.str("BEACHHEAD_BASE_URL", default="http://127.0.0.1:8000")
+# Where links in e-mails point. Empty: ``beachhead serve`` fills it in with the address it
+# serves; a request's own host is used otherwise (``core.http.base_url``).
+BEACHHEAD_BASE_URL = env.str("BEACHHEAD_BASE_URL", default="")
 BEACHHEAD_REPORTING_CURRENCY = env.str("BEACHHEAD_REPORTING_CURRENCY", default="USD")
 # A strategic account is worth at least this much a year (USD); a deep user runs at least this
 # many nodes in production; the compliance proofs the company holds (until the compliance

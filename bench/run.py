@@ -326,10 +326,15 @@ def main(argv: list[str] | None = None) -> int:
     _setup_django(args.db)
     results: list[Result] = []
     failed_ops: list[str] = []
-    for name, func in OPERATIONS.items():
-        if not _wanted(name, args):
-            continue
-        print(f"… {name}", file=sys.stderr, flush=True)
+    from beachhead.core.progress import bar
+
+    chosen = [(name, func) for name, func in OPERATIONS.items() if _wanted(name, args)]
+    steps = bar(chosen, "Benchmarks", len(chosen), unit="op")
+    for name, func in steps:
+        if hasattr(steps, "set_postfix_str"):  # a bar: it names the operation running
+            steps.set_postfix_str(name)
+        else:  # off a terminal: a line per operation
+            print(f"… {name}", file=sys.stderr, flush=True)
         try:
             results.extend(func(args.scale, args.db))
         except Exception as exc:  # one broken operation must not lose the others' figures

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from beachhead.accounts import events, lists, panels
+        from beachhead.accounts import events, lists, panels, pickers
         from beachhead.accounts import timeline as sources
         from beachhead.accounts.demo import create_accounts
         from beachhead.accounts.models import (
@@ -21,6 +21,7 @@ class AccountsConfig(AppConfig):
             Stage,
         )
         from beachhead.accounts.roles import ROLES, AccountOperation
+        from beachhead.commitments import customers
         from beachhead.core import dashboard, demo, navigation, settings_pages, timeline
         from beachhead.core.roles import register_operations
         from beachhead.savedviews import registry
@@ -78,5 +79,7 @@ class AccountsConfig(AppConfig):
             registry.register(source)
         for timeline_source in sources.SOURCES:
             timeline.register(timeline_source)
+        for picker in pickers.PICKERS:
+            customers.register(picker)
         # Before the ledger's demo (order 80), which may then find accounts to promise to.
         demo.register("accounts", create_accounts, order=50)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,7 +19,7 @@ from beachhead.commitments.models import Commitment, State
 from beachhead.commitments.roles import CommitmentOperation
 from beachhead.core.access import scoped
 from beachhead.core.roles import can
-from beachhead.core.templatetags.beachhead import health_badge, when
+from beachhead.core.templatetags.beachhead import health_badge, icon_badge, when
 from beachhead.savedviews.filters import Condition
 from beachhead.savedviews.params import Choice, Codes, Person, Search
 from beachhead.savedviews.registry import CachedChoices, Column, ListSource
@@ -67,7 +68,28 @@ def commitment_rows(user):
 
 
 def _health(value, row):
-    return health_badge(value), str(dict(HEALTH_CHOICES).get(value, value))
+    """On track, at risk, broken or paused while the promise is open; a closed promise's
+    outcome is its state (the state column), so its health cell stays quiet."""
+    label = str(dict(HEALTH_CHOICES).get(value, value))
+    if row is not None and row.state != State.OPEN:
+        return mark_safe('<span class="text-secondary">—</span>'), label  # a constant
+    return health_badge(value), label
+
+
+_STATE_ICONS = {
+    State.OPEN: ("bg-blue-lt", "circle-dot"),
+    State.KEPT: ("bg-green-lt", "circle-check"),
+    State.KEPT_LATE: ("bg-orange-lt", "clock-exclamation"),
+    State.BROKEN: ("bg-red-lt", "circle-x"),
+    State.CANCELLED: ("bg-secondary-lt", "circle-minus"),
+}
+
+
+def _state(value, row):
+    """The ledger state as a badge: the house colour, an icon and the word."""
+    css, icon = _STATE_ICONS.get(value, ("bg-secondary-lt", "point"))
+    label = str(dict(State.choices).get(value, value))
+    return icon_badge(css, icon, label), label
 
 
 def _due(value, row):
@@ -115,21 +137,23 @@ COMMITMENTS = ListSource(
         Column("team__name", _("Team"), groupable=True),
         Column("due_at", _("Due"), "datetime", render=_due),
         Column("health_now", _("Health"), "choice", HEALTH_CHOICES, groupable=True, render=_health),
-        Column("state", _("State"), "choice", State.choices, groupable=True),
+        Column("state", _("State"), "choice", State.choices, groupable=True, render=_state),
         Column("calendar", _("Calendar"), groupable=True),
         Column("started_at", _("Clock started"), "datetime"),
         Column("resolved_at", _("Resolved"), "datetime"),
         Column("broken_at", _("Broken at"), "datetime"),
         Column("created_at", _("Created"), "datetime"),
     ),
+    # Health and state near the title: they answer "is it on track?" before the table scrolls.
     default_columns=(
         "title",
-        "subject_label",
-        "kind",
         "customer_label",
-        "owner",
-        "due_at",
         "health_now",
+        "due_at",
+        "owner",
+        "state",
+        "kind",
+        "subject_label",
     ),
     default_sort="due_at",
     title_path="title",

@@ -11,9 +11,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from beachhead.commitments import lists, services
+from beachhead.commitments import customers, lists, services
 from beachhead.commitments.forms import CancelForm, CommitmentForm
 from beachhead.commitments.models import Commitment, State
 from beachhead.commitments.roles import CommitmentOperation
@@ -86,12 +86,13 @@ def commitment_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
 @operation_required(CommitmentOperation.MANAGE_COMMITMENTS)
 def commitment_create(request: AuthedRequest) -> HttpResponse:
     markets = scoped(Market, request.user).order_by("code")
-    form = CommitmentForm(request.POST or None, markets=markets)
+    form = CommitmentForm(request.POST or None, markets=markets, user=request.user)
     if request.method == "POST" and form.is_valid():
         market = markets.filter(code=form.cleaned_data["market"]).first()
         if market is None:
             raise Http404
         calendar = "24x7" if form.cleaned_data["calendar"] == "24x7" else f"market:{market.code}"
+        picked = form.cleaned_data["picked"]
         try:
             commitment = services.do_create_commitment(
                 kind=form.cleaned_data["kind"],
@@ -100,7 +101,10 @@ def commitment_create(request: AuthedRequest) -> HttpResponse:
                 target=timedelta(hours=float(form.cleaned_data["hours"])),
                 owner=request.user,
                 market=market,
-                customer_label=form.cleaned_data["customer_label"],
+                customer=picked.customer,
+                customer_label=picked.customer_label,
+                subject=picked.subject,
+                subject_label=picked.subject_label,
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -108,7 +112,33 @@ def commitment_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("The promise is on the ledger."))
             return redirect(commitment)
-    return render(request, "commitments/create.html", {"form": form})
+    return render(
+        request,
+        "commitments/create.html",
+        {
+            "form": form,
+            "customer_label": form.picked_label("customer"),
+            "subject_label": form.picked_label("subject"),
+        },
+    )
+
+
+@login_required
+@require_GET
+@operation_required(CommitmentOperation.MANAGE_COMMITMENTS)
+def customer_options(request: AuthedRequest, role: str) -> HttpResponse:
+    """The search field's list box (htmx): at most ten accounts, or contacts and tickets of the
+    chosen account, among the records the user may see."""
+    if role not in ("customer", "subject"):
+        raise Http404
+    # The subject field sends the chosen customer as the form holds it ("account:12").
+    within = request.GET.get("within") or request.GET.get("customer", "").partition(":")[2]
+    options = customers.search(request.user, role, request.GET.get("q", ""), within)
+    return render(
+        request,
+        "commitments/partials/customer_options.html",
+        {"options": options, "role": role, "q": request.GET.get("q", "")},
+    )
 
 
 @login_required

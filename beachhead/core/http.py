@@ -4,8 +4,10 @@ types: pages behind login annotate ``request: AuthedRequest``; API views take th
 
 from __future__ import annotations
 
+import socket
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.http import HttpRequest
 from rest_framework import exceptions
 
@@ -36,3 +38,31 @@ def api_user(request: Request) -> User:
     if not user.is_authenticated:
         raise exceptions.NotAuthenticated()
     return user
+
+
+# What ``beachhead serve`` answers on when given no --host/--port (and so what links point to
+# when neither the setting nor a request says better).
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def base_url(request: HttpRequest | None = None) -> str:
+    """The address links in e-mails and on pages start with, without a trailing slash:
+    ``BEACHHEAD_BASE_URL`` when set (``beachhead serve`` sets it to the address it serves when
+    the environment does not), else the host the request came in on (Django has checked it
+    against ``ALLOWED_HOSTS``), else the default address of ``serve``."""
+    configured = (settings.BEACHHEAD_BASE_URL or "").strip().rstrip("/")
+    if configured:
+        return configured
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    return DEFAULT_BASE_URL
+
+
+def served_base_url(host: str, port: int) -> str:
+    """The address a server bound to ``host:port`` is reached at: a wildcard bind answers on
+    every interface, so links name the machine; an IPv6 address goes in brackets."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104  # naming a wildcard bind, not binding
+        host = socket.getfqdn() or "localhost"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

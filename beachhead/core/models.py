@@ -47,6 +47,26 @@ def _is_cjk(text: str) -> bool:
     )
 
 
+def initials(name: str) -> str:
+    """The letters of an avatar: two initials for names in Latin and other spaced scripts
+    (Lena Hoffmann → LH, Chen Wei → CW), the family name for Chinese, Japanese and Korean
+    names, which are written family name first (山田 太郎 → 山田, 藤井直樹 → 藤井, 王芳 → 王芳,
+    陈伟明 → 陈: a one-character family name alone, not half of the given name); an address
+    or a single word gives its first two letters."""
+    name = (name or "").strip()
+    if not name:
+        return "?"
+    if _is_cjk(name[0]):
+        first = name.split()[0]
+        if " " in name or len(first) <= 2:
+            return first[:2]
+        return first[:1] if len(first) == 3 else first[:2]
+    words = [w for w in name.replace("@", " ").replace(".", " ").split() if w]
+    if len(words) >= 2 and "@" not in name:
+        return (words[0][0] + words[-1][0]).upper()
+    return words[0][:2].upper()
+
+
 if TYPE_CHECKING:  # django-stubs types a manager built by from_queryset only as an assignment
     ScopedUserManager = UserManager.from_queryset(ScopedQuerySet)
 else:  # migrations name the class: it must be one of this module's own
@@ -95,6 +115,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def initials(self) -> str:
+        """The avatar's letters, from the full name (the username only when there is none)."""
+        return initials(self.display_name)
 
     def get_full_name(self) -> str:
         """Names in Chinese, Japanese or Korean script read family name first, unspaced

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from beachhead.core import events, messages
 from beachhead.core.db import insert_rows
 from beachhead.core.events import PermanentError, TemporaryError
+from beachhead.core.http import base_url
 from beachhead.core.models import Event, Notification, User
 
 logger = logging.getLogger("beachhead.notify")
@@ -103,7 +104,7 @@ class EmailChannel(Channel):
         with translation.override(recipient.language):
             title, body = notice.worded()
             if notice.url:
-                body = f"{body}\n\n{settings.BEACHHEAD_BASE_URL}{notice.url}"
+                body = f"{body}\n\n{base_url()}{notice.url}"
             try:
                 send_mail(
                     f"[{settings.BEACHHEAD_COMPANY_NAME}] {title}",

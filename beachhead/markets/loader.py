@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from beachhead.core.progress import Progress, silent
 from beachhead.markets import validators
 from beachhead.markets.models import PLAYBOOK_FIELDS, Market
 
@@ -280,6 +281,7 @@ def apply_playbooks(
     *,
     now: datetime,
     force: bool = False,
+    progress: Progress = silent,
 ) -> SyncReport:
     """Create or update one ``model`` row per playbook.
 
@@ -292,7 +294,8 @@ def apply_playbooks(
     known = {f.name for f in model._meta.get_fields()}
     existing = {row.code: row for row in model._default_manager.all()}
     seen = set()
-    for playbook in sorted(playbooks, key=lambda p: p.code):
+    ordered = sorted(playbooks, key=lambda p: p.code)
+    for playbook in progress(ordered, "Markets", len(ordered)):
         seen.add(playbook.code)
         values = {k: v for k, v in playbook.fields.items() if k in known and k in PLAYBOOK_FIELDS}
         row = existing.get(playbook.code)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from beachhead.core.access import Action, require
 from beachhead.core.audit import audit_actor
 from beachhead.core.changes import assign, changed, clean_changes
+from beachhead.core.progress import Progress, silent
 from beachhead.core.refcache import RefCache
 from beachhead.markets import validators
 from beachhead.markets.calendar import (
@@ -97,15 +98,18 @@ def load_playbook_files() -> list[Playbook]:
     return playbooks
 
 
-def do_sync_markets(force: bool = False) -> SyncReport:
+def do_sync_markets(force: bool = False, progress: Progress = silent) -> SyncReport:
     """Create or update the markets from the playbook files, in one transaction.
 
     Fields a person edited are left alone unless ``force``, which also forgets the edits.
-    Every change goes through ``save()``, so the audit log records it.
+    Every change goes through ``save()``, so the audit log records it. ``progress`` wraps the
+    markets as they are applied (the command's bar).
     """
     playbooks = load_playbook_files()
     with transaction.atomic():
-        report = apply_playbooks(Market, playbooks, now=timezone.now(), force=force)
+        report = apply_playbooks(
+            Market, playbooks, now=timezone.now(), force=force, progress=progress
+        )
         transaction.on_commit(clear_calendar_cache)
     clear_calendar_cache()
     return report

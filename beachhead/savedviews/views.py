@@ -693,4 +693,6 @@ def export_xlsx(
     except export.ExportTooLarge as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(resolved.url())
-    return _attachment(HttpResponse(content, content_type=export.XLSX_MIME), list_source, "xlsx")
+    response = HttpResponse(content, content_type=export.XLSX_MIME)
+    response["Content-Length"] = str(len(content))  # the page's progress bar reads it
+    return _attachment(response, list_source, "xlsx")

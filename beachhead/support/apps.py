@@ -11,11 +11,12 @@ class SupportConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.conf import settings
 
+        from beachhead.commitments import customers
         from beachhead.commitments import kinds as ledger_kinds
         from beachhead.core import demo, navigation, schedule, timeline
         from beachhead.core.roles import register_operations
         from beachhead.savedviews import registry
-        from beachhead.support import events, kinds, lists, tasks
+        from beachhead.support import events, kinds, lists, pickers, tasks
         from beachhead.support import timeline as sources
         from beachhead.support.demo import create_support
         from beachhead.support.models import SlaPolicy, TeamThreshold, Ticket
@@ -23,6 +24,8 @@ class SupportConfig(AppConfig):
 
         events.register()
         register_operations(SupportOperation, ROLES)
+        for picker in pickers.PICKERS:
+            customers.register(picker)
         for code, label in kinds.KINDS.items():
             ledger_kinds.register(code, label, kinds.TITLES.get(code))
         auditlog.register(

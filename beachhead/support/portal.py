@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beachhead.core.forms import StyledForm
+from beachhead.core.http import base_url
 from beachhead.markets.vocabulary import COMPLIANCE, label
 from beachhead.support.models import Message, Priority, Ticket
 from beachhead.support.services import portal as rules
@@ -324,7 +325,10 @@ def portal(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             rules.do_send_link(
-                form.cleaned_data["email"], ip=_ip(request), language=request.LANGUAGE_CODE
+                form.cleaned_data["email"],
+                ip=_ip(request),
+                language=request.LANGUAGE_CODE,
+                base=base_url(request),
             )
         except rules.RateLimited:
             return _too_many(request)

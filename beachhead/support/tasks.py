@@ -19,9 +19,9 @@ def send_survey(survey_pk: int) -> bool:
 
 
 @task()
-def send_portal_link(email: str, fallback_language: str = "") -> int:
+def send_portal_link(email: str, fallback_language: str = "", base: str = "") -> int:
     """The job behind ``portal.do_send_link`` (the page answers before the lookup happens)."""
-    return portal.send_link_now(email, fallback_language)
+    return portal.send_link_now(email, fallback_language, base=base)
 
 
 @task()

@@ -12,6 +12,7 @@ import zoneinfo
 from datetime import timedelta
 from itertools import groupby
 
+from babel.dates import get_timezone_location
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +32,7 @@ from beachhead.accounts.models import Account, Contact
 from beachhead.commitments.models import Commitment, State
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
-from beachhead.core.http import AuthedRequest
+from beachhead.core.http import AuthedRequest, base_url
 from beachhead.core.models import Team, User
 from beachhead.core.roles import Role, can, operation_required
 from beachhead.savedviews import params
@@ -571,10 +573,20 @@ def _on_shift(now) -> list[dict]:
             "languages": list(getattr(agent.agent_profile, "languages", None) or []),
             "load": loads.get(agent.pk, 0),
             "local": timezone.localtime(now, timezone=_zone(agent.timezone)),
+            "city": _zone_city(agent.timezone),
         }
         for agent in agents
     ]
     return sorted(rows, key=lambda r: (r["load"], r["user"].display_name))
+
+
+def _zone_city(name: str) -> str:
+    """The city a time zone is named after, in the reader's language (Babel's CLDR names:
+    Tokyo, 东京, 東京). Helper "words" brings ``core.localise.zone_city``; this goes then."""
+    try:
+        return get_timezone_location(name, locale=to_locale(get_language()), return_city=True)
+    except (LookupError, ValueError):
+        return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def _zone(name: str):
@@ -654,7 +666,7 @@ def desk(request: AuthedRequest) -> HttpResponse:
         "teams": _team_rows(user, now),
         "has_any": has_any,
         "imap_configured": bool(settings.BEACHHEAD_IMAP_URL),
-        "web_form_url": settings.BEACHHEAD_BASE_URL.rstrip("/") + reverse("support:web_form"),
+        "web_form_url": base_url(request) + reverse("support:web_form"),
         "now": now,
         "can_manage_mail": can(user, SupportOperation.MANAGE_MAIL),
         "rejected_count": InboundMail.objects.filter(status=InboundMail.Status.REJECTED).count()

@@ -19,11 +19,17 @@ class CommitmentSerializer(serializers.ModelSerializer):
         source="market.code", read_only=True, allow_null=True, default=None
     )
     health = serializers.SerializerMethodField()
+    owner_name = serializers.CharField(
+        source="owner.display_name",
+        read_only=True,
+        default=None,
+        help_text="The owner's full name (``owner`` is their id).",
+    )
 
     class Meta:
         model = Commitment
         fields = [
-            "id", "kind", "title", "state", "health", "market", "owner", "team", "calendar",
+            "id", "kind", "title", "state", "health", "market", "owner", "owner_name", "team", "calendar",
             "started_at", "target_seconds", "due_at", "warn_at", "escalate_at", "paused_at",
             "broken_at", "resolved_at", "subject_label", "customer_label", "created_at",
         ]  # fmt: skip
@@ -44,7 +50,11 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 class CommitmentCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[])
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    market = serializers.CharField(max_length=2, help_text="ISO code of the customer's market")
+    market = serializers.CharField(
+        max_length=2,
+        required=False,
+        help_text="ISO code of the customer's market; default: the chosen customer's.",
+    )
     calendar = serializers.CharField(
         max_length=120,
         required=False,
@@ -53,6 +63,20 @@ class CommitmentCreateSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(min_value=1, max_value=5_256_000)
     start = serializers.DateTimeField(required=False)
     owner = serializers.IntegerField(required=False, help_text="User id; default: you.")
+    customer = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="The customer account, as offered by GET /api/v1/commitments/customers/: "
+        "“account:12”. Sets customer and customer_label (the account's 360 page counts it).",
+    )
+    subject = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="What the promise is about, a contact or ticket of that account: “ticket:42”, "
+        "“contact:7”. Sets subject and subject_label.",
+    )
     customer_label = serializers.CharField(max_length=200, required=False, allow_blank=True)
     subject_label = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -66,3 +90,10 @@ class CommitmentCreateSerializer(serializers.Serializer):
 
 class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class CustomerOptionSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="What to post as customer or subject: “account:12”.")
+    name = serializers.CharField(source="label", help_text="What the record is called.")
+    detail = serializers.CharField()
+    market = serializers.CharField()

@@ -8,12 +8,13 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from beachhead.commitments import lists, services
+from beachhead.commitments import customers, lists, services
 from beachhead.commitments.api.serializers import (
     CancelSerializer,
     CommitmentCreateSerializer,
     CommitmentDetailSerializer,
     CommitmentSerializer,
+    CustomerOptionSerializer,
 )
 from beachhead.commitments.models import Commitment
 from beachhead.commitments.roles import CommitmentOperation
@@ -49,6 +50,22 @@ def _plain_action(name: str, doc: str):
     )
 
 
+def _about(picked: customers.Picked | None, v: dict) -> dict:
+    """The customer and subject arguments of a promise: the picked records, or the free labels
+    of older clients."""
+    if picked is None:
+        return {
+            "customer_label": v.get("customer_label", ""),
+            "subject_label": v.get("subject_label", ""),
+        }
+    return {
+        "customer": picked.customer,
+        "customer_label": picked.customer_label,
+        "subject": picked.subject,
+        "subject_label": picked.subject_label or v.get("subject_label", ""),
+    }
+
+
 class CommitmentViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -67,7 +84,7 @@ class CommitmentViewSet(
         return super().get_queryset()
 
     def scope_queryset(self, queryset):
-        queryset = queryset.select_related("market")
+        queryset = queryset.select_related("market", "owner")
         if self.action == "list":
             queryset = narrow(
                 lists.COMMITMENTS, queryset, self.request.query_params, self.request.user
@@ -94,7 +111,14 @@ class CommitmentViewSet(
         data = CommitmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        market = scoped(Market, request.user).filter(code=v["market"].upper()).first()
+        try:
+            picked = customers.resolve(
+                api_user(request), v.get("customer", ""), v.get("subject", "")
+            )
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        code = (v.get("market") or (picked.market if picked else "")).upper()
+        market = scoped(Market, request.user).filter(code=code).first() if code else None
         if market is None:
             raise exceptions.ValidationError({"market": ["No such market, or not one of yours."]})
         owner: User | None = api_user(request)
@@ -105,7 +129,7 @@ class CommitmentViewSet(
             if not owner.is_global and market.code not in (owner.market_codes or []):
                 # A promise to a customer is owned by someone who covers the customer's market.
                 raise exceptions.ValidationError(
-                    {"owner": [f"{owner.username} does not cover the market {market.code}."]}
+                    {"owner": [f"{owner.display_name} does not cover the market {market.code}."]}
                 )
         calendar = v.get("calendar") or "business"
         if calendar == "business":
@@ -118,11 +142,31 @@ class CommitmentViewSet(
             start=v.get("start"),
             owner=owner,
             market=market,
-            customer_label=v.get("customer_label", ""),
-            subject_label=v.get("subject_label", ""),
+            **_about(picked, v),
             actor=api_user(request),
         )
         return Response(CommitmentSerializer(commitment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("role", str, enum=["customer", "subject"]),
+            OpenApiParameter("q", str, description="Part of a name, an address or a number"),
+            OpenApiParameter("within", str, description="The chosen account's id (subjects)"),
+        ],
+        responses=CustomerOptionSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def customers(self, request: Request) -> Response:
+        """Whom a promise can be made to (accounts) and what about (their contacts and
+        tickets): at most ten records the caller may see."""
+        role = "subject" if request.query_params.get("role") == "subject" else "customer"
+        found = customers.search(
+            api_user(request),
+            role,
+            request.query_params.get("q", ""),
+            request.query_params.get("within", ""),
+        )
+        return Response(CustomerOptionSerializer(found, many=True).data)
 
     def _act(self, request, func, **kwargs) -> Response:
         commitment = self.get_object()

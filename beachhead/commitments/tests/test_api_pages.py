@@ -135,14 +135,14 @@ def test_pages_render(client, agent, markets):
     assert "Ticket #42" in client.get("/commitments/", follow=True).content.decode()
 
 
-def test_record_a_promise_from_the_page(client, agent, markets):
+def test_record_a_promise_from_the_page(client, agent, markets, accounts):
     client.force_login(agent)
     response = client.post(
         "/commitments/new/",
         {
             "kind": "follow_up",
             "title": "Send the capacity plan",
-            "customer_label": "Rakuten",
+            "customer": f"account:{accounts[0].pk}",
             "market": "JP",
             "calendar": "market",
             "hours": "8",
@@ -189,3 +189,114 @@ def test_the_owner_must_cover_the_market(api, agent, markets, make_user):
     taken = client.post("/api/v1/commitments/", payload | {"owner": tokyo.pk}, format="json")
     assert taken.status_code == 201
     assert taken.json()["owner"] == tokyo.pk
+
+
+# --- Record a promise to a customer picked from a search -------------------------------------
+
+
+@pytest.fixture
+def accounts(make_user, markets):
+    """A Tokyo account (with a contact) the agent sees, and a Berlin one they do not."""
+    from beachhead.accounts.models import Contact
+    from beachhead.accounts.services.accounts import do_create_account
+
+    admin = make_user("admin")
+    tokyo = do_create_account(
+        admin, market="JP", legal_name="株式会社ヤマト精機", display_name="Yamato Seiki",
+        industry="manufacturing", tier="strategic", lifecycle="customer",
+    )  # fmt: skip
+    berlin = do_create_account(
+        admin, market="DE", legal_name="Nordwind GmbH", industry="manufacturing",
+        tier="growth", lifecycle="customer",
+    )  # fmt: skip
+    contact = Contact.objects.create(account=tokyo, full_name="山田 太郎", email="yamada@ys.jp")
+    return tokyo, berlin, contact
+
+
+def test_the_search_offers_only_accounts_in_scope(client, api, agent, accounts):
+    tokyo, berlin, contact = accounts
+    client.force_login(agent)
+
+    html = client.get("/commitments/new/options/customer/", {"q": "a"}).content.decode()
+    assert f'data-value="account:{tokyo.pk}"' in html
+    assert 'role="option"' in html
+    assert f"account:{berlin.pk}" not in html
+
+    found = api(agent).get("/api/v1/commitments/customers/", {"q": "Nordwind"}).json()
+    assert found == []
+    subjects = client.get(
+        "/commitments/new/options/subject/", {"customer": f"account:{tokyo.pk}", "q": "山田"}
+    ).content.decode()
+    assert f'data-value="contact:{contact.pk}"' in subjects
+
+
+def test_a_promise_recorded_to_an_account_shows_on_its_360_page(client, agent, accounts):
+    tokyo, _berlin, contact = accounts
+    client.force_login(agent)
+
+    response = client.post(
+        "/commitments/new/",
+        {
+            "kind": "follow_up",
+            "title": "Send the capacity plan",
+            "customer": f"account:{tokyo.pk}",
+            "subject": f"contact:{contact.pk}",
+            "market": "JP",
+            "calendar": "market",
+            "hours": "8",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    c = Commitment.objects.get()
+    assert c.customer == tokyo
+    assert c.customer_label == "Yamato Seiki"
+    assert c.subject == contact
+    assert c.subject_label == "山田 太郎"
+    page = client.get(tokyo.get_absolute_url()).content.decode()
+    assert "Send the capacity plan" in page
+
+
+def test_an_account_out_of_scope_cannot_be_picked(client, api, agent, accounts):
+    _tokyo, berlin, _contact = accounts
+    client.force_login(agent)
+    form = {
+        "kind": "follow_up", "title": "x", "customer": f"account:{berlin.pk}", "market": "JP",
+        "calendar": "market", "hours": "8",
+    }  # fmt: skip
+
+    response = client.post("/commitments/new/", form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["customer"]
+    answer = api(agent).post(
+        "/api/v1/commitments/",
+        {"kind": "follow_up", "minutes": 60, "customer": f"account:{berlin.pk}"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "customer" in str(answer.json())
+    assert not Commitment.objects.exists()
+
+
+def test_the_api_records_a_promise_about_a_ticket_of_the_account(api, agent, accounts):
+    from beachhead.support.services import tickets
+
+    tokyo, _berlin, _contact = accounts
+    ticket = tickets.do_create_ticket(subject="ノードが落ちる", account=tokyo, priority="low")
+
+    answer = api(agent).post(
+        "/api/v1/commitments/",
+        {
+            "kind": "follow_up",
+            "minutes": 120,
+            "customer": f"account:{tokyo.pk}",
+            "subject": f"ticket:{ticket.pk}",
+        },
+        format="json",
+    )
+
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["customer_label"] == "Yamato Seiki"
+    assert body["subject_label"] == f"#{ticket.pk} ノードが落ちる"
+    assert body["market"] == "JP"  # the account's, when none is given

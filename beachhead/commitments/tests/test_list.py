@@ -254,3 +254,38 @@ def test_list_query_count_does_not_grow(client, agent, markets, django_assert_ma
 
 def test_state_choices_are_the_models(db):
     assert dict(lists.COMMITMENTS.column("state").choices) == dict(State.choices)
+
+
+def test_the_default_list_shows_state_and_health_badges_and_full_names(
+    client, agent, ledger, django_assert_max_num_queries
+):
+    """State and health are default columns, each a badge with the house colour, an icon and
+    the word; owners by full name, not username."""
+    from django.utils import translation
+
+    agent.first_name, agent.last_name = "Aoi", "Tanaka"
+    agent.save()
+    client.force_login(agent)
+    client.get("/lists/commitments/")  # warm the per-process caches
+    with translation.override("en"), django_assert_max_num_queries(30):
+        response = client.get("/lists/commitments/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "state" in response.context["state"].columns
+    assert "health_now" in response.context["state"].columns
+    assert 'class="badge bg-blue-lt"><i class="ti ti-circle-dot me-1"></i>Open' in html
+    assert 'class="badge bg-green-lt"><i class="ti ti-circle-check me-1"></i>Kept on time' in html
+    assert "state-paused" in html
+    assert "state-broken" in html
+    assert "Aoi Tanaka" in html
+    assert ">aoi<" not in html.replace("\n", "").replace("  ", "")
+
+
+def test_the_api_names_the_owner(client, agent, ledger):
+    agent.first_name, agent.last_name = "Aoi", "Tanaka"
+    agent.save()
+    client.force_login(agent)
+    rows = client.get("/api/v1/commitments/").json()["results"]
+    mine = [r for r in rows if r["owner"] == agent.pk]
+    assert mine
+    assert {r["owner_name"] for r in mine} == {"Aoi Tanaka"}

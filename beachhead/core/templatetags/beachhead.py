@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from beachhead.core.localise import local_name, pick
+from beachhead.core.models import initials
 
 register = template.Library()
 
@@ -93,6 +94,12 @@ def health_badge(health: str):
     """A badge with an icon and a word: colour never carries the meaning alone."""
     css, icon, label = _BADGES.get(health, ("bg-secondary-lt", "point", lambda: health))
     return icon_badge(css, icon, label(), f"state-{health}")
+
+
+@register.filter(name="initials")
+def initials_filter(name: str) -> str:
+    """``{{ person.display_name|initials }}``: an avatar's letters (``core.models.initials``)."""
+    return initials(name)
 
 
 @register.filter

@@ -167,3 +167,17 @@ def test_exports_read_relations_by_name_and_properties_too(client, reference, ao
 
     sheet = read_xlsx(client.get("/lists/reference/export.xlsx", params).content)
     assert sheet[1] == ["Kept one", "aoi", "Follow-up"]
+
+
+def test_the_export_menu_carries_what_its_progress_bar_needs(client, reference, aoi, rows):
+    """The page's script shows progress while an export is prepared: the links say how many
+    rows the view has (CSV counts them as they stream), the workbook says its length."""
+    client.force_login(aoi)
+    html = client.get("/lists/reference/", {"f": "state:eq:open"}).content.decode()
+
+    assert re.search(r'data-export="csv" data-rows="2"', html)
+    assert re.search(r'data-export="xlsx" data-rows="2"', html)
+    assert "data-export-progress" in html
+    assert 'role="status"' in html
+    response = client.get("/lists/reference/export.xlsx", {"f": "state:eq:open"})
+    assert response["Content-Length"] == str(len(response.content))

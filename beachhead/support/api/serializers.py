@@ -12,10 +12,14 @@ from beachhead.support.services.sla import policy_name
 
 class TicketCommitmentSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", default=None, read_only=True)
+    owner_name = serializers.CharField(source="owner.display_name", default=None, read_only=True)
 
     class Meta:
         model = Commitment
-        fields = ["id", "kind", "due_at", "state", "calendar", "paused_at", "owner", "broken_at"]
+        fields = [
+            "id", "kind", "due_at", "state", "calendar", "paused_at", "owner", "owner_name",
+            "broken_at",
+        ]  # fmt: skip
 
 
 class PersonSerializer(serializers.Serializer):
@@ -125,6 +129,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", default=None, read_only=True)
+    author_name = serializers.CharField(source="author.display_name", default=None, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -134,6 +139,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "kind",
             "channel",
             "author",
+            "author_name",
             "from_name",
             "from_address",
             "body_text",

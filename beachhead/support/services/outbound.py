@@ -1,5 +1,6 @@
 """Outbound e-mail of the desk: public replies and satisfaction surveys.
 
+
 Replies go through Django's mail backend (SMTP in production) with ``Message-ID``,
 ``In-Reply-To`` and ``References`` on every one, so customers' mail clients thread them under
 their own message, in the customer's language. Sending is idempotent: a message is sent once
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from beachhead.core.http import base_url
 from beachhead.support.models import Message, Survey
 
 
@@ -60,7 +62,7 @@ def build_reply(message: Message) -> EmailMultiAlternatives:
             "message": message,
             "ticket": ticket,
             "company": company,
-            "portal_url": settings.BEACHHEAD_BASE_URL + reverse("support:portal"),
+            "portal_url": base_url() + reverse("support:portal"),
         }
         text = render_to_string("support/email/reply.txt", context)
         html = render_to_string("support/email/reply.html", context)
@@ -125,7 +127,7 @@ def send_survey(survey_pk: int) -> bool:
 
 def _send_survey_mail(survey: Survey) -> None:
     ticket = survey.ticket
-    base = settings.BEACHHEAD_BASE_URL
+    base = base_url()
     with translation.override(mail_language(ticket.language)):
         context = {
             "ticket": ticket,

@@ -52,6 +52,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from beachhead.accounts.models import Contact
 from beachhead.commitments.models import State
 from beachhead.commitments.services import for_subject
+from beachhead.core.http import base_url
 from beachhead.core.jobs import enqueue
 from beachhead.support.models import (
     CalendarChoice,
@@ -410,9 +411,12 @@ def mail_language(contact: Contact, fallback: str = "") -> str:
     return settings.LANGUAGE_CODE
 
 
-def send_link_now(email: str, fallback_language: str = "", now: datetime | None = None) -> int:
+def send_link_now(
+    email: str, fallback_language: str = "", now: datetime | None = None, base: str = ""
+) -> int:
     """Look the address up and, when a contact has it, mail them a sign-in link (one mail, one
-    link per account when the person is a contact of several). Returns the mails sent."""
+    link per account when the person is a contact of several). ``base`` is the address the
+    request came in on (used when ``BEACHHEAD_BASE_URL`` is unset). Returns the mails sent."""
     found = Contact.objects.select_related("account", "account__market").filter(
         email__iexact=email.strip()
     )
@@ -421,7 +425,7 @@ def send_link_now(email: str, fallback_language: str = "", now: datetime | None 
     contacts = contacts[:MAX_LINKS_PER_MAIL]
     if not contacts:
         return 0
-    base = settings.BEACHHEAD_BASE_URL.rstrip("/")
+    base = (settings.BEACHHEAD_BASE_URL or "").strip().rstrip("/") or base or base_url()
     company = settings.BEACHHEAD_COMPANY_NAME
     first = contacts[0]
     with translation.override(mail_language(first, fallback_language)):
@@ -459,7 +463,7 @@ def send_link_now(email: str, fallback_language: str = "", now: datetime | None 
     return 1
 
 
-def do_send_link(email: str, *, ip: str = "", language: str = "") -> None:
+def do_send_link(email: str, *, ip: str = "", language: str = "", base: str = "") -> None:
     """Ask for a sign-in link. The answer is the same whether the address is known or not: the
     lookup and the mail happen in a job. Too many asks for one address are dropped silently;
     too many from one client raise :class:`RateLimited`."""
@@ -472,7 +476,7 @@ def do_send_link(email: str, *, ip: str = "", language: str = "") -> None:
     if _count(_bucket("link-address", email), LINKS_PER_ADDRESS) > LINKS_PER_ADDRESS[0]:
         log.info("portal link: too many requests for one address; not sent")
         return
-    enqueue("beachhead.support.tasks.send_portal_link", email.lower(), language or "")
+    enqueue("beachhead.support.tasks.send_portal_link", email.lower(), language or "", base)
 
 
 @dataclass(frozen=True)

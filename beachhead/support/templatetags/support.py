@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from beachhead.core.models import initials as core_initials
 from beachhead.core.templatetags.beachhead import icon_badge
 from beachhead.support.models import Priority, Status
 
@@ -74,22 +75,10 @@ def language_name(code: str) -> str:
     return code
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
-
-
 @register.filter
 def initials(name: str) -> str:
     """山田 太郎 → 山田; Lena Hoffmann → LH; yamada@example.jp → YA (for avatars)."""
-    name = (name or "").strip()
-    if not name:
-        return "?"
-    if _is_cjk(name[0]):
-        return name.split()[0][:2]
-    words = [w for w in name.replace("@", " ").replace(".", " ").split() if w]
-    if len(words) >= 2 and "@" not in name:
-        return (words[0][0] + words[1][0]).upper()
-    return words[0][:2].upper()
+    return core_initials(name)
 
 
 @register.simple_tag

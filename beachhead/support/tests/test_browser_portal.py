@@ -9,12 +9,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
 from beachhead.accounts.models import Contact
+from beachhead.core.http import base_url
 from beachhead.core.tests.browser import shoot
 from beachhead.support.models import Channel, Message, Status, Survey, Ticket
 from beachhead.support.services import portal as rules
@@ -134,7 +134,7 @@ def test_the_customer_pages_in_a_browser(live_server, browser, conversation):
     page.click("#send-link")
     page.wait_for_selector("#link-sent")
     link = re.search(r"http\S+/support/portal/sign-in/\S+/", mail.outbox[-1].body).group(0)
-    page.goto(link.replace(settings.BEACHHEAD_BASE_URL, base))
+    page.goto(link.replace(base_url(), base))
     page.click("#confirm-sign-in")
     page.wait_for_url(f"{base}/support/portal/")
     rows = page.locator("#portal-tickets tbody tr")

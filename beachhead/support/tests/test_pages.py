@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from beachhead.commitments.models import State
 from beachhead.commitments.services import for_subject
@@ -722,3 +722,31 @@ def test_the_desk_grid_counts_the_scope_part_by_part(agent, customer, admin, mar
     assert sum(r["n"] for r in grid) == 3  # two in JP, the owned one in DE; not Berlin's
     assert sum(r["mine"] for r in grid) == 1
     assert sum(r["unassigned"] for r in grid) == seen.filter(assignee__isnull=True).count()
+
+
+def test_on_shift_now_shows_each_agents_own_local_time(client, make_agent, tokyo_team):
+    """The desk's roster reads each agent's clock in their own zone, not the viewer's."""
+    make_agent(
+        "aiko", ["JP"], "Asia/Tokyo", ["ja"], shifts=[("00:00", "00:00")], days=range(7),
+        team=tokyo_team, first_name="Aiko", last_name="Sato",
+    )  # fmt: skip
+    make_agent(
+        "lena", ["DE"], "Europe/Berlin", ["de"], shifts=[("00:00", "00:00")], days=range(7),
+        first_name="Lena", last_name="Hoffmann",
+    )  # fmt: skip
+    viewer = make_agent(
+        "viewer", ["US"], "America/Los_Angeles", ["en"], shifts=[("00:00", "00:00")], days=range(7)
+    )
+    client.force_login(viewer)
+
+    with translation.override("en"):
+        response = client.get("/support/desk/")
+
+    html = response.content.decode()
+    now = response.context["now"]
+    tokyo = now.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    berlin = now.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M")
+    assert f"{tokyo} in Tokyo" in html
+    assert f"{berlin} in Berlin" in html
+    assert "Aiko Sato" in html
+    assert "Lena Hoffmann" in html

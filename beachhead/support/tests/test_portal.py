@@ -528,3 +528,21 @@ def test_an_invalid_survey_token_is_404(client, db, settings):
     assert response.status_code == 404
     assert settings.BEACHHEAD_COMPANY_NAME.encode() in response.content
     assert b"We could not find this page" in response.content  # no contact: the browser's
+
+
+def test_with_no_base_url_set_the_sign_in_link_names_the_host_asked_on(client, yamada, settings):
+    settings.BEACHHEAD_BASE_URL = ""
+    settings.ALLOWED_HOSTS = ["desk.example"]
+
+    client.post(PORTAL, {"email": yamada.email}, HTTP_HOST="desk.example:8123")
+
+    assert len(mail.outbox) == 1
+    assert "http://desk.example:8123/support/portal/sign-in/" in mail.outbox[0].body
+
+
+def test_a_set_base_url_names_the_sign_in_link(client, yamada, settings):
+    settings.BEACHHEAD_BASE_URL = "https://help.example.com/"
+
+    client.post(PORTAL, {"email": yamada.email})
+
+    assert "https://help.example.com/support/portal/sign-in/" in mail.outbox[0].body

@@ -164,3 +164,25 @@ def test_reply_on_a_pending_urgent_ticket_does_not_start_a_running_update(custom
     assert not running.exists(), list(running.values_list("kind", flat=True))
     ticket.refresh_from_db()
     assert ticket.sla_due_at is None
+
+
+@pytest.mark.django_db
+def test_the_reply_footer_links_to_the_served_address_when_no_base_url_is_set(
+    agent, customer, settings
+):
+    """``beachhead serve --port 8123`` hands its children ``BEACHHEAD_BASE_URL``; a reply mail
+    sent by the worker then links there (and never to an empty host)."""
+    from beachhead.core.management.commands.serve import child_environment
+
+    settings.BEACHHEAD_BASE_URL = child_environment("127.0.0.1", 8123, environ={})[
+        "BEACHHEAD_BASE_URL"
+    ]
+    ticket = tickets.do_create_ticket(
+        subject="x", account=customer, requester_email="a@yamato-seiki.co.jp"
+    )
+    email = outbound.build_reply(tickets.do_reply(ticket, agent, "Thanks"))
+    assert "http://127.0.0.1:8123/support/portal/" in email.body
+
+    settings.BEACHHEAD_BASE_URL = ""
+    email = outbound.build_reply(tickets.do_reply(ticket, agent, "Again"))
+    assert "http://127.0.0.1:8000/support/portal/" in email.body

@@ -1,11 +1,9 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from tqdm import tqdm
 
 from beachhead.core import demo
 from beachhead.core.models import User
+from beachhead.core.progress import for_command
 
 
 class Command(BaseCommand):
@@ -17,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when the database has users."
         )
-        parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="No progress bars (none off a terminal)."
+        )
 
     def handle(self, *args, **options):
         if options["accounts"] < 0:
@@ -30,18 +30,13 @@ class Command(BaseCommand):
                 "The database already has data. Demo data goes into an empty database "
                 "(use --if-empty to skip quietly)."
             )
-        show = not options["no_progress"] and sys.stderr.isatty()
-
-        def progress(iterable, desc, total=None):
-            if not show:
-                return iterable
-            return tqdm(iterable, desc=desc, total=total, unit="", leave=False)
-
+        progress = for_command(options)
         ctx = demo.DemoContext(
             seed=options["seed"], accounts=options["accounts"], progress=progress
         )
         with transaction.atomic():
-            for generator in progress(demo.generators(), "Demo data", None):
+            generators = list(demo.generators())
+            for generator in progress(generators, "Demo data", len(generators)):
                 generator.func(ctx)
         summary = ", ".join(f"{n} {what}" for what, n in ctx.created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (seed {ctx.seed}): {summary}."))

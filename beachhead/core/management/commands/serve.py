@@ -7,6 +7,20 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from beachhead.core.http import served_base_url
+
+
+def child_environment(
+    host: str, port: int, environ: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of the web server and the worker: Beachhead's settings, and links in
+    e-mails pointing at the address served unless ``BEACHHEAD_BASE_URL`` says otherwise."""
+    env = {**(os.environ if environ is None else environ)}
+    env["DJANGO_SETTINGS_MODULE"] = "beachhead.settings"
+    if not env.get("BEACHHEAD_BASE_URL", "").strip():
+        env["BEACHHEAD_BASE_URL"] = served_base_url(host, port)
+    return env
+
 
 class Command(BaseCommand):
     help = "Serve Beachhead with gunicorn (a production WSGI server) and run the worker beside it."
@@ -21,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Serve only; no worker.")
 
     def handle(self, *args, **options):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "beachhead.settings"}
+        env = child_environment(options["host"], options["port"])
         web = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "beachhead.wsgi:application",
@@ -44,7 +58,8 @@ class Command(BaseCommand):
             )
         url = f"http://{options['host']}:{options['port']}"
         self.stdout.write(
-            f"Beachhead on {url} (database: {settings.DATABASES['default']['ENGINE']})"
+            f"Beachhead on {url} (database: {settings.DATABASES['default']['ENGINE']};"
+            f" links in e-mails: {env['BEACHHEAD_BASE_URL']})"
         )
 
         stopping = False

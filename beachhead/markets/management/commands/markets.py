@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from beachhead.core.progress import for_command
 from beachhead.markets import services, vocabulary
 from beachhead.markets.loader import PlaybookError, read_playbooks
 from beachhead.markets.models import Market
@@ -73,9 +74,9 @@ class Command(BaseCommand):
 
     # --- subcommands -------------------------------------------------------------------------
 
-    def handle_sync(self, *, force: bool, json: bool, **_options: Any) -> None:
+    def handle_sync(self, *, force: bool, json: bool, **options: Any) -> None:
         try:
-            report = services.do_sync_markets(force=force)
+            report = services.do_sync_markets(force=force, progress=for_command(options))
         except PlaybookError as exc:
             raise CommandError(
                 "The playbook files have problems; nothing was loaded:\n  "

@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
+from beachhead.core.progress import for_command
 from beachhead.support.models import InboundMail
 from beachhead.support.services import imap
 from beachhead.support.services.ingest import BATCH, IngestResult, ingest_many, retry
@@ -140,11 +141,12 @@ class Command(BaseCommand):
             return getattr(stream, "buffer", stream).read()
         return Path(path).read_bytes()
 
-    def handle_ingest(self, *, paths: list[str], stdin: Any = None, **_options: Any) -> None:
+    def handle_ingest(self, *, paths: list[str], stdin: Any = None, **options: Any) -> None:
         results = []
         paths = list(_expand(paths))
         # A batch of files at a time (``ingest_many``: one transaction each), in order.
-        for start in range(0, len(paths), BATCH):
+        starts = range(0, len(paths), BATCH)
+        for start in for_command(options)(starts, "Mail batches", len(starts)):
             group = paths[start : start + BATCH]
             read: list[tuple[str, bytes | None, IngestResult | None]] = []
             for path in group:

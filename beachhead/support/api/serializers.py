@@ -5,17 +5,23 @@ from typing import cast
 from rest_framework import serializers
 
 from beachhead.commitments.models import Commitment
-from beachhead.markets.services import market_code_of
+from beachhead.markets.services import calendar_label, market_code_of
 from beachhead.support.models import Attachment, Channel, Message, Priority, Status, Ticket
 from beachhead.support.services.sla import policy_name
 
 
 class TicketCommitmentSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", default=None, read_only=True)
+    calendar_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Commitment
         fields = ["id", "kind", "due_at", "state", "calendar", "paused_at", "owner", "broken_at"]
+        fields += ["calendar_label"]
+
+    def get_calendar_label(self, obj) -> str:
+        """The calendar in the reader's words ("Japan business hours", "Around the clock")."""
+        return calendar_label(obj.calendar)
 
 
 class PersonSerializer(serializers.Serializer):

@@ -194,8 +194,10 @@ def relative_time(value: datetime, now: datetime | None = None, language: str | 
 def name_list(names: list[str], language: str | None = None) -> str:
     """Names joined as the reader lists them: "Japan, Germany, United States", 日本、德国和美国,
     日本、ドイツ、アメリカ合衆国."""
-    style = "unit" if language_key(language) == "en" else "standard"
-    return str(format_list([str(n) for n in names], style=style, locale=babel_locale(language)))
+    locale = babel_locale(language)
+    if language_key(language) == "en":
+        return str(format_list([str(n) for n in names], style="unit", locale=locale))
+    return str(format_list([str(n) for n in names], style="standard", locale=locale))
 
 
 def zone_choice_label(tz_name: str, language: str | None = None) -> str:

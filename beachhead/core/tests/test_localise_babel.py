@@ -79,7 +79,8 @@ def test_relative_times_read_naturally(language, ahead, behind, soon):
         if language != "en":
             for delta in (timedelta(days=3, hours=4), timedelta(hours=26), timedelta(days=40)):
                 text = relative_time(NOW - delta, NOW)
-                assert "," not in text and " " not in text, text
+                assert "," not in text, text
+                assert " " not in text, text
 
 
 def test_durations_and_now():

@@ -29,3 +29,13 @@ def test_the_customers_clock_names_their_city_in_the_readers_language():
         html = local_clock(now, "America/Sao_Paulo")
         assert "São Paulo" in html
         assert "Sao_Paulo" not in html
+
+
+def test_list_cells_name_languages_and_zones():
+    from beachhead.accounts.lists import _zone
+    from beachhead.support.lists import _language
+
+    with translation.override("zh-hans"):
+        assert _language("ja", None) == ("日语", "日语")
+        assert _zone("Asia/Tokyo", None)[0] == "东京"
+    assert _language("", None)[0] == "—"

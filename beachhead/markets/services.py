@@ -527,22 +527,44 @@ def _holidays(
     country: str, subdiv: str, categories: tuple[str, ...], year: int, language: str
 ) -> tuple[tuple[date, str], ...]:
     names = dict(holiday_names(country, subdiv or None, year, language))
-    if categories:
-        import holidays as holidays_lib
-
-        probe = holidays_lib.country_holidays(country, subdiv=subdiv or None, years=())
-        supported = tuple(probe.supported_languages)
-        wanted = language if language in supported else None
-        if wanted is None:
-            primary = language.split("_")[0].lower()
-            wanted = next((s for s in supported if s.split("_")[0].lower() == primary), None)
-        extra = holidays_lib.country_holidays(
-            country, subdiv=subdiv or None, years=year, categories=categories, language=wanted
-        )
-        for day, name in extra.items():
-            if day.year == year:
-                names.setdefault(day, name)
+    for category in categories:
+        for day, name in _category_names(country, subdiv, category, year, language):
+            names.setdefault(day, name)
     return tuple(sorted(names.items()))
+
+
+def _category_names(
+    country: str, subdiv: str, category: str, year: int, language: str
+) -> list[tuple[date, str]]:
+    """The days of an extra holiday category in ``year``, named in ``language`` (a library
+    language); where the library has no name in it (Japan's bank holidays in Chinese), the
+    category's own label in the reader's language."""
+    import holidays as holidays_lib
+
+    probe = holidays_lib.country_holidays(country, subdiv=subdiv or None, years=())
+    supported = tuple(probe.supported_languages)
+    wanted = language if language in supported else None
+    if wanted is None:
+        primary = language.split("_")[0].lower()
+        wanted = next((s for s in supported if s.split("_")[0].lower() == primary), None)
+
+    def named(in_language: str | None) -> dict[date, str]:
+        days = holidays_lib.country_holidays(
+            country, subdiv=subdiv or None, years=year, categories=(category,), language=in_language
+        )
+        return {day: name for day, name in days.items() if day.year == year}
+
+    names = named(wanted)
+    interface = next((k for k, v in HOLIDAY_LANGUAGES.items() if v == language), "en")
+    if interface == "en":
+        return list(names.items())
+    english = named("en_US") if "en_US" in supported else {}
+    with translation.override(interface):
+        label = _category_name(category)
+    return [
+        (day, label if name == english.get(day) and category != "public" else name)
+        for day, name in names.items()
+    ]
 
 
 def _holiday_names_cached(market: Market, year: int, language: str) -> tuple[tuple[date, str], ...]:

@@ -136,3 +136,10 @@ def test_an_outside_tool_rebuilds_japans_year_end_from_the_document(jp):
     assert ours == rebuilt
     assert {date(2026, 12, 31), date(2027, 1, 1), date(2027, 1, 2), date(2027, 1, 3)} <= ours
     assert date(2027, 1, 4) not in ours  # back to work on Monday
+
+
+def test_extra_holidays_the_library_leaves_in_english_get_the_categorys_name(jp):
+    days = dict(services.market_holidays(jp, 2026, "zh-hans"))
+    assert days[date(2026, 12, 31)] == "银行休息日"
+    assert dict(services.market_holidays(jp, 2026, "ja"))[date(2026, 12, 31)] == "銀行休業日"
+    assert dict(services.market_holidays(jp, 2026, "en"))[date(2026, 12, 31)] == "Bank Holiday"

@@ -30,6 +30,7 @@ from beachhead.accounts.services.deployments import deep_user_threshold
 from beachhead.accounts.services.ltv import strategic_bar
 from beachhead.commitments.lists import MARKET_CHOICES
 from beachhead.core.access import scoped
+from beachhead.core.localise import language_label, zone_city
 from beachhead.core.money import Money
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
 from beachhead.savedviews.params import Choice, Codes, Flag, Id, Person, Search, Text
@@ -37,6 +38,17 @@ from beachhead.savedviews.registry import CachedChoices, Column, ListSource
 
 if TYPE_CHECKING:
     from beachhead.core.models import User
+
+
+def _language(value, row):
+    """A language named in the reader's language ("Japanese", 日语), never as a code."""
+    label = language_label(value) if value else ""
+    return (label or "—"), label
+
+
+def _zone(value, row):
+    """A time zone by its city, in the reader's language (Tokyo, 東京), the zone on hover."""
+    return (zone_city(value) or "—"), value or ""
 
 
 def _stage_choices() -> list[tuple[str, str]]:
@@ -273,8 +285,8 @@ CONTACTS = ListSource(
         Column("roles_text", _("Roles"), sortable=False, filterable=False),
         Column("email", _("E-mail"), editable=True),
         Column("phone", _("Phone"), editable=True),
-        Column("language", _("Language"), groupable=True, editable=True),
-        Column("timezone", _("Time zone"), groupable=True, editable=True),
+        Column("language", _("Language"), groupable=True, editable=True, render=_language),
+        Column("timezone", _("Time zone"), groupable=True, editable=True, render=_zone),
         Column("created_at", _("Created"), "datetime"),
     ),
     default_columns=(

@@ -28,10 +28,20 @@ from beachhead.savedviews.registry import CachedChoices, Column, ListSource
 def _market_choices() -> list[tuple[str, str]]:
     from beachhead.markets.models import Market
 
-    return [(m.code, m.code) for m in Market.objects.order_by("code")]
+    return [(m.code, m.name) for m in Market.objects.order_by("code")]
 
 
+def _calendar_choices() -> list[tuple[str, str]]:
+    """The calendars promises run on, named for the reader ("Malaysia business hours")."""
+    from beachhead.markets.services import calendar_label
+
+    keys = Commitment.objects.order_by("calendar").values_list("calendar", flat=True).distinct()
+    return [(key, calendar_label(key)) for key in keys]
+
+
+#: Market columns show the market's name in the reader's language (cached per language).
 MARKET_CHOICES = CachedChoices(_market_choices, ttl=300)
+CALENDAR_CHOICES = CachedChoices(_calendar_choices, ttl=300)
 #: Kinds are registered by the pillars when they are ready: read them when used.
 KIND_CHOICES = CachedChoices(lambda: [(code, str(label)) for code, label in kinds.choices()], ttl=0)
 HEALTH_CHOICES = [
@@ -138,7 +148,7 @@ COMMITMENTS = ListSource(
         Column("due_at", _("Due"), "datetime", render=_due),
         Column("health_now", _("Health"), "choice", HEALTH_CHOICES, groupable=True, render=_health),
         Column("state", _("State"), "choice", State.choices, groupable=True, render=_state),
-        Column("calendar", _("Calendar"), groupable=True),
+        Column("calendar", _("Calendar"), choices=CALENDAR_CHOICES, groupable=True),
         Column("started_at", _("Clock started"), "datetime"),
         Column("resolved_at", _("Resolved"), "datetime"),
         Column("broken_at", _("Broken at"), "datetime"),

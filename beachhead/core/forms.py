@@ -4,6 +4,7 @@ preferences."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, cast
 
 from django import forms
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from beachhead.core.localise import language_key, zone_choice_label
 from beachhead.core.models import Team, User, known_timezones
 from beachhead.core.roles import Role
 
@@ -76,8 +78,15 @@ class ServiceForm(StyledForm):
 
 
 def timezone_choices() -> list[tuple[str, str]]:
-    zones = sorted(z for z in known_timezones() if "/" in z and not z.startswith("Etc"))
-    return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
+    """Every time zone, named in the reader's language ("Japan · Tokyo") and sorted by name."""
+    return _timezone_choices(language_key())
+
+
+@lru_cache(maxsize=4)
+def _timezone_choices(language: str) -> list[tuple[str, str]]:
+    zones = [z for z in known_timezones() if "/" in z and not z.startswith("Etc")]
+    named = sorted(((zone_choice_label(z, language), z) for z in zones), key=lambda p: p[0])
+    return [("UTC", "UTC"), *[(z, label) for label, z in named]]
 
 
 class PreferencesForm(forms.ModelForm):

@@ -13,25 +13,35 @@ from __future__ import annotations
 
 import threading
 import time as monotonic
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_interval, format_skeleton
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from beachhead.core.access import Action, require
 from beachhead.core.audit import audit_actor
 from beachhead.core.changes import assign, changed, clean_changes
+from beachhead.core.localise import (
+    babel_locale,
+    country_label,
+    language_label,
+    name_list,
+    pick,
+    zone_city,
+)
 from beachhead.core.progress import Progress, silent
 from beachhead.core.refcache import RefCache
-from beachhead.markets import validators
+from beachhead.markets import validators, vocabulary
 from beachhead.markets.calendar import (
     AlwaysOpen,
     BusinessCalendar,
@@ -62,6 +72,7 @@ __all__ = [
     "UnknownCalendar",
     "calendar_for",
     "calendar_for_market",
+    "calendar_label",
     "check_market_changes",
     "clear_calendar_cache",
     "compute_due",
@@ -69,9 +80,12 @@ __all__ = [
     "do_edit_market",
     "do_reset_market",
     "do_sync_markets",
+    "holiday_category_list",
+    "holiday_label",
     "load_playbook_files",
     "market_document",
     "market_holidays",
+    "market_labels",
     "market_status",
     "parse_instant",
 ]
@@ -517,22 +531,44 @@ def _holidays(
     country: str, subdiv: str, categories: tuple[str, ...], year: int, language: str
 ) -> tuple[tuple[date, str], ...]:
     names = dict(holiday_names(country, subdiv or None, year, language))
-    if categories:
-        import holidays as holidays_lib
-
-        probe = holidays_lib.country_holidays(country, subdiv=subdiv or None, years=())
-        supported = tuple(probe.supported_languages)
-        wanted = language if language in supported else None
-        if wanted is None:
-            primary = language.split("_")[0].lower()
-            wanted = next((s for s in supported if s.split("_")[0].lower() == primary), None)
-        extra = holidays_lib.country_holidays(
-            country, subdiv=subdiv or None, years=year, categories=categories, language=wanted
-        )
-        for day, name in extra.items():
-            if day.year == year:
-                names.setdefault(day, name)
+    for category in categories:
+        for day, name in _category_names(country, subdiv, category, year, language):
+            names.setdefault(day, name)
     return tuple(sorted(names.items()))
+
+
+def _category_names(
+    country: str, subdiv: str, category: str, year: int, language: str
+) -> list[tuple[date, str]]:
+    """The days of an extra holiday category in ``year``, named in ``language`` (a library
+    language); where the library has no name in it (Japan's bank holidays in Chinese), the
+    category's own label in the reader's language."""
+    import holidays as holidays_lib
+
+    probe = holidays_lib.country_holidays(country, subdiv=subdiv or None, years=())
+    supported = tuple(probe.supported_languages)
+    wanted = language if language in supported else None
+    if wanted is None:
+        primary = language.split("_")[0].lower()
+        wanted = next((s for s in supported if s.split("_")[0].lower() == primary), None)
+
+    def named(in_language: str | None) -> dict[date, str]:
+        days = holidays_lib.country_holidays(
+            country, subdiv=subdiv or None, years=year, categories=(category,), language=in_language
+        )
+        return {day: name for day, name in days.items() if day.year == year}
+
+    names = named(wanted)
+    interface = next((k for k, v in HOLIDAY_LANGUAGES.items() if v == language), "en")
+    if interface == "en":
+        return list(names.items())
+    english = named("en_US") if "en_US" in supported else {}
+    with translation.override(interface):
+        label = _category_name(category)
+    return [
+        (day, label if name == english.get(day) and category != "public" else name)
+        for day, name in names.items()
+    ]
 
 
 def _holiday_names_cached(market: Market, year: int, language: str) -> tuple[tuple[date, str], ...]:
@@ -659,3 +695,126 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 def utc(value: datetime) -> datetime:
     """``value`` in UTC."""
     return value.astimezone(UTC)
+
+
+# --- Labels: calendars and holiday calendars in the reader's words -------------------------
+
+
+def market_labels(market: Market, language: str | None = None) -> dict[str, str]:
+    """What a person reads about ``market``'s codes, in ``language`` (default: the active one):
+    the API's ``*_label`` fields."""
+    return {
+        "name_label": pick(
+            {"en": market.name_en, "zh-hans": market.name_zh_hans, "ja": market.name_ja},
+            market.code,
+            language,
+        ),
+        "timezone_label": zone_city(market.timezone, language),
+        "languages_label": name_list(
+            [language_label(code, language) for code in market.languages], language
+        ),
+        "holidays_label": holiday_label(market, language),
+    }
+
+
+def _market_name(code: str, language: str | None) -> str:
+    market = market_by_code(code)
+    if market is None:
+        return country_label(code, language)
+    return pick(
+        {"en": market.name_en, "zh-hans": market.name_zh_hans, "ja": market.name_ja},
+        country_label(code, language),
+        language,
+    )
+
+
+def calendar_label(key: str | None, language: str | None = None) -> str:
+    """A calendar key as the reader says it: ``24x7`` → "Around the clock", ``market:MY`` →
+    "Malaysia business hours", ``coverage:JP,DE,US`` → "Follow-the-sun: Japan, Germany,
+    United States" (in ``language``, default the active one). A key that names no calendar
+    comes back unchanged."""
+    text = (key or "").strip()
+    kind, sep, rest = text.partition(":")
+    kind = kind.lower()
+    with translation.override(language or translation.get_language()):
+        if not sep and kind in ("24x7", "24/7"):
+            return _("Around the clock")
+        codes = [c.strip().upper() for c in rest.split(",") if c.strip()] if sep else []
+        if kind == "market" and len(codes) == 1:
+            return _("%(market)s business hours") % {"market": _market_name(codes[0], language)}
+        if kind == "coverage" and codes:
+            names = name_list([_market_name(code, language) for code in codes], language)
+            return _("Follow-the-sun: %(markets)s") % {"markets": names}
+    return text
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) runs."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _category_dates(market: Market, category: str, year: int, language: str | None) -> str:
+    """The days an extra category closes in ``year`` ("31 Dec–3 Jan"), when they are few."""
+    import holidays as holidays_lib
+
+    days = holidays_lib.country_holidays(
+        market.holiday_country,
+        subdiv=market.holiday_subdiv or None,
+        years=(year - 1, year, year + 1),
+        categories=(category,),
+    )
+    runs = [run for run in _runs(list(days)) if run[0].year == year]
+    if not runs or len(runs) > 2:
+        return ""
+    locale = babel_locale(language)
+    texts = [
+        format_skeleton("MMMd", first, locale=locale)
+        if first == last
+        else format_interval(first, last, "MMMd", locale=locale)
+        for first, last in runs
+    ]
+    return name_list(texts, language)
+
+
+def _category_name(category: str) -> str:
+    return str(vocabulary.HOLIDAY_CATEGORIES.get(category, category.replace("_", " ")))
+
+
+def holiday_category_list(categories: Iterable[str], language: str | None = None) -> str:
+    """Holiday categories as the reader names them: ``["bank"]`` → "bank holidays"."""
+    with translation.override(language or translation.get_language()):
+        return name_list([_category_name(c) for c in categories if c != "public"], language)
+
+
+def holiday_label(market: Market, language: str | None = None, year: int | None = None) -> str:
+    """The holidays ``market`` closes for, in the reader's words: "Japan national holidays +
+    bank holidays (Dec 31 – Jan 3)", "Australia public holidays (New South Wales)". The days of
+    an extra category are those of ``year`` (default: this year), when there are few."""
+    year = year or timezone.now().year
+    country = country_label(market.holiday_country, language)
+    with translation.override(language or translation.get_language()):
+        subdiv = market.holiday_subdiv
+        if subdiv:
+            key = f"{market.holiday_country}-{subdiv}"
+            region = str(vocabulary.HOLIDAY_SUBDIVISIONS.get(key, subdiv))
+            text = _("%(country)s public holidays (%(region)s)") % {
+                "country": country,
+                "region": region,
+            }
+        else:
+            text = _("%(country)s national holidays") % {"country": country}
+        for category in market.holiday_categories or ():
+            if category == "public":
+                continue
+            name = _category_name(category)
+            dates = _category_dates(market, category, year, language)
+            if dates:
+                name = _("%(category)s (%(dates)s)") % {"category": name, "dates": dates}
+            text = _("%(holidays)s + %(more)s") % {"holidays": text, "more": name}
+    return text

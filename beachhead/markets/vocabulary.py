@@ -221,3 +221,23 @@ DATA_RESIDENCY_REGIONS = {
 def label(vocabulary: dict, code: str) -> str:
     """The label of ``code`` in ``vocabulary``, or the code itself when it has none."""
     return str(vocabulary.get(code, code))
+
+
+#: Categories of the ``holidays`` library a playbook may add to the public holidays.
+HOLIDAY_CATEGORIES = {
+    "public": _("public holidays"),
+    "bank": _("bank holidays"),
+    "government": _("government joint leave days"),
+    "optional": _("optional holidays"),
+    "half_day": _("half-day holidays"),
+    "school": _("school holidays"),
+    "workday": _("working observances"),
+}
+
+#: The subdivisions the playbooks use for their holidays, by ``COUNTRY-SUBDIV``.
+HOLIDAY_SUBDIVISIONS = {
+    "AU-NSW": _("New South Wales"),
+    "CA-ON": _("Ontario"),
+    "GB-ENG": _("England"),
+    "MY-14": _("Kuala Lumpur"),
+}

@@ -19,6 +19,7 @@ from beachhead.accounts.models import Tier
 from beachhead.commitments.lists import MARKET_CHOICES
 from beachhead.core.access import scoped
 from beachhead.core.db import is_id
+from beachhead.core.localise import language_label
 from beachhead.core.templatetags.beachhead import when
 from beachhead.markets.services import market_by_code
 from beachhead.savedviews.params import Choice, Codes, Id, Person, Search, Text
@@ -41,6 +42,12 @@ def _status(value, row):
 
 def _priority(value, row):
     return priority_badge(value), str(dict(Priority.choices).get(value, value))
+
+
+def _language(value, row):
+    """The customer's language, named in the reader's ("Japanese", 日语), never as a code."""
+    label = language_label(value) if value else ""
+    return (label or "—"), label
 
 
 def _due(value, row):
@@ -132,7 +139,7 @@ TICKETS = ListSource(
         Column("requester_email", _("Requester e-mail")),
         Column("market__code", _("Market"), "choice", choices=MARKET_CHOICES, groupable=True),
         Column("channel", _("Channel"), "choice", Channel.choices, groupable=True),
-        Column("language", _("Language"), groupable=True),
+        Column("language", _("Language"), groupable=True, render=_language),
         Column("assignee", _("Assignee"), "user", groupable=True, editable=True),
         Column("team__name", _("Team"), groupable=True),
         Column("tags", _("Tags"), editable=True),

@@ -12,7 +12,6 @@ import zoneinfo
 from datetime import timedelta
 from itertools import groupby
 
-from babel.dates import get_timezone_location
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,6 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,6 +31,7 @@ from beachhead.commitments.models import Commitment, State
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.http import AuthedRequest, base_url
+from beachhead.core.localise import zone_city
 from beachhead.core.models import Team, User
 from beachhead.core.roles import Role, can, operation_required
 from beachhead.savedviews import params
@@ -573,20 +572,11 @@ def _on_shift(now) -> list[dict]:
             "languages": list(getattr(agent.agent_profile, "languages", None) or []),
             "load": loads.get(agent.pk, 0),
             "local": timezone.localtime(now, timezone=_zone(agent.timezone)),
-            "city": _zone_city(agent.timezone),
+            "city": zone_city(agent.timezone),
         }
         for agent in agents
     ]
     return sorted(rows, key=lambda r: (r["load"], r["user"].display_name))
-
-
-def _zone_city(name: str) -> str:
-    """The city a time zone is named after, in the reader's language (Babel's CLDR names:
-    Tokyo, 东京, 東京). Helper "words" brings ``core.localise.zone_city``; this goes then."""
-    try:
-        return get_timezone_location(name, locale=to_locale(get_language()), return_city=True)
-    except (LookupError, ValueError):
-        return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def _zone(name: str):

@@ -4,7 +4,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from beachhead.commitments import kinds
+from beachhead.commitments.lists import HEALTH_CHOICES
 from beachhead.commitments.models import Commitment, CommitmentEvent
+from beachhead.markets.services import calendar_label
 
 
 class CommitmentEventSerializer(serializers.ModelSerializer):
@@ -25,6 +27,13 @@ class CommitmentSerializer(serializers.ModelSerializer):
         default=None,
         help_text="The owner's full name (``owner`` is their id).",
     )
+    # What a person reads, in the request's language, beside the codes above.
+    market_label = serializers.CharField(
+        source="market.name", read_only=True, allow_null=True, default=None
+    )
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    health_label = serializers.SerializerMethodField()
+    calendar_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Commitment
@@ -32,11 +41,19 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "id", "kind", "title", "state", "health", "market", "owner", "owner_name", "team", "calendar",
             "started_at", "target_seconds", "due_at", "warn_at", "escalate_at", "paused_at",
             "broken_at", "resolved_at", "subject_label", "customer_label", "created_at",
+            "market_label", "state_label", "health_label", "calendar_label",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_health(self, obj) -> str:
         return obj.health(timezone.now())
+
+    def get_health_label(self, obj) -> str:
+        health = obj.health(timezone.now())
+        return str(dict(HEALTH_CHOICES).get(health, health))
+
+    def get_calendar_label(self, obj) -> str:
+        return calendar_label(obj.calendar)
 
 
 class CommitmentDetailSerializer(CommitmentSerializer):

@@ -6,20 +6,16 @@ import zoneinfo
 from datetime import datetime
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from beachhead.core.localise import local_name, pick
+from beachhead.core import localise
+from beachhead.core.localise import local_name, pick, relative_time, zone_city
 from beachhead.core.models import initials
 
 register = template.Library()
-
-
-def _city(tz_name: str) -> str:
-    return tz_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 @register.simple_tag
@@ -41,10 +37,10 @@ def when(
         if there is not None and there.utcoffset() != local.utcoffset():
             title = _("%(there)s in %(city)s · %(here)s your time") % {
                 "there": formats.date_format(there, "D H:i"),
-                "city": _city(customer_tz),
+                "city": zone_city(customer_tz),
                 "here": formats.date_format(local, "D H:i"),
             }
-    hint = naturaltime(value) if relative else ""
+    hint = relative_time(value) if relative else ""
     there_line = ""
     if beside and title != shown:
         there_line = format_html('<div class="text-secondary small">{}</div>', title)
@@ -119,3 +115,31 @@ def local_name_filter(record) -> str:
 def pick_filter(mapping) -> str:
     """``{{ market.tone|pick }}``: a ``{en, zh-hans, ja}`` mapping in the reader's language."""
     return pick(mapping)
+
+
+# Names Babel knows, in the reader's language (``core.localise``).
+register.filter("zone_city", lambda zone: zone_city(str(zone or "")))
+register.filter("zone_name", lambda zone: localise.zone_name(str(zone or "")))
+register.filter("language_label", lambda code: localise.language_label(code))
+register.filter("country_label", lambda code: localise.country_label(code))
+
+
+@register.filter
+def language_list(codes) -> str:
+    """``{{ market.languages|language_list }}``: "Japanese, English", 日语和英语, 日本語、英語."""
+    return localise.name_list([localise.language_label(code) for code in codes or ()])
+
+
+@register.filter
+def relative(value: datetime | None) -> str:
+    """``{{ due_at|relative }}``: "in 2 hours, 3 minutes", "2時間3分後", "3天前"."""
+    return relative_time(value) if value else ""
+
+
+@register.filter
+def timespan(value: datetime | None) -> str:
+    """``{{ due_at|timespan }}``: how far a moment is from now, unsigned ("2 hours, 3 minutes",
+    "2時間3分", "2小时3分钟"): for "overdue by …" and "due in …"."""
+    if not value:
+        return ""
+    return localise.duration_text(value - timezone.now())

@@ -110,6 +110,18 @@ class MarketSerializer(serializers.Serializer):
         help_text="Fields changed locally; a sync from the files leaves them alone.",
     )
     status = MarketStatusSerializer(read_only=True)
+    # What a person reads, in the request's language (Accept-Language or the user's setting).
+    name_label = serializers.CharField(read_only=True, help_text="The name in your language.")
+    timezone_label = serializers.CharField(
+        read_only=True, help_text="The city of `timezone`, e.g. Tokyo, 東京."
+    )
+    languages_label = serializers.CharField(
+        read_only=True, help_text="The languages, named in yours: Japanese, English."
+    )
+    holidays_label = serializers.CharField(
+        read_only=True,
+        help_text="The holiday calendar: Japan national holidays + bank holidays (Dec 31 – Jan 3).",
+    )
     synced_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -124,6 +136,7 @@ class MarketSerializer(serializers.Serializer):
             "closes_at": status.closes_at.isoformat() if status.closes_at else None,
             "holiday": status.holiday,
         }
+        data.update(services.market_labels(instance))
         data["synced_at"] = instance.synced_at.isoformat() if instance.synced_at else None
         data["updated_at"] = instance.updated_at.isoformat()
         return data

@@ -7,7 +7,8 @@ from functools import partial
 from django import template
 from django.utils.html import format_html
 
-from beachhead.markets import vocabulary
+from beachhead.core import localise
+from beachhead.markets import services, vocabulary
 from beachhead.markets.models import Market
 
 register = template.Library()
@@ -51,5 +52,31 @@ def channel_icon(code: str) -> str:
 
 @register.filter
 def zone_city(name: str) -> str:
-    """``Asia/Tokyo`` → ``Tokyo``: how people name a time zone."""
-    return (name or "").rsplit("/", 1)[-1].replace("_", " ")
+    """``Asia/Tokyo`` → Tokyo, 東京, 东京: the city a time zone is named after, as the reader
+    names it."""
+    return localise.zone_city(name)
+
+
+@register.filter
+def calendar_label(key: str) -> str:
+    """``{{ c.calendar|calendar_label }}``: "Malaysia business hours", "Around the clock"."""
+    return services.calendar_label(key)
+
+
+@register.filter
+def holiday_label(market: Market) -> str:
+    """``{{ market|holiday_label }}``: "Japan national holidays + bank holidays (Dec 31 – Jan 3)"."""
+    return services.holiday_label(market)
+
+
+@register.filter
+def holiday_category_list(categories) -> str:
+    """``["bank"]`` → "bank holidays", 銀行休業日: a playbook's extra holiday categories."""
+    return services.holiday_category_list(categories or ())
+
+
+@register.filter
+def market_name(code: str) -> str:
+    """``{{ team.market_code|market_name }}``: the market's name in the reader's language."""
+    market = services.market_by_code(code or "")
+    return market.name if market is not None else localise.country_label(code)

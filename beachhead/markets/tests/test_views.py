@@ -101,7 +101,8 @@ def test_detail_shows_the_whole_playbook(browser, admin, jp):
     for text in (
         "Japan",
         "日本",
-        "Asia/Tokyo",
+        "Tokyo",  # the time zone, named by its city
+        "Japan national holidays + bank holidays (Dec 31\u2009–\u2009Jan 3)",
         "Working week",
         "09:00–18:00",
         "Holidays in",
@@ -118,6 +119,9 @@ def test_detail_in_japanese(browser, make_user, jp):
     viewer = make_user("admin", language="ja")
     html = browser(viewer).get(detail("JP")).content.decode()
     assert "どのチャネルでも" in html  # the Japanese tone guidance
+    assert "日本の祝日＋銀行休業日（12月31日～1月3日）" in html
+    assert "東京" in html
+    assert "Asia/Tokyo" not in html
     fragment = browser(viewer).get(
         reverse("markets:holidays", args=["JP"]), {"year": 2027}, HTTP_HX_REQUEST="true"
     )

@@ -5,7 +5,7 @@ from typing import cast
 from rest_framework import serializers
 
 from beachhead.commitments.models import Commitment
-from beachhead.markets.services import market_code_of
+from beachhead.markets.services import calendar_label, market_code_of
 from beachhead.support.models import Attachment, Channel, Message, Priority, Status, Ticket
 from beachhead.support.services.sla import policy_name
 
@@ -13,13 +13,18 @@ from beachhead.support.services.sla import policy_name
 class TicketCommitmentSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", default=None, read_only=True)
     owner_name = serializers.CharField(source="owner.display_name", default=None, read_only=True)
+    calendar_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Commitment
         fields = [
             "id", "kind", "due_at", "state", "calendar", "paused_at", "owner", "owner_name",
-            "broken_at",
+            "broken_at", "calendar_label",
         ]  # fmt: skip
+
+    def get_calendar_label(self, obj) -> str:
+        """The calendar in the reader's words ("Japan business hours", "Around the clock")."""
+        return calendar_label(obj.calendar)
 
 
 class PersonSerializer(serializers.Serializer):

@@ -8,9 +8,9 @@ import zoneinfo
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from beachhead.core.localise import language_label, zone_city
 from beachhead.core.models import initials as core_initials
 from beachhead.core.templatetags.beachhead import icon_badge
 from beachhead.support.models import Priority, Status
@@ -64,15 +64,8 @@ def priority_badge(priority: str):
 
 @register.filter
 def language_name(code: str) -> str:
-    """``ja`` → 日本語 (the language's own name, as the language switcher shows it)."""
-    if not code:
-        return "—"
-    for candidate in (code, code.split("-")[0]):
-        try:
-            return get_language_info(candidate)["name_local"]
-        except KeyError:
-            continue
-    return code
+    """``ja`` → Japanese, 日语, 日本語: the language's name in the reader's language."""
+    return language_label(code) if code else "—"
 
 
 @register.filter
@@ -116,6 +109,6 @@ def local_clock(now, tz_name: str):
     return format_html(
         '<span class="fw-medium">{}</span> · {} <span class="text-secondary small">({})</span>',
         formats.date_format(there, "D H:i"),
-        tz_name.rsplit("/", 1)[-1].replace("_", " "),
+        zone_city(tz_name),
         gap,
     )

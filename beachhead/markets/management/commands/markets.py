@@ -174,9 +174,10 @@ class Command(BaseCommand):
             ),
             (
                 "Holidays",
-                doc["holidays"]["country"]
+                services.holiday_label(market, "en")
+                + f" [{doc['holidays']['country']}"
                 + (f"-{doc['holidays']['subdiv']}" if doc["holidays"]["subdiv"] else "")
-                + f" ({', '.join(doc['holiday_categories'])})",
+                + f"; {', '.join(doc['holiday_categories'])}]",
             ),
         ]
         for day in vocabulary.WEEKDAYS:

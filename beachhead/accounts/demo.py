@@ -439,9 +439,7 @@ def _deep_crossings(rng, now: datetime, rows: list[Account]) -> dict[int, dateti
     Bigger companies are likelier to be deep users; deep users stay a minority."""
     candidates = [a for a in rows[2:] if a.lifecycle == Lifecycle.CUSTOMER]
     draws = {id(a): rng.random() for a in candidates}
-    natural = {
-        id(a) for a in candidates if draws[id(a)] < 0.05 + 0.06 * SIZE_INDEX.get(a.size, 0)
-    }
+    natural = {id(a) for a in candidates if draws[id(a)] < 0.05 + 0.06 * SIZE_INDEX.get(a.size, 0)}
     early_count = max(1, round(len(natural) / 9))
     chosen = sorted(
         candidates,
@@ -656,7 +654,9 @@ def _deal(rng, now, account: Account, stage, key: str, n: int) -> Opportunity:
     )
     closed = None
     if stage.is_won or stage.is_lost:
-        closed = min(now, created + timedelta(days=rng.uniform(20, 180)))
+        closed = created + timedelta(days=rng.uniform(20, 180))
+        if closed >= now:  # a recent deal closed recently, not all of them this very minute
+            closed = created + (now - created) * rng.uniform(0.3, 0.95)
         close_date = closed.date()
     else:
         close_date = now.date() + timedelta(days=rng.randint(10, 270))

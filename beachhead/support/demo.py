@@ -334,20 +334,27 @@ def _text_language(language: str, available) -> str:
 
 
 class Desk:
-    """Who answers: the assignee, else an agent covering the market (on call) who speaks the
-    ticket's language, else anyone covering it, else a global admin."""
+    """Who answers: the assignee (routing chose someone on shift), else an agent covering the
+    market (on call) who speaks the ticket's language, else anyone covering it, else the
+    market's regional manager, else an admin."""
 
-    def __init__(self, rng) -> None:
+    def __init__(self, rng, since: dict[int, dt.datetime]) -> None:
         from beachhead.core.models import User
         from beachhead.support.models import AgentProfile
 
         self.rng = rng
+        #: Since when each contact may write (known, and their account running something).
+        self.since = since
         spoken = dict(AgentProfile.objects.values_list("user_id", "languages"))
         self.by_market: dict[str, list[tuple[User, set[str]]]] = {}
+        self.managers: dict[str, User] = {}
         for user in User.objects.filter(role=Role.SUPPORT_AGENT, is_active=True).order_by("pk"):
             languages = {code.lower().split("-")[0] for code in spoken.get(user.pk) or []}
             for code in user.market_codes or []:
                 self.by_market.setdefault(code, []).append((user, languages))
+        for manager in User.objects.filter(role=Role.REGIONAL_MANAGER).order_by("pk"):
+            for code in manager.market_codes or []:
+                self.managers.setdefault(code, manager)
         self.admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
 
     def responder(self, ticket):
@@ -357,7 +364,9 @@ class Desk:
         base = (ticket.language or "en").lower().split("-")[0]
         speakers = [user for user, languages in agents if base in languages]
         pool = speakers or [user for user, _languages in agents]
-        return self.rng.choice(pool) if pool else self.admin
+        if pool:
+            return self.rng.choice(pool)
+        return self.managers.get(ticket.market.code) or self.admin
 
 
 def create_support(ctx: DemoContext) -> None:
@@ -374,9 +383,13 @@ def create_support(ctx: DemoContext) -> None:
         .select_related("account", "account__market")
         .order_by("pk")
     )
-    if not contacts:
+    running = _running_since()
+    if not contacts or not running:
         return
-    desk = Desk(ctx.rng("support desk"))
+    # A customer writes about what they run: not before their first deployment.
+    contacts = [c for c in contacts if c.account_id in running]
+    since = {c.pk: max(c.created_at, running[c.account_id or 0]) for c in contacts}
+    desk = Desk(ctx.rng("support desk"), since)
     # History is not an edit made today: the audit log stays for what people change.
     with disable_auditlog():
         _regular_tickets(ctx, contacts, desk)
@@ -386,6 +399,16 @@ def create_support(ctx: DemoContext) -> None:
         sent_at=F("created_at")
     )
     Survey.objects.filter(emailed_at__isnull=True).update(emailed_at=F("sent_at"))
+
+
+def _running_since() -> dict[int, dt.datetime]:
+    """When each account's first deployment started (production or not)."""
+    from django.db.models import Min
+
+    from beachhead.accounts.models import DeploymentEvent
+
+    rows = DeploymentEvent.objects.values_list("account_id").annotate(first=Min("at"))
+    return dict(rows.order_by())
 
 
 # --- Everyday tickets -------------------------------------------------------------------------
@@ -403,7 +426,9 @@ def _regular_tickets(ctx: DemoContext, contacts: list, desk: Desk) -> None:
     for _i in ctx.progress(range(total), "Tickets", total):
         contact = contacts[rng.randrange(len(contacts))]
         waiting = rng.random() < 0.08
-        ticket, conversation = _regular_ticket(rng, ctx.now, contact, by_language, waiting)
+        ticket, conversation = _regular_ticket(
+            rng, ctx.now, contact, desk.since[contact.pk], by_language, waiting
+        )
         ctx.count("tickets")
         if not waiting:
             _regular_story(rng, ctx.now, ticket, desk.responder(ticket), conversation)
@@ -428,7 +453,7 @@ def _first_reply_minutes(account, priority: str) -> int:
     return (policy.first_reply_minutes if policy else None) or 480
 
 
-def _regular_ticket(rng, now: dt.datetime, contact, by_language, waiting: bool):
+def _regular_ticket(rng, now: dt.datetime, contact, since, by_language, waiting: bool):
     """A ticket from ``contact``: opened in the last months (after the contact was known), or,
     when still ``waiting`` for its first reply, recently enough that the reply is not due yet."""
     from beachhead.support.services import tickets
@@ -440,9 +465,9 @@ def _regular_ticket(rng, now: dt.datetime, contact, by_language, waiting: bool):
     if waiting:
         # Business time never runs faster than the clock: younger than the target, not due.
         target = _first_reply_minutes(account, priority)
-        at = now - dt.timedelta(minutes=target * rng.uniform(0.05, 0.7))
+        at = max(since, now - dt.timedelta(minutes=target * rng.uniform(0.05, 0.7)))
     else:
-        earliest = max(contact.created_at, now - dt.timedelta(days=HISTORY_DAYS))
+        earliest = max(since, now - dt.timedelta(days=HISTORY_DAYS))
         at = earliest + (now - earliest) * rng.uniform(0.0, 0.995)
     at = at.replace(second=0, microsecond=0)
     ticket = tickets.do_create_ticket(
@@ -552,7 +577,7 @@ def _incidents(ctx: DemoContext, contacts: list, desk: Desk) -> None:
     for _i in ctx.progress(range(total), "Incidents", total):
         people = strategic[accounts[rng.randrange(len(accounts))]]
         contact = people[rng.randrange(len(people))]
-        earliest = max(contact.created_at, ctx.now - dt.timedelta(days=365))
+        earliest = max(desk.since[contact.pk], ctx.now - dt.timedelta(days=365))
         at = earliest + (ctx.now - earliest - dt.timedelta(hours=8)) * rng.random()
         if at <= earliest:
             continue
@@ -600,7 +625,7 @@ def _incident_story(rng, ticket, agent, incident) -> None:
     minutes = rng.uniform(2, 14) if rng.random() < INCIDENT_ON_TIME else rng.uniform(16, 50)
     at = opened + dt.timedelta(minutes=minutes)
     tickets.do_reply(ticket, agent, incident[3], at=at.replace(microsecond=0))
-    solved = at + dt.timedelta(minutes=rng.uniform(20, 150))
+    solved = at + dt.timedelta(minutes=rng.uniform(20, 120))
     while (solved - at) > dt.timedelta(minutes=60):
         at += dt.timedelta(minutes=rng.uniform(30, 58))
         tickets.do_reply(ticket, agent, incident[4], at=at.replace(microsecond=0))

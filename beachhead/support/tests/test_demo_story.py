@@ -81,14 +81,12 @@ def history_has_no_cliff(rows: list[dict]) -> None:
     assert all(at(r["resolved_at"]) <= NOW for r in rows if r["resolved_at"])
 
 
-
 def promises_are_about_real_things(rows: list[dict]) -> None:
     # Every promise is made to a customer and is about something that exists.
     assert all(r["customer_label"] for r in rows)
     for commitment in Commitment.objects.all():
         assert commitment.customer is not None, commitment.title
         assert commitment.subject is not None, commitment.title
-
 
 
 def the_fifteen_minute_promise_is_kept_around_the_clock(rows: list[dict]) -> None:
@@ -114,7 +112,8 @@ def nothing_contradicts_itself() -> None:
 
     # Deep users grow about nine-fold over the year, replayed from the deployments' history.
     growth = yearly_growth(deep_users_by_month(admin, 13, now=NOW))
-    assert growth is not None and 7 <= growth <= 11
+    assert growth is not None
+    assert 7 <= growth <= 11
 
     # No churned account among the top strategic accounts.
     panel = strategic_and_deep(admin)

@@ -17,14 +17,14 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
+from auditlog.context import disable_auditlog
 from django.db import models
-from django.utils import timezone
 
 from beachhead.accounts.models import (
     Account,
@@ -325,7 +325,7 @@ def create_accounts(ctx: DemoContext) -> None:
             (owners if user.role == Role.ACCOUNT_EXECUTIVE else csms)[code].append(user)
     stages = {s.key: s for s in Stage.objects.all()}
     rng = ctx.rng("accounts")
-    now = timezone.now().replace(microsecond=0)
+    now = ctx.now
     codes = [code for code in MARKET_WEIGHTS if code in markets] + sorted(
         set(markets) - set(MARKET_WEIGHTS)
     )
@@ -345,7 +345,8 @@ def create_accounts(ctx: DemoContext) -> None:
     ctx.count("deals", deals)
     ctx.count("deployments", deployments)
     ctx.count("deployment events", events)
-    _make_promises(ctx, rng, now, accounts)
+    with disable_auditlog():  # history, not edits made today
+        _make_promises(ctx, rng, now, accounts)
 
 
 def _make_accounts(
@@ -353,8 +354,6 @@ def _make_accounts(
 ) -> tuple[list[Account], list[list]]:
     """The accounts, and what each runs (planned now so the node counts go in with them)."""
     rows: list[Account] = []
-    plans: list[list] = []
-    runs = ctx.rng("deployments")
     for index in ctx.progress(range(ctx.accounts), "Accounts", ctx.accounts):
         code = rng.choices(codes, weights=weights)[0]
         market = markets[code]
@@ -363,14 +362,106 @@ def _make_accounts(
             _showcase(account, index, markets["JP"], owners.get("JP") or [None])
         apply_valuation(account)
         account.tier = _tier(account)
-        plans.append(_plan_deployments(runs, now, account))
-        account.production_nodes = _production_nodes(plans[-1])
         rows.append(account)
+    _flagships(ctx.rng("flagships"), now, rows, ctx.accounts, owners, csms)
+    crossings = _deep_crossings(ctx.rng("deep users"), now, rows)
+    runs = ctx.rng("deployments")
+    plans: list[list] = []
+    for account in rows:
+        plans.append(_plan_deployments(runs, now, account, crossings.get(id(account))))
+        account.production_nodes = _production_nodes(plans[-1])
     before = Account.objects.aggregate(n=models.Max("pk"))["n"] or 0
     Account.objects.bulk_create(rows, batch_size=BATCH)
     if not rows[0].pk:  # databases that do not return ids from bulk inserts (MySQL)
         rows = list(Account.objects.filter(pk__gt=before).select_related("market").order_by("pk"))
     return rows, plans
+
+
+#: Markets where the demo makes sure of a strategic customer (the first ones first): their
+#: urgent incidents, answered around the clock, are the 15-minute promise's story.
+FLAGSHIP_MARKETS = ["JP", "US", "DE", "CN", "GB", "SG", "KR", "FR"]
+
+
+def _strategic_customer(account: Account) -> bool:
+    return account.tier == Tier.STRATEGIC and account.lifecycle == Lifecycle.CUSTOMER
+
+
+def _flagships(rng, now: datetime, rows: list[Account], total: int, owners, csms) -> None:
+    """A strategic customer in each of the first flagship markets (one for every 30 accounts,
+    at least two): the largest account of the market that has none becomes one, a customer
+    for a year or more. The two seed prospects stay as they are."""
+    wanted = FLAGSHIP_MARKETS[: max(2, total // 30)]
+    for code in wanted:
+        candidates = [a for a in rows[2:] if a.market.code == code]
+        if not candidates or any(_strategic_customer(a) for a in candidates):
+            continue
+        account = max(
+            candidates,
+            key=lambda a: (a.lifecycle == Lifecycle.CUSTOMER, SIZE_INDEX.get(a.size, 0)),
+        )
+        _make_flagship(rng, now, account, owners.get(code) or [], csms.get(code) or [])
+
+
+def _make_flagship(rng, now: datetime, account: Account, owners: list, csms: list) -> None:
+    account.lifecycle = Lifecycle.CUSTOMER
+    if SIZE_INDEX.get(account.size, 0) < SIZE_INDEX[Size.ENTERPRISE]:
+        account.size = rng.choice([Size.ENTERPRISE, Size.GIANT])
+    account.named = True
+    account.health = "strong"
+    spend = Decimal(round(rng.uniform(1_200_000, 3_500_000), -4))
+    account.expected_annual_spend = _money_in(spend, account.market.currency)
+    account.yearly_data_spend = _money_in(spend * rng.randint(3, 8), account.market.currency)
+    account.growth_rate = Decimal(str(round(rng.uniform(0.15, 0.35), 2)))
+    account.expected_lifetime_years = Decimal(rng.choice([7, 8, 10]))
+    account.created_at = min(account.created_at, _past(rng, now, 450, 1100))
+    account.updated_at = max(account.updated_at, account.created_at)
+    account.owner = account.owner or (owners[0] if owners else None)
+    account.csm = account.csm or (csms[0] if csms else None)
+    apply_valuation(account)
+    account.tier = _tier(account)
+    if account.tier != Tier.STRATEGIC:  # a named giant is strategic whatever its value
+        account.size, account.tier = Size.GIANT, Tier.STRATEGIC
+
+
+def _year_mark(now: datetime) -> datetime:
+    """Where "a year ago" is read on the deep-user chart: the end of the month twelve months
+    before this one (``deployments.deep_users_by_month``)."""
+    year, month = now.year, now.month - 11
+    if month <= 0:
+        year, month = year - 1, month + 12
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
+def _deep_crossings(rng, now: datetime, rows: list[Account]) -> dict[int, datetime]:
+    """Which customers are deep users and when each crossed the bar (keyed by ``id()``): one
+    in nine already a year ago, the rest during the year, more of them lately (crossings
+    spread as growth of nine-fold a year would put them: P(crossed > t years ago) = 9^-t).
+    Bigger companies are likelier to be deep users; deep users stay a minority."""
+    candidates = [a for a in rows[2:] if a.lifecycle == Lifecycle.CUSTOMER]
+    draws = {id(a): rng.random() for a in candidates}
+    natural = {id(a) for a in candidates if draws[id(a)] < 0.05 + 0.06 * SIZE_INDEX.get(a.size, 0)}
+    early_count = max(1, round(len(natural) / 9))
+    chosen = sorted(
+        candidates,
+        key=lambda a: (id(a) not in natural, -SIZE_INDEX.get(a.size, 0), draws[id(a)]),
+    )[: 9 * early_count]
+    mark = _year_mark(now)
+    early = {id(a) for a in sorted(chosen, key=lambda a: a.created_at)[:early_count]}
+    crossings: dict[int, datetime] = {}
+    for account in chosen:
+        if id(account) in early:
+            # Deep for a while already: it had time to grow.
+            account.created_at = min(account.created_at, mark - timedelta(days=300))
+            crossings[id(account)] = mark - timedelta(days=rng.uniform(20, 150))
+            continue
+        years = -math.log(rng.uniform(1 / 9, 1)) / math.log(9)
+        earliest = max(mark + timedelta(days=2), account.created_at + timedelta(days=15))
+        latest = now - timedelta(days=1)
+        if earliest >= latest:  # a young account, grown fast
+            crossings[id(account)] = account.created_at + (now - account.created_at) * 0.6
+        else:
+            crossings[id(account)] = min(max(now - timedelta(days=365 * years), earliest), latest)
+    return crossings
 
 
 def _new_account(rng, now, market, code: str, names, owners, csms) -> Account:
@@ -563,7 +654,9 @@ def _deal(rng, now, account: Account, stage, key: str, n: int) -> Opportunity:
     )
     closed = None
     if stage.is_won or stage.is_lost:
-        closed = min(now, created + timedelta(days=rng.uniform(20, 180)))
+        closed = created + timedelta(days=rng.uniform(20, 180))
+        if closed >= now:  # a recent deal closed recently, not all of them this very minute
+            closed = created + (now - created) * rng.uniform(0.3, 0.95)
         close_date = closed.date()
     else:
         close_date = now.date() + timedelta(days=rng.randint(10, 270))
@@ -623,15 +716,12 @@ def _deal_name(rng, key: str, n: int) -> str:
     return rng.choice(["Expansion", "Renewal", "Analytics add-on", "New region", "Upgrade to 8.x"])
 
 
-def _deep_cross_days(rng) -> float:
-    """Days ago an account crossed the deep-user bar, so that crossings grow about nine-fold a
-    year: P(crossed more than t years ago) = 9^-t."""
-    return -365 * math.log(max(rng.random(), 1e-9)) / math.log(9)
-
-
-def _plan_deployments(rng, now: datetime, account: Account) -> list[tuple[dict, list]]:
+def _plan_deployments(
+    rng, now: datetime, account: Account, crossed: datetime | None = None
+) -> list[tuple[dict, list]]:
     """What a pilot or customer runs and how it grew: (fields, [(at, nodes), …]) per
-    deployment; a churned customer's deployments end retired (0 nodes)."""
+    deployment; a churned customer's deployments end retired (0 nodes). A deep user
+    (``crossed`` given) passes the deep-user bar in production at that moment."""
     if account.lifecycle not in (Lifecycle.CUSTOMER, Lifecycle.PILOT, Lifecycle.CHURNED):
         return []
     size = SIZE_INDEX.get(account.size, 0)
@@ -641,12 +731,11 @@ def _plan_deployments(rng, now: datetime, account: Account) -> list[tuple[dict, 
     started = min(
         account.created_at + timedelta(days=rng.uniform(10, 120)), now - timedelta(days=1)
     )
-    deep = account.lifecycle == Lifecycle.CUSTOMER and rng.random() < 0.05 + 0.06 * size
-    if deep:
+    if crossed is not None:
         final = rng.randint(50, 120 + 80 * size)
-        age = (now - started).total_seconds() / 86400
-        crossed = now - timedelta(days=min(_deep_cross_days(rng), age * 0.9))
-        history = [(started, rng.randint(3, 24)), (max(crossed, started), final)]
+        if crossed <= started:  # a young account: it started small a little before
+            started = max(account.created_at, crossed - timedelta(days=rng.uniform(5, 30)))
+        history = [(started, rng.randint(3, 24)), (crossed, final)]
     else:
         high = 8 if account.lifecycle == Lifecycle.PILOT else 12 + 6 * size
         final = min(49, rng.randint(2, high))
@@ -743,45 +832,63 @@ def _between(rng, start: datetime, end: datetime) -> datetime:
     return start + (end - start) * rng.uniform(0.2, 0.95)
 
 
+#: Promises to accounts: kind, target (business minutes), share kept on time, share kept late.
+ACCOUNT_PROMISES = [
+    ("follow_up", 1440, 0.86, 0.08),
+    ("contract_milestone", 7200, 0.75, 0.15),
+    ("pilot_gate", 14400, 0.7, 0.15),
+]
+
+
 def _make_promises(ctx, rng, now, accounts) -> None:
-    """Promises to some pilots and customers, through the ledger's own service."""
-    from beachhead.commitments import services as ledger
+    """Promises to some pilots and customers over the last year, through the ledger's own
+    service, each about a real deal (a pilot's gate, a contract's milestone) or the account
+    itself, with the history it would have by now."""
+    from beachhead.commitments.demo import promise_with_history
 
     chosen = [
         a
         for a in accounts
         if a.lifecycle in (Lifecycle.CUSTOMER, Lifecycle.PILOT) and a.owner_id is not None
     ]
-    chosen = chosen[: max(10, min(len(chosen), ctx.accounts // 20, 120))]
-    kinds = [("follow_up", 1440), ("contract_milestone", 7200), ("pilot_gate", 14400)]
+    chosen = chosen[: max(10, min(len(chosen), ctx.accounts // 5, 300))]
+    deals: dict[int, list[Opportunity]] = defaultdict(list)
+    for deal in (
+        Opportunity.objects.filter(account__in=chosen).select_related("stage").order_by("pk")
+    ):
+        deals[deal.account_id].append(deal)
     for account in ctx.progress(chosen, "Promises to accounts", len(chosen)):
-        for _i in range(rng.randint(1, 3)):
-            kind, minutes = kinds[rng.randrange(len(kinds))]
+        for _i in range(rng.randint(1, 4)):
+            kind, minutes, kept, late = ACCOUNT_PROMISES[rng.randrange(len(ACCOUNT_PROMISES))]
             if kind == "pilot_gate" and account.lifecycle != Lifecycle.PILOT:
-                kind, minutes = "follow_up", 1440
-            historic = rng.random() < 0.6
-            start = now - timedelta(
-                minutes=rng.randrange(60 * 24 * 20, 60 * 24 * 200)
-                if historic
-                else rng.randrange(0, 2000)
-            )
-            commitment = ledger.do_create_commitment(
+                kind, minutes, kept, late = ACCOUNT_PROMISES[0]
+            subject = _promise_subject(rng, kind, account, deals[account.pk])
+            earliest = max(account.created_at, subject.created_at, now - timedelta(days=365))
+            promise_with_history(
+                rng,
+                now,
+                kept=kept,
+                late=late,
                 kind=kind,
                 calendar=f"market:{account.market.code}",
                 target=timedelta(minutes=minutes),
                 owner=account.owner,
-                start=start,
+                start=earliest + (now - earliest) * rng.random(),
+                subject=subject,
                 customer=account,
                 customer_label=account.name,
                 market=account.market,
             )
             ctx.count("promises to accounts")
-            if historic:
-                roll = rng.random()
-                if roll < 0.8:
-                    span = commitment.due_at - start
-                    ledger.do_keep(commitment, at=start + span * rng.uniform(0.2, 0.95))
-                elif roll < 0.9:
-                    late = commitment.due_at + timedelta(hours=rng.randrange(1, 72))
-                    if late < now:
-                        ledger.do_keep(commitment, at=late)
+
+
+def _promise_subject(rng, kind: str, account: Account, deals: list[Opportunity]):
+    """What a promise to ``account`` is about: the pilot for a pilot gate, a won or open deal
+    for a contract milestone, an open deal or the account itself for a follow-up."""
+    if kind == "pilot_gate":
+        wanted = [d for d in deals if d.stage.key == "pilot"]
+    elif kind == "contract_milestone":
+        wanted = [d for d in deals if not d.stage.is_lost]
+    else:
+        wanted = [d for d in deals if not (d.stage.is_won or d.stage.is_lost)]
+    return rng.choice(wanted) if wanted else account

@@ -27,7 +27,6 @@ from beachhead.accounts.services import deployments as deployment_services
 from beachhead.accounts.services import opportunities as opportunity_services
 from beachhead.accounts.services.contacts import role_q
 from beachhead.accounts.services.deployments import deep_user_threshold
-from beachhead.accounts.services.ltv import strategic_bar
 from beachhead.commitments.lists import MARKET_CHOICES
 from beachhead.core.access import scoped
 from beachhead.core.localise import language_label, zone_city
@@ -67,11 +66,9 @@ CHILD_PARAMS = (ACCOUNT_ID, Codes("market", ACCOUNT_MARKET.path))
 
 
 def _strategic(yes: bool, user) -> Q:
-    """Worth the strategic bar a year or more (``strategic=false`` narrows nothing)."""
-    if not yes:
-        return Q()
-    bar = strategic_bar()
-    return Q(annual_value__gte=bar.amount, annual_value_currency=str(bar.currency))
+    """Worth the strategic bar a year or more and not churned (``strategic=false`` narrows
+    nothing)."""
+    return models.strategic_q() if yes else Q()
 
 
 def _deep(yes: bool, user) -> Q:

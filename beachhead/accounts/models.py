@@ -92,6 +92,15 @@ class Lifecycle(models.TextChoices):
     CHURNED = "churned", _("Churned")
 
 
+def strategic_q() -> Q:
+    """The strategic accounts: worth the strategic bar a year or more, and still with us (a
+    churned account's estimated value is no longer earned)."""
+    bar = strategic_bar()
+    return Q(annual_value__gte=bar.amount, annual_value_currency=str(bar.currency)) & ~Q(
+        lifecycle=Lifecycle.CHURNED
+    )
+
+
 class Health(models.TextChoices):
     UNKNOWN = "unknown", pgettext_lazy("company health", "Unknown")
     WEAK = "weak", _("Weak")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
-from beachhead.accounts.models import Account
+from beachhead.accounts.models import Account, strategic_q
 from beachhead.accounts.services import deployments
 from beachhead.accounts.services.ltv import strategic_bar
 from beachhead.core.access import scoped
@@ -22,9 +22,7 @@ SERIES_SECONDS = 300
 def strategic_and_deep(user: User) -> dict:
     accounts = scoped(Account, user)
     bar = strategic_bar()
-    strategic = accounts.filter(
-        annual_value__gte=bar.amount, annual_value_currency=str(bar.currency)
-    )
+    strategic = accounts.filter(strategic_q())
     top = list(strategic.select_related("market").order_by("-annual_value", "pk")[:5])
     key = f"accounts:deep-series:{user.pk}"
     series = cache.get(key)

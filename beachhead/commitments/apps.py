@@ -62,6 +62,6 @@ class CommitmentsConfig(AppConfig):
                 operation=CommitmentOperation.VIEW_TRUST,
             )
         )
-        from beachhead.commitments.demo import create_commitments
+        from beachhead.commitments.demo import catch_up
 
-        demo.register("commitments", create_commitments, order=80)
+        demo.register("commitments", catch_up, order=80)

@@ -416,7 +416,12 @@ def do_cancel(
 
 @transaction.atomic
 def do_reassign(
-    commitment: Commitment, *, owner: User | None, team: Team | None, actor: User | None = None
+    commitment: Commitment,
+    *,
+    owner: User | None,
+    team: Team | None,
+    actor: User | None = None,
+    at: datetime | None = None,
 ) -> Commitment:
     if owner is None and team is None:
         raise ValidationError(_("A commitment needs an owner or a team."))
@@ -427,7 +432,7 @@ def do_reassign(
     _event(
         commitment,
         CommitmentEvent.Kind.REASSIGNED,
-        timezone.now(),
+        _now(at),
         actor,
         before=before,
         after={"owner": commitment.owner_id, "team": commitment.team_id},

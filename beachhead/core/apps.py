@@ -79,6 +79,7 @@ class CoreConfig(AppConfig):
         schedule.register("events.deliver", tasks.deliver_events, every_seconds=60)
         notify.register_channel(notify.EmailChannel())
         demo.register("people", demo.create_people, order=10)
+        demo.register("inbox", demo.date_the_inbox, order=900)
 
 
 class SuperuserAdminConfig(admin_apps.AdminConfig):

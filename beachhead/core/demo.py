@@ -1,6 +1,8 @@
 """Demo data: each pillar registers a generator; ``beachhead demo`` runs them in order inside
 one transaction. Generators take a ``DemoContext`` whose random sources all derive from one seed,
-so the same seed gives the same data on every machine."""
+so the same seed gives the same data on every machine, and whose ``now`` is the one instant the
+whole demo is generated at: history lies before it (each promise kept, kept late or broken at a
+plausible moment of the past), what is still open is due after it. Tests pin it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import random
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from faker import Faker
 
@@ -29,11 +32,20 @@ def _no_progress(items: Iterable, desc: str, total: int | None = None) -> Iterab
     return items
 
 
+def _this_minute() -> datetime:
+    from django.utils import timezone
+
+    return timezone.now().replace(second=0, microsecond=0)
+
+
 @dataclass
 class DemoContext:
     seed: int
     accounts: int
     progress: Callable[[Iterable, str, int | None], Iterable] = _no_progress
+    #: The instant the demo is generated at (the current minute unless given): every
+    #: generator dates its history before it and its open promises after it.
+    now: datetime = field(default_factory=_this_minute)
     created: dict[str, int] = field(default_factory=dict)
     _fakers: dict[str, Faker] = field(default_factory=dict)
 
@@ -69,6 +81,16 @@ def register(name: str, func: Callable[[DemoContext], None], order: int = 100) -
 
 def generators() -> list[Generator]:
     return sorted(_generators.values(), key=lambda g: (g.order, g.name))
+
+
+def load(ctx: DemoContext) -> DemoContext:
+    """Run every generator in order, in one transaction (what ``beachhead demo`` does)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        for generator in ctx.progress(generators(), "Demo data", None):
+            generator.func(ctx)
+    return ctx
 
 
 #: The demo logins printed by `make run`: (username, role, markets, name, language, time zone).
@@ -136,6 +158,21 @@ def create_demo_person(
 
 def create_people(ctx: DemoContext) -> None:
     """The demo logins, a few more people per region with realistic names, and the teams."""
+    from django.contrib.auth.hashers import make_password
+    from django.test.utils import override_settings
+
+    from beachhead.core.models import User
+
+    # The real hasher costs most of a second a person: hash the demo password once and give
+    # everyone the same hash (each made with a cheap hasher first).
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        _create_people(ctx)
+    User.objects.filter(email__endswith="@beachhead.example").update(
+        password=make_password(DEMO_PASSWORD)
+    )
+
+
+def _create_people(ctx: DemoContext) -> None:
     from beachhead.core.models import User
     from beachhead.core.services import do_create_team, do_create_user
 
@@ -174,3 +211,23 @@ def create_people(ctx: DemoContext) -> None:
             members=team_members,
         )
         ctx.count("teams")
+
+
+#: Notices older than this are history: read (and e-mailed) when they came.
+UNREAD_DAYS = 2
+
+
+def date_the_inbox(ctx: DemoContext) -> None:
+    """Notices the demo's history wrote (a breach months ago) are dated when what they tell of
+    happened, not when the demo ran; all but the last days' have been read and e-mailed, so
+    an inbox shows what is new and the first worker run mails nothing old."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from beachhead.core.models import Event, Notification
+
+    notices = Notification.objects.filter(event__isnull=False)
+    notices.update(created_at=Subquery(Event.objects.filter(pk=OuterRef("event_id")).values("at")))
+    notices.filter(created_at__gt=ctx.now).update(created_at=ctx.now)
+    notices.filter(created_at__lt=ctx.now - timedelta(days=UNREAD_DAYS)).update(
+        read_at=F("created_at") + timedelta(hours=2), emailed_at=F("created_at")
+    )

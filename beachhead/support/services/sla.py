@@ -194,13 +194,15 @@ def on_solved(ticket: Ticket, at: datetime, actor=None) -> None:
     ledger.keep_owed(ticket, SLA_KINDS, at=at, actor=actor)
 
 
-def on_reassigned(ticket: Ticket, actor=None) -> None:
-    """Open promises follow the ticket to its new owner."""
+def on_reassigned(ticket: Ticket, actor=None, at: datetime | None = None) -> None:
+    """Open promises follow the ticket to its new owner (from ``at``, now by default)."""
     if ticket.assignee_id is None and ticket.team_id is None:
         return
     for commitment in open_commitments(ticket):
         if commitment.owner_id != ticket.assignee_id or commitment.team_id != ticket.team_id:
-            ledger.do_reassign(commitment, owner=ticket.assignee, team=ticket.team, actor=actor)
+            ledger.do_reassign(
+                commitment, owner=ticket.assignee, team=ticket.team, actor=actor, at=at
+            )
 
 
 def refresh_due(ticket: Ticket) -> None:

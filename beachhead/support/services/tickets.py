@@ -492,7 +492,7 @@ def do_reply(
     if ticket.assignee_id is None and user.role == Role.SUPPORT_AGENT:
         ticket.assignee = user
         fields.append("assignee")
-        sla.on_reassigned(ticket, user)
+        sla.on_reassigned(ticket, user, at)
     ticket.save(update_fields=fields)
     if status and status != ticket.status:
         _set_status(ticket, user, status, at)
@@ -809,17 +809,20 @@ def _send_survey(ticket: Ticket, at: datetime) -> None:
 
 
 @transaction.atomic
-def do_answer_survey(token: str, rating: str, comment: str = "") -> Survey:
+def do_answer_survey(
+    token: str, rating: str, comment: str = "", *, at: datetime | None = None
+) -> Survey:
+    at = _now(at)
     survey = Survey.objects.select_for_update().select_related("ticket").filter(token=token).first()
     if survey is None:
         raise ValidationError(_("This survey link is not valid."))
     if rating not in ("good", "bad"):
         raise ValidationError(_("Choose good or bad."))
-    if survey.sent_at < timezone.now() - timedelta(days=60):
+    if survey.sent_at < at - timedelta(days=60):
         raise ValidationError(_("This survey has closed."))
     survey.rating = rating
     survey.comment = (comment or "").strip()[:2000]
-    survey.answered_at = timezone.now()
+    survey.answered_at = at
     survey.save(update_fields=["rating", "comment", "answered_at"])
     Ticket.objects.filter(pk=survey.ticket_id).update(satisfaction=rating)
     return survey

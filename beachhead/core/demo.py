@@ -87,8 +87,9 @@ def load(ctx: DemoContext) -> DemoContext:
     """Run every generator in order, in one transaction (what ``beachhead demo`` does)."""
     from django.db import transaction
 
+    steps = list(generators())
     with transaction.atomic():
-        for generator in ctx.progress(generators(), "Demo data", None):
+        for generator in ctx.progress(steps, "Demo data", len(steps)):
             generator.func(ctx)
     return ctx
 

@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from beachhead.core import demo
 from beachhead.core.models import User
@@ -34,9 +33,6 @@ class Command(BaseCommand):
         ctx = demo.DemoContext(
             seed=options["seed"], accounts=options["accounts"], progress=progress
         )
-        with transaction.atomic():
-            generators = list(demo.generators())
-            for generator in progress(generators, "Demo data", len(generators)):
-                generator.func(ctx)
+        demo.load(ctx)
         summary = ", ".join(f"{n} {what}" for what, n in ctx.created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (seed {ctx.seed}): {summary}."))

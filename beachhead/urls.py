@@ -50,5 +50,6 @@ urlpatterns = [
     path("accounts/", include("beachhead.accounts.urls")),
     path("lists/", include("beachhead.savedviews.urls")),
     path("support/", include("beachhead.support.urls")),
+    path("settings/desk/", include("beachhead.support.settings_urls")),
     path("", include("beachhead.core.urls")),
 ]

@@ -130,3 +130,60 @@ def local_clock(now, tz_name: str):
         tz_name.rsplit("/", 1)[-1].replace("_", " "),
         gap,
     )
+
+
+@register.filter
+def target(minutes: int | None) -> str:
+    """An SLA target in the largest whole unit that reads naturally (90 → 1 h 30 min)."""
+    if not minutes:
+        return "—"
+    days, rest = divmod(int(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(_("%(n)s d") % {"n": days})
+    if hours:
+        parts.append(_("%(n)s h") % {"n": hours})
+    if mins:
+        parts.append(_("%(n)s min") % {"n": mins})
+    return " ".join(parts)
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A language code's name in the reader's language (``ja`` → Japanese, 日语, 日本語)."""
+    from beachhead.support.forms import language_label as label
+
+    return label(code) if code else "—"
+
+
+@register.filter
+def zone_city(tz_name: str) -> str:
+    """A time zone as its city in the reader's language (Asia/Tokyo → 东京)."""
+    from babel import Locale
+    from babel.dates import get_timezone_location
+    from django.utils import translation
+
+    language = (translation.get_language() or "en").lower()
+    locale = Locale.parse("zh_Hans" if language.startswith("zh") else language.split("-")[0])
+    try:
+        return get_timezone_location(tz_name, locale=locale, return_city=True)
+    except LookupError:
+        return tz_name
+
+
+@register.filter
+def market_name(code: str) -> str:
+    """A market code as the market's name in the reader's language (JP → Japan, 日本)."""
+    from beachhead.markets.services import market_by_code
+
+    market = market_by_code(code) if code else None
+    return market.name if market is not None else code
+
+
+@register.filter
+def tier_label(code: str) -> str:
+    """An account tier's label (strategic → Strategic, 战略)."""
+    from beachhead.accounts.models import Tier
+
+    return str(dict(Tier.choices).get(code, code))

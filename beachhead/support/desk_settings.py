@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -152,13 +153,29 @@ def sla_policy_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Agents and shifts -------------------------------------------------------------------------
 
 
+def _days(weekdays: list[int]) -> str:
+    """Weekdays as short names, runs of three or more as a range ("Mon–Fri", "Sat · Sun")."""
+    runs: list[list[int]] = []
+    for day in sorted(weekdays):
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{WEEKDAYS_ABBR[run[0]]}–{WEEKDAYS_ABBR[run[-1]]}")
+        else:
+            parts.extend(str(WEEKDAYS_ABBR[day]) for day in run)
+    return " · ".join(parts)
+
+
 def _week(shifts: list[Shift]) -> list[dict[str, Any]]:
-    """Shifts grouped by hours: ``[{"days": [0..4], "start": …, "end": …}]`` for one line
-    each ("Mon–Fri 09:00–18:00")."""
+    """Shifts grouped by hours, one line each: ``[{"days": "Mon–Fri", "start": …, "end": …}]``."""
     rows = sorted(shifts, key=lambda s: (s.start, s.end, s.weekday))
     week = []
     for (start, end), group in groupby(rows, key=lambda s: (s.start, s.end)):
-        days = [s.get_weekday_display() for s in group]
+        days = _days([s.weekday for s in group])
         week.append({"days": days, "start": start, "end": end, "overnight": end <= start})
     return week
 
@@ -224,17 +241,26 @@ def agent_form(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @_manage(SHIFTS)
 def shifts(request: AuthedRequest) -> HttpResponse:
-    """Every weekly shift of the desk's agents, agent by agent."""
-    people = agent_services.desk_agents(request.user)
-    rows = list(
-        Shift.objects.filter(user__in=people)
-        .select_related("user")
-        .order_by("user__first_name", "user__last_name", "user_id", "weekday", "start")
+    """The desk's week: a row per agent, a column per day, each shift in its day."""
+    people = list(
+        agent_services.desk_agents(request.user).prefetch_related(
+            Prefetch("shifts", queryset=Shift.objects.order_by("start"))
+        )
     )
+    rows = []
+    for person in people:
+        days: list[list[Shift]] = [[] for _day in range(7)]
+        for shift in person.shifts.all():
+            days[shift.weekday].append(shift)
+        rows.append({"agent": person, "days": days})
     return render(
         request,
         "support/settings/shifts.html",
-        {"shifts": rows, "has_agents": people.exists()},
+        {
+            "rows": rows,
+            "weekdays": [WEEKDAYS_ABBR[d] for d in range(7)],
+            "has_shifts": any(any(r["days"]) for r in rows),
+        },
     )
 
 

@@ -268,7 +268,9 @@ class SlaPolicyForm(NamesForm):
         choices=Priority.choices,
         help_text=_("None ticked: every priority."),
     )
-    market_codes = forms.MultipleChoiceField(label=_("Markets"), required=False)
+    market_codes = forms.MultipleChoiceField(
+        label=_("Markets"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     calendar = forms.ChoiceField(label=_("Calendar"))
     coverage_markets = forms.CharField(
         label=pgettext_lazy("desk settings", "Coverage markets"),
@@ -284,6 +286,8 @@ class SlaPolicyForm(NamesForm):
     )
     resolution_minutes = forms.IntegerField(label=_("Resolution (minutes)"), required=False)
 
+    field_order = ["name", "name_zh_hans", "name_ja", "order", "is_active"]
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         from beachhead.accounts.models import Tier
         from beachhead.support.models import CalendarChoice
@@ -293,7 +297,6 @@ class SlaPolicyForm(NamesForm):
         self.fields["calendar"].choices = CalendarChoice.choices
         market = self.fields["market_codes"]
         market.choices = market_choices(user)
-        market.widget.attrs.update(size="6")
         market.help_text = (
             _("None chosen: every market.")
             if user.is_global

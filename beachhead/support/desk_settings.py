@@ -259,7 +259,7 @@ def shifts(request: AuthedRequest) -> HttpResponse:
         {
             "rows": rows,
             "weekdays": [WEEKDAYS_ABBR[d] for d in range(7)],
-            "has_shifts": any(any(r["days"]) for r in rows),
+            "has_shifts": any(person.shifts.all() for person in people),
         },
     )
 
@@ -280,7 +280,9 @@ def shift_form(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
             "start": shift.start,
             "end": shift.end,
         }
-    people = [a for a in agent_services.desk_agents(user) if agent_services.may_manage_agent(user, a)]
+    people = [
+        a for a in agent_services.desk_agents(user) if agent_services.may_manage_agent(user, a)
+    ]
     form = ShiftForm(request.POST or None, initial=initial, agents=people)
 
     def save(changes: dict[str, Any]) -> Shift:
@@ -293,9 +295,11 @@ def shift_form(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
         request,
         form,
         save,
-        lambda row: reverse("desk_settings:agent", args=[row.user_id])
-        if back
-        else reverse("desk_settings:shifts"),
+        lambda row: (
+            reverse("desk_settings:agent", args=[row.user_id])
+            if back
+            else reverse("desk_settings:shifts")
+        ),
         _("Shift saved."),
     )
     return done or _form_page(
@@ -462,4 +466,3 @@ def reply_variant_delete(request: AuthedRequest, template_pk: int, pk: int) -> H
         raise Http404 from exc
     messages.success(request, _("Wording deleted."))
     return redirect("desk_settings:template", template_pk)
-

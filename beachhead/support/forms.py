@@ -192,6 +192,10 @@ def contact_label(contact) -> str:
 # The desk's settings ------------------------------------------------------------------------
 
 
+def _set_choices(field: Any, choices: Any) -> None:
+    field.choices = choices
+
+
 def language_label(code: str, reader: str | None = None) -> str:
     """A language code's name in the reader's language (``ja`` → 日语 on a Chinese page)."""
     from babel import Locale, UnknownLocaleError
@@ -211,7 +215,7 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, language_label(code)) for code, _label in TICKET_LANGUAGES if code]
 
 
-def market_choices(user: Any) -> list[tuple[str, str]]:
+def market_choices(user: Any) -> list[tuple[str, Any]]:
     """The markets ``user`` may set desk settings for (every market for a global role)."""
     from beachhead.markets.services import all_markets
 
@@ -254,7 +258,9 @@ class SlaPolicyForm(NamesForm):
         initial=100,
         help_text=_("Policies are tried from the lowest number: the first that matches applies."),
     )
-    is_active = forms.BooleanField(label=pgettext_lazy("desk settings", "Active"), required=False, initial=True)
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("desk settings", "Active"), required=False, initial=True
+    )
     tiers = forms.MultipleChoiceField(
         label=pgettext_lazy("desk settings", "Account tiers"),
         required=False,
@@ -293,9 +299,9 @@ class SlaPolicyForm(NamesForm):
         from beachhead.support.models import CalendarChoice
 
         super().__init__(*args, **kwargs)
-        self.fields["tiers"].choices = Tier.choices
-        self.fields["calendar"].choices = CalendarChoice.choices
-        market = self.fields["market_codes"]
+        _set_choices(self.fields["tiers"], Tier.choices)
+        _set_choices(self.fields["calendar"], CalendarChoice.choices)
+        market: Any = self.fields["market_codes"]
         market.choices = market_choices(user)
         market.help_text = (
             _("None chosen: every market.")
@@ -324,7 +330,7 @@ class AgentProfileForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["languages"].choices = language_choices()
+        _set_choices(self.fields["languages"], language_choices())
 
 
 WEEKDAYS = [
@@ -344,8 +350,13 @@ class ShiftForm(ServiceForm):
     denied_message = _("You may change only the agents of your markets.")
 
     agent = forms.ChoiceField(label=pgettext_lazy("desk settings", "Agent"))
-    weekday = forms.TypedChoiceField(label=pgettext_lazy("desk settings", "Day"), choices=WEEKDAYS, coerce=int)
-    start = forms.TimeField(label=pgettext_lazy("desk settings", "Start"), widget=forms.TimeInput(attrs={"type": "time"}))
+    weekday = forms.TypedChoiceField(
+        label=pgettext_lazy("desk settings", "Day"), choices=WEEKDAYS, coerce=int
+    )
+    start = forms.TimeField(
+        label=pgettext_lazy("desk settings", "Start"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
     end = forms.TimeField(
         label=pgettext_lazy("desk settings", "End"),
         widget=forms.TimeInput(attrs={"type": "time"}),
@@ -354,7 +365,7 @@ class ShiftForm(ServiceForm):
 
     def __init__(self, *args: Any, agents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agent"].choices = [(a.pk, a.display_name) for a in agents]
+        _set_choices(self.fields["agent"], [(a.pk, a.display_name) for a in agents])
 
 
 class ReplyTemplateForm(NamesForm):
@@ -401,9 +412,9 @@ class ReplyVariantForm(ServiceForm):
         from beachhead.support.models import Tone
 
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = language_choices()
+        _set_choices(self.fields["language"], language_choices())
         markets = market_choices(user)
         if user.is_global:
             markets = [("", pgettext_lazy("desk settings", "Every market")), *markets]
-        self.fields["market_code"].choices = markets
-        self.fields["tone"].choices = Tone.choices
+        _set_choices(self.fields["market_code"], markets)
+        _set_choices(self.fields["tone"], Tone.choices)

@@ -23,7 +23,9 @@ urlpatterns = [
     path("templates/<int:pk>/", views.reply_template_form, name="template"),
     path("templates/<int:pk>/delete/", views.reply_template_delete, name="template_delete"),
     path("templates/<int:template_pk>/wordings/new/", views.reply_variant_form, name="variant_new"),
-    path("templates/<int:template_pk>/wordings/<int:pk>/", views.reply_variant_form, name="variant"),
+    path(
+        "templates/<int:template_pk>/wordings/<int:pk>/", views.reply_variant_form, name="variant"
+    ),
     path(
         "templates/<int:template_pk>/wordings/<int:pk>/delete/",
         views.reply_variant_delete,

@@ -372,7 +372,9 @@ def _template_picker(ticket: Ticket) -> list[dict]:
         groups.append({"language": customer, "mine": False, "templates": templates})
     if _family(reader) != _family(customer):
         mine = [
-            t for t in templates if any(_family(v.language) == _family(reader) for v in t.variants.all())
+            t
+            for t in templates
+            if any(_family(v.language) == _family(reader) for v in t.variants.all())
         ]
         if mine or not customer:
             groups.append({"language": reader, "mine": True, "templates": mine or templates})

@@ -5,8 +5,8 @@ from typing import cast
 from rest_framework import serializers
 
 from beachhead.commitments.models import Commitment
-from beachhead.markets.services import market_code_of
 from beachhead.core.localise import local_name
+from beachhead.markets.services import market_code_of
 from beachhead.support.models import (
     AgentProfile,
     Attachment,
@@ -270,9 +270,7 @@ class ShiftWriteSerializer(serializers.Serializer):
     agent = serializers.IntegerField(required=False, help_text="The agent's user id")
     weekday = serializers.IntegerField(required=False, help_text="0 is Monday, 6 Sunday")
     start = serializers.CharField(required=False, help_text="HH:MM in the agent's time zone")
-    end = serializers.CharField(
-        required=False, help_text="HH:MM; before the start: past midnight"
-    )
+    end = serializers.CharField(required=False, help_text="HH:MM; before the start: past midnight")
 
 
 class ReplyVariantSerializer(serializers.ModelSerializer):

@@ -181,8 +181,9 @@ def _shift_rules(shift: Shift | None) -> Any:
             return
         agent = cleaned.get("agent") or (shift.user if shift else None)
         weekday = cleaned.get("weekday", getattr(shift, "weekday", None))
-        start, end = cleaned.get("start", getattr(shift, "start", None)), cleaned.get(
-            "end", getattr(shift, "end", None)
+        start, end = (
+            cleaned.get("start", getattr(shift, "start", None)),
+            cleaned.get("end", getattr(shift, "end", None)),
         )
         if agent is None or weekday is None or start is None or end is None:
             return
@@ -192,7 +193,9 @@ def _shift_rules(shift: Shift | None) -> Any:
             ]
             return
         window = minutes_of(weekday, start, end)
-        others = Shift.objects.filter(user=agent).exclude(pk=getattr(shift, "pk", None))
+        others = Shift.objects.filter(user=agent)
+        if shift is not None:
+            others = others.exclude(pk=shift.pk)
         for other in others:
             if _overlaps(window, minutes_of(other.weekday, other.start, other.end)):
                 errors["start"] = [

@@ -61,7 +61,10 @@ def _key(value: Any) -> str:
 def _unique_key(template: ReplyTemplate | None) -> Any:
     def then(cleaned: dict[str, Any], errors: dict[str, list[str]]) -> None:
         key = cleaned.get("key")
-        if key and ReplyTemplate.objects.filter(key=key).exclude(pk=getattr(template, "pk", None)).exists():
+        others = ReplyTemplate.objects.filter(key=key)
+        if template is not None:
+            others = others.exclude(pk=template.pk)
+        if key and others.exists():
             errors["key"] = [_("Another template already has this key.")]
 
     return then
@@ -85,9 +88,7 @@ def _free_key(name: str) -> str:
 def do_create_reply_template(user: Any, **changes: Any) -> ReplyTemplate:
     """Create a template: its ``name`` (and ``names``); ``key`` defaults to one from the name."""
     require_operation(user, SupportOperation.MANAGE_REPLY_TEMPLATES)
-    cleaned = clean_changes(
-        changes, TEMPLATE_PARSERS, required=("name",), then=_unique_key(None)
-    )
+    cleaned = clean_changes(changes, TEMPLATE_PARSERS, required=("name",), then=_unique_key(None))
     cleaned.setdefault("key", _free_key(cleaned["name"]))
     with transaction.atomic(), audit_actor(user):
         return ReplyTemplate.objects.create(**cleaned)
@@ -124,10 +125,14 @@ def check_placeholders(body: str) -> str:
     if not body:
         raise ValidationError(_("Write the text of the reply."))
     try:
-        fields = [name for _text, name, _spec, _conv in string.Formatter().parse(body) if name is not None]
+        fields = [
+            name for _text, name, _spec, _conv in string.Formatter().parse(body) if name is not None
+        ]
     except ValueError:
         raise ValidationError(
-            _("A brace is not closed: write placeholders as {customer}, a brace itself as {{ or }}.")
+            _(
+                "A brace is not closed: write placeholders as {customer}, a brace itself as {{ or }}."
+            )
         ) from None
     unknown = sorted({name for name in fields if name not in PLACEHOLDERS})
     if unknown:
@@ -175,7 +180,9 @@ def _once(template: ReplyTemplate, variant: ReplyTemplateVariant | None) -> Any:
             name: cleaned.get(name, getattr(variant, name, default))
             for name, default in (("language", None), ("market_code", ""), ("tone", Tone.FORMAL))
         }
-        twins = template.variants.filter(**key).exclude(pk=getattr(variant, "pk", None))
+        twins = template.variants.filter(**key)
+        if variant is not None:
+            twins = twins.exclude(pk=variant.pk)
         if key["language"] and twins.exists():
             errors["language"] = [
                 _("This template already has a wording in this language, market and tone.")
@@ -204,9 +211,7 @@ def do_update_reply_variant(
 ) -> ReplyTemplateVariant:
     if not may_change_variant(user, variant):
         raise _denied()
-    cleaned = clean_changes(
-        changes, _variant_parsers(user), then=_once(variant.template, variant)
-    )
+    cleaned = clean_changes(changes, _variant_parsers(user), then=_once(variant.template, variant))
     cleaned = changed(variant, cleaned)
     if cleaned:
         with transaction.atomic(), audit_actor(user):

@@ -57,7 +57,9 @@ def _parsers(user: Any) -> dict[str, Any]:
     def markets(value: Any) -> list[str]:
         codes = sorted(check_market_codes(parse_code_list(value)))
         if not covers_all(user, codes):
-            raise ValidationError(_("Choose markets you manage; only an admin sets policies for every market."))
+            raise ValidationError(
+                _("Choose markets you manage; only an admin sets policies for every market.")
+            )
         return codes
 
     def coverage(value: Any) -> str:
@@ -112,9 +114,7 @@ def _across(policy: SlaPolicy | None) -> Any:
 
 
 def _emit(policy: SlaPolicy, user: Any, action: str, fields: list[str]) -> None:
-    events.emit(
-        SLA_POLICY_CHANGED, policy, user, data={"action": action, "fields": sorted(fields)}
-    )
+    events.emit(SLA_POLICY_CHANGED, policy, user, data={"action": action, "fields": sorted(fields)})
 
 
 def do_create_sla_policy(user: Any, **changes: Any) -> SlaPolicy:

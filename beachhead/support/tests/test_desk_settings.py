@@ -30,7 +30,10 @@ def manager(make_user):
 @pytest.fixture
 def jp_policy(markets):
     return SlaPolicy.objects.create(
-        name="Japan strategic", names={"ja": "日本 戦略顧客"}, market_codes=["JP"], order=5,
+        name="Japan strategic",
+        names={"ja": "日本 戦略顧客"},
+        market_codes=["JP"],
+        order=5,
         first_reply_minutes=30,
     )
 
@@ -39,7 +42,10 @@ def jp_policy(markets):
 def template():
     template = ReplyTemplate.objects.create(key="thanks", name="Thanks", names={"ja": "お礼"})
     ReplyTemplateVariant.objects.create(
-        template=template, language="ja", market_code="JP", body="{customer}様、ありがとうございます。"
+        template=template,
+        language="ja",
+        market_code="JP",
+        body="{customer}様、ありがとうございます。",
     )
     return template
 
@@ -120,7 +126,8 @@ def test_admin_creates_a_policy_with_names_and_it_shows_in_the_readers_language(
     assert response.status_code == 302, response.content
     policy = SlaPolicy.objects.get(name="Urgent Korea")
     assert policy.names == {"zh-hans": "韩国紧急", "ja": "韓国 緊急"}
-    assert policy.priorities == ["urgent"] and policy.market_codes == ["KR"]
+    assert policy.priorities == ["urgent"]
+    assert policy.market_codes == ["KR"]
     signed_in(client, admin, "ja")
     html = ok_html(client.get("/settings/desk/sla-policies/", HTTP_ACCEPT_LANGUAGE="ja"))
     assert "韓国 緊急" in html
@@ -158,7 +165,8 @@ def test_resolution_cannot_come_before_first_reply(admin, markets):
 
 def test_a_manager_changes_only_policies_of_their_markets(client, manager, jp_policy, markets):
     everywhere = SlaPolicy.objects.exclude(pk=jp_policy.pk).first()
-    assert everywhere is not None and not everywhere.market_codes
+    assert everywhere is not None
+    assert not everywhere.market_codes
     signed_in(client, manager)
     html = ok_html(client.get("/settings/desk/sla-policies/"))
     assert f"/settings/desk/sla-policies/{jp_policy.pk}/" in html
@@ -166,8 +174,14 @@ def test_a_manager_changes_only_policies_of_their_markets(client, manager, jp_po
     assert client.get(f"/settings/desk/sla-policies/{everywhere.pk}/").status_code == 403
     response = client.post(
         f"/settings/desk/sla-policies/{jp_policy.pk}/",
-        {"name": "Japan strategic", "order": "5", "market_codes": ["JP"], "calendar": "market",
-         "first_reply_minutes": "20", "is_active": "on"},
+        {
+            "name": "Japan strategic",
+            "order": "5",
+            "market_codes": ["JP"],
+            "calendar": "market",
+            "first_reply_minutes": "20",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     jp_policy.refresh_from_db()
@@ -224,7 +238,9 @@ def test_agents_list_shows_languages_and_week_in_few_queries(
     signed_in(client, admin, "en")
     with django_assert_max_num_queries(12):
         html = ok_html(client.get("/settings/desk/agents/"))
-    assert "Japanese" in html and "09:00–18:00" in html and "Tokyo" in html
+    assert "Japanese" in html
+    assert "09:00–18:00" in html
+    assert "Tokyo" in html
     with django_assert_max_num_queries(12):
         ok_html(client.get("/settings/desk/shifts/"))
 
@@ -234,7 +250,8 @@ def test_manager_edits_agents_of_their_market_only(client, manager, make_agent):
     other = make_agent("lena", ["DE"], "Europe/Berlin", ["de"])
     signed_in(client, manager)
     html = ok_html(client.get("/settings/desk/agents/"))
-    assert mine.display_name in html and other.display_name not in html
+    assert mine.display_name in html
+    assert other.display_name not in html
     assert client.get(f"/settings/desk/agents/{other.pk}/").status_code == 404
     response = client.post(
         f"/settings/desk/agents/{mine.pk}/",
@@ -297,22 +314,42 @@ def test_template_with_wordings_and_placeholders_checked(client, admin, markets)
         {"name": "Asking for logs", "name_zh_hans": "索取日志", "name_ja": "ログのお願い"},
     )
     template = ReplyTemplate.objects.get(name="Asking for logs")
-    assert response.status_code == 302 and template.key == "asking-for-logs"
+    assert response.status_code == 302
+    assert template.key == "asking-for-logs"
     url = f"/settings/desk/templates/{template.pk}/wordings/new/"
     with translation.override("en"):
         html = ok_html(
-            client.post(url, {"language": "en", "market_code": "", "tone": "formal",
-                              "body": "Dear {client}, please send logs."})
+            client.post(
+                url,
+                {
+                    "language": "en",
+                    "market_code": "",
+                    "tone": "formal",
+                    "body": "Dear {client}, please send logs.",
+                },
+            )
         )
         assert "Unknown placeholder {client}" in html
         html = ok_html(
-            client.post(url, {"language": "en", "market_code": "", "tone": "formal",
-                              "body": "Dear {customer, please"})
+            client.post(
+                url,
+                {
+                    "language": "en",
+                    "market_code": "",
+                    "tone": "formal",
+                    "body": "Dear {customer, please",
+                },
+            )
         )
         assert "A brace is not closed" in html
     response = client.post(
-        url, {"language": "en", "market_code": "", "tone": "formal",
-              "body": "Dear {customer}, please send the logs of {ticket}."}
+        url,
+        {
+            "language": "en",
+            "market_code": "",
+            "tone": "formal",
+            "body": "Dear {customer}, please send the logs of {ticket}.",
+        },
     )
     assert response.status_code == 302
     assert template.variants.get().language == "en"
@@ -343,14 +380,19 @@ def test_picker_offers_the_customers_and_the_readers_language(
 ):
     from beachhead.support.services.tickets import do_create_ticket
 
-    ReplyTemplateVariant.objects.create(template=template, language="en", body="Thank you, {customer}.")
-    agent = make_agent("lena", ["JP"], "Europe/Berlin", ["en"], shifts=[("00:00", "00:00")], days=range(7))
+    ReplyTemplateVariant.objects.create(
+        template=template, language="en", body="Thank you, {customer}."
+    )
+    agent = make_agent(
+        "lena", ["JP"], "Europe/Berlin", ["en"], shifts=[("00:00", "00:00")], days=range(7)
+    )
     ticket = do_create_ticket(
         subject="質問", body_text="…", account=customer, language="ja", actor=agent
     )
     signed_in(client, agent, "en")
     html = ok_html(client.get(ticket.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
-    assert 'data-language="ja"' in html and 'data-language="en"' in html
+    assert 'data-language="ja"' in html
+    assert 'data-language="en"' in html
     url = f"/support/tickets/{ticket.pk}/template/?template=thanks"
     assert client.get(url).json()["language"] == "ja"
     assert client.get(url + "&language=en").json()["text"].startswith("Thank you")

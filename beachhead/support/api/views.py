@@ -264,6 +264,7 @@ class SlaPolicyViewSet(_SettingsViewSet):
     changeable = staticmethod(sla_policies.may_change_policy)
     ordering = ("order", "pk")
 
+    @extend_schema(responses={204: None, 200: s.SlaPolicySerializer})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Delete a policy no ticket follows; one that tickets follow is deactivated instead
         (200 with the policy)."""

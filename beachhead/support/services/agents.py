@@ -87,15 +87,17 @@ def _skills(value: Any) -> list[str]:
 PROFILE_PARSERS = {"languages": _languages, "skills": _skills, "accepts_tickets": parse_bool}
 
 
-def do_save_agent_profile(agent: User, user: Any, changes: dict[str, Any]) -> AgentProfile:
+def do_save_agent_profile(
+    agent: User, user: Any, changes: dict[str, Any], profile: AgentProfile | None = None
+) -> AgentProfile:
     """Set what routing knows of ``agent`` (the profile is created on its first change)."""
     _require(user, agent)
     cleaned = clean_changes(changes, PROFILE_PARSERS)
-    profile = AgentProfile.objects.filter(user=agent).first()
+    if profile is None:
+        profile = AgentProfile.objects.filter(user=agent).first()
     with transaction.atomic(), audit_actor(user):
         if profile is None:
-            profile = AgentProfile.objects.create(user=agent, **cleaned)
-            return profile
+            return AgentProfile.objects.create(user=agent, **cleaned)
         cleaned = changed(profile, cleaned)
         if cleaned:
             profile.save(update_fields=assign(profile, cleaned))
@@ -116,7 +118,7 @@ def do_create_agent_profile(user: Any, **changes: Any) -> AgentProfile:
 def do_update_agent_profile(
     profile: AgentProfile, user: Any, changes: dict[str, Any]
 ) -> AgentProfile:
-    return do_save_agent_profile(profile.user, user, changes)
+    return do_save_agent_profile(profile.user, user, changes, profile)
 
 
 def do_delete_agent_profile(profile: AgentProfile, user: Any) -> None:

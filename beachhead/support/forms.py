@@ -344,6 +344,9 @@ WEEKDAYS = [
 ]
 
 
+HOURS = {"placeholder": "09:00", "inputmode": "numeric", "pattern": "[0-2][0-9]:[0-5][0-9]"}
+
+
 class ShiftForm(ServiceForm):
     """A weekly shift of an agent, in the agent's time zone."""
 
@@ -353,13 +356,15 @@ class ShiftForm(ServiceForm):
     weekday = forms.TypedChoiceField(
         label=pgettext_lazy("desk settings", "Day"), choices=WEEKDAYS, coerce=int
     )
+    # 24-hour text, as every page shows hours: a browser's time input follows the browser's
+    # locale (09:00 AM on a Chinese page).
     start = forms.TimeField(
         label=pgettext_lazy("desk settings", "Start"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(format="%H:%M", attrs=HOURS),
     )
     end = forms.TimeField(
         label=pgettext_lazy("desk settings", "End"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(format="%H:%M", attrs=HOURS),
         help_text=_("An end before the start runs past midnight; 00:00 to 00:00 is the whole day."),
     )
 

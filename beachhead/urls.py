@@ -51,5 +51,6 @@ urlpatterns = [
     path("lists/", include("beachhead.savedviews.urls")),
     path("support/", include("beachhead.support.urls")),
     path("settings/stages/", include("beachhead.accounts.settings_urls")),
+    path("settings/desk/", include("beachhead.support.settings_urls")),
     path("", include("beachhead.core.urls")),
 ]

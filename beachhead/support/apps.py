@@ -1,5 +1,55 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+def _settings_pages() -> list:
+    from beachhead.core.settings_pages import SettingsPage
+    from beachhead.support.roles import SupportOperation
+
+    group = _("Support desk")
+    return [
+        SettingsPage(
+            "desk.sla_policies",
+            _("SLA policies"),
+            _("Reply and resolution targets by tier, priority and market, on their calendar."),
+            "desk_settings:sla_policies",
+            "file-certificate",
+            group,
+            order=10,
+            operation=SupportOperation.MANAGE_SLA_POLICIES,
+        ),
+        SettingsPage(
+            "desk.agents",
+            pgettext_lazy("desk settings", "Agents"),
+            _("Languages, skills and whether each agent takes new tickets."),
+            "desk_settings:agents",
+            "headset",
+            group,
+            order=20,
+            operation=SupportOperation.MANAGE_SHIFTS,
+        ),
+        SettingsPage(
+            "desk.shifts",
+            pgettext_lazy("desk settings", "Shifts"),
+            _("Each agent's weekly hours, in their own time zone: who is on shift when."),
+            "desk_settings:shifts",
+            "calendar-time",
+            group,
+            order=30,
+            operation=SupportOperation.MANAGE_SHIFTS,
+        ),
+        SettingsPage(
+            "desk.templates",
+            _("Reply templates"),
+            _("Canned replies in each language, for a market and in a tone."),
+            "desk_settings:templates",
+            "message-2-bolt",
+            group,
+            order=40,
+            operation=SupportOperation.MANAGE_REPLY_TEMPLATES,
+        ),
+    ]
 
 
 class SupportConfig(AppConfig):
@@ -13,13 +63,21 @@ class SupportConfig(AppConfig):
 
         from beachhead.commitments import customers
         from beachhead.commitments import kinds as ledger_kinds
-        from beachhead.core import demo, navigation, schedule, timeline
+        from beachhead.core import demo, navigation, schedule, settings_pages, timeline
         from beachhead.core.roles import register_operations
         from beachhead.savedviews import registry
         from beachhead.support import events, kinds, lists, pickers, tasks
         from beachhead.support import timeline as sources
         from beachhead.support.demo import create_support
-        from beachhead.support.models import SlaPolicy, TeamThreshold, Ticket
+        from beachhead.support.models import (
+            AgentProfile,
+            ReplyTemplate,
+            ReplyTemplateVariant,
+            Shift,
+            SlaPolicy,
+            TeamThreshold,
+            Ticket,
+        )
         from beachhead.support.roles import ROLES, SupportOperation
 
         events.register()
@@ -32,8 +90,17 @@ class SupportConfig(AppConfig):
             Ticket,
             include_fields=["subject", "priority", "status", "assignee", "team", "tags"],
         )
-        auditlog.register(SlaPolicy)
-        auditlog.register(TeamThreshold)
+        for model in (
+            SlaPolicy,
+            TeamThreshold,
+            AgentProfile,
+            Shift,
+            ReplyTemplate,
+            ReplyTemplateVariant,
+        ):
+            auditlog.register(model)
+        for page in _settings_pages():
+            settings_pages.register(page)
         for item in (
             navigation.NavItem("tickets", _("Tickets"), "support:list", "lifebuoy", order=10),
             navigation.NavItem(

@@ -22,6 +22,7 @@ TICKET_STATUS_CHANGED = "support.ticket_status_changed"
 TICKET_ASSIGNED = "support.ticket_assigned"
 TICKET_UPDATED = "support.ticket_updated"
 TEAM_ALERT_RAISED = "support.team_alert_raised"
+SLA_POLICY_CHANGED = "support.sla_policy_changed"
 
 KINDS = {
     TICKET_CREATED: (
@@ -35,6 +36,8 @@ KINDS = {
         gettext_lazy("Team warning threshold crossed"),
         ("team", "team_name", "manager", "metric", "value", "threshold", "sample"),
     ),
+    # Created, changed, deactivated or deleted: the promises of new tickets follow the policies.
+    SLA_POLICY_CHANGED: (gettext_lazy("SLA policy changed"), ("action", "fields")),
 }
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from beachhead.core.forms import ServiceForm
+from beachhead.core.localise import language_label
 from beachhead.support.models import Channel, Priority, Status, Ticket
 
 #: What happens to the ticket's status when the reply is sent ("" keeps it).
@@ -187,3 +188,224 @@ def account_label(account) -> str:
 
 def contact_label(contact) -> str:
     return f"{contact.full_name} <{contact.email}>" if contact.email else contact.full_name
+
+
+# The desk's settings ------------------------------------------------------------------------
+
+
+def _set_choices(field: Any, choices: Any) -> None:
+    field.choices = choices
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [(code, language_label(code)) for code, _label in TICKET_LANGUAGES if code]
+
+
+def market_choices(user: Any) -> list[tuple[str, Any]]:
+    """The markets ``user`` may set desk settings for (every market for a global role)."""
+    from beachhead.markets.services import all_markets
+
+    mine = set(user.market_codes or [])
+    return [(m.code, m.name) for m in all_markets() if user.is_global or m.code in mine]
+
+
+class NamesForm(ServiceForm):
+    """A form with a ``name`` and its Chinese and Japanese variants (``names``)."""
+
+    name_zh_hans = forms.CharField(label=_("Name in Chinese"), required=False, max_length=200)
+    name_ja = forms.CharField(label=_("Name in Japanese"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(instance)
+        super().__init__(*args, **kwargs)
+
+    def initial_from(self, instance: Any) -> dict[str, Any]:
+        names = instance.names or {}
+        initial = {name: getattr(instance, name, None) for name in self.base_fields}
+        initial.update(name_zh_hans=names.get("zh-hans", ""), name_ja=names.get("ja", ""))
+        return {k: v for k, v in initial.items() if v is not None}
+
+    def changes(self) -> dict[str, Any]:
+        data = super().changes()
+        names = {"zh-hans": data.pop("name_zh_hans", ""), "ja": data.pop("name_ja", "")}
+        data["names"] = {k: v for k, v in names.items() if v}
+        return data
+
+
+class SlaPolicyForm(NamesForm):
+    """An SLA policy: its name, which tickets it takes, its calendar and its targets."""
+
+    denied_message = _("You may change only the SLA policies of your markets.")
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    order = forms.IntegerField(
+        label=pgettext_lazy("desk settings", "Order"),
+        initial=100,
+        help_text=_("Policies are tried from the lowest number: the first that matches applies."),
+    )
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("desk settings", "Active"), required=False, initial=True
+    )
+    tiers = forms.MultipleChoiceField(
+        label=pgettext_lazy("desk settings", "Account tiers"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every tier."),
+    )
+    priorities = forms.MultipleChoiceField(
+        label=pgettext_lazy("desk settings", "Priorities"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=Priority.choices,
+        help_text=_("None ticked: every priority."),
+    )
+    market_codes = forms.MultipleChoiceField(
+        label=_("Markets"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    calendar = forms.ChoiceField(label=_("Calendar"))
+    coverage_markets = forms.CharField(
+        label=pgettext_lazy("desk settings", "Coverage markets"),
+        required=False,
+        help_text=_("For follow-the-sun coverage: market codes such as JP,DE,US."),
+    )
+    first_reply_minutes = forms.IntegerField(label=_("First reply (minutes)"), required=False)
+    next_reply_minutes = forms.IntegerField(label=_("Next reply (minutes)"), required=False)
+    periodic_update_minutes = forms.IntegerField(
+        label=_("Periodic update (minutes)"),
+        required=False,
+        help_text=_("For urgent tickets: how often the customer hears from us until solved."),
+    )
+    resolution_minutes = forms.IntegerField(label=_("Resolution (minutes)"), required=False)
+
+    field_order = ["name", "name_zh_hans", "name_ja", "order", "is_active"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from beachhead.accounts.models import Tier
+        from beachhead.support.models import CalendarChoice
+
+        super().__init__(*args, **kwargs)
+        _set_choices(self.fields["tiers"], Tier.choices)
+        _set_choices(self.fields["calendar"], CalendarChoice.choices)
+        market: Any = self.fields["market_codes"]
+        market.choices = market_choices(user)
+        market.help_text = (
+            _("None chosen: every market.")
+            if user.is_global
+            else _("Choose one or more of your markets.")
+        )
+
+
+class AgentProfileForm(ServiceForm):
+    """What routing knows of an agent."""
+
+    denied_message = _("You may change only the agents of your markets.")
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tickets in these languages are routed to the agent first."),
+    )
+    skills = forms.CharField(
+        label=pgettext_lazy("desk settings", "Skills"),
+        required=False,
+        help_text=_("Separated by commas, such as billing, kubernetes."),
+    )
+    accepts_tickets = forms.BooleanField(label=_("Takes new tickets"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self.fields["languages"], language_choices())
+
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+HOURS = {"placeholder": "09:00", "inputmode": "numeric", "pattern": "[0-2][0-9]:[0-5][0-9]"}
+
+
+class ShiftForm(ServiceForm):
+    """A weekly shift of an agent, in the agent's time zone."""
+
+    denied_message = _("You may change only the agents of your markets.")
+
+    agent = forms.ChoiceField(label=pgettext_lazy("desk settings", "Agent"))
+    weekday = forms.TypedChoiceField(
+        label=pgettext_lazy("desk settings", "Day"), choices=WEEKDAYS, coerce=int
+    )
+    # 24-hour text, as every page shows hours: a browser's time input follows the browser's
+    # locale (09:00 AM on a Chinese page).
+    start = forms.TimeField(
+        label=pgettext_lazy("desk settings", "Start"),
+        widget=forms.TimeInput(format="%H:%M", attrs=HOURS),
+    )
+    end = forms.TimeField(
+        label=pgettext_lazy("desk settings", "End"),
+        widget=forms.TimeInput(format="%H:%M", attrs=HOURS),
+        help_text=_("An end before the start runs past midnight; 00:00 to 00:00 is the whole day."),
+    )
+
+    def __init__(self, *args: Any, agents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self.fields["agent"], [(a.pk, a.display_name) for a in agents])
+
+
+class ReplyTemplateForm(NamesForm):
+    """A reply template's title (in three languages) and key."""
+
+    denied_message = _("You may change only the reply templates of your markets.")
+
+    name = forms.CharField(label=pgettext_lazy("desk settings", "Title"), max_length=120)
+    key = forms.CharField(
+        label=pgettext_lazy("desk settings", "Key"),
+        required=False,
+        max_length=60,
+        help_text=_("Used by the API and links; made from the title when left empty."),
+    )
+    name_zh_hans = forms.CharField(label=_("Title in Chinese"), required=False, max_length=200)
+    name_ja = forms.CharField(label=_("Title in Japanese"), required=False, max_length=200)
+
+    field_order = ["name", "name_zh_hans", "name_ja", "key"]
+
+    def changes(self) -> dict[str, Any]:
+        data = super().changes()
+        if not data.get("key"):
+            data.pop("key", None)
+        return data
+
+
+class ReplyVariantForm(ServiceForm):
+    """One wording of a template: language, market (or every market), tone and text."""
+
+    denied_message = _("You may change only the reply templates of your markets.")
+
+    language = forms.ChoiceField(label=_("Language"))
+    market_code = forms.ChoiceField(label=_("Market"), required=False)
+    tone = forms.ChoiceField(label=pgettext_lazy("desk settings", "Tone"))
+    body = forms.CharField(
+        label=pgettext_lazy("desk settings", "Text"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Filled in when inserted: {customer}, {agent}, {ticket}, {subject}, {company}."
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from beachhead.support.models import Tone
+
+        super().__init__(*args, **kwargs)
+        _set_choices(self.fields["language"], language_choices())
+        markets = market_choices(user)
+        if user.is_global:
+            markets = [("", pgettext_lazy("desk settings", "Every market")), *markets]
+        _set_choices(self.fields["market_code"], markets)
+        _set_choices(self.fields["tone"], Tone.choices)

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from beachhead.core.access import AccessPolicy, ScopedQuerySet
+from beachhead.core.localise import NamedInLanguages
 from beachhead.core.roles import Role
 from beachhead.core.states import Machine
 from beachhead.markets.services import market_code_of
@@ -376,7 +377,7 @@ class CalendarChoice(models.TextChoices):
     ALWAYS = "24x7", _("Around the clock (24×7)")
 
 
-class SlaPolicy(models.Model):
+class SlaPolicy(NamedInLanguages, models.Model):
     """Targets for one class of tickets. The first active policy (by ``order``) whose
     conditions all match a ticket applies; an empty condition matches everything."""
 
@@ -406,6 +407,10 @@ class SlaPolicy(models.Model):
         _("resolution (minutes)"), null=True, blank=True
     )
 
+    # Everyone reads the policies (they explain a ticket's promises); who may change one is
+    # decided by ``support.services.desk_settings`` (its markets), not by a market column.
+    access = AccessPolicy(market_path=None)
+
     class Meta:
         verbose_name = _("SLA policy")
         verbose_name_plural = _("SLA policies")
@@ -424,6 +429,10 @@ class AgentProfile(models.Model):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     skills = models.JSONField(_("skills"), default=list, blank=True)
     accepts_tickets = models.BooleanField(_("takes new tickets"), default=True)
+
+    # Colleagues see who works the desk; changes are checked against the agent's markets by
+    # ``support.services.desk_settings``.
+    access = AccessPolicy(market_path=None, owner_paths=("user",), owners_may_change=False)
 
     class Meta:
         verbose_name = _("agent profile")
@@ -455,6 +464,8 @@ class Shift(models.Model):
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
 
+    access = AccessPolicy(market_path=None, owner_paths=("user",), owners_may_change=False)
+
     class Meta:
         verbose_name = _("shift")
         verbose_name_plural = _("shifts")
@@ -470,9 +481,13 @@ class Tone(models.TextChoices):
     FRIENDLY = "friendly", _("Friendly")
 
 
-class ReplyTemplate(models.Model):
+class ReplyTemplate(NamedInLanguages, models.Model):
+    """A canned reply: its title (``name``, with ``names`` by language) and its wordings."""
+
     key = models.SlugField(_("key"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
+
+    access = AccessPolicy(market_path=None)
 
     class Meta:
         verbose_name = _("reply template")
@@ -492,6 +507,8 @@ class ReplyTemplateVariant(models.Model):
     market_code = models.CharField(_("market"), max_length=2, blank=True)
     tone = models.CharField(_("tone"), max_length=10, choices=Tone.choices, default=Tone.FORMAL)
     body = models.TextField(_("text"))
+
+    access = AccessPolicy(market_path=None)
 
     class Meta:
         ordering = ["template", "language", "market_code", "tone"]

@@ -1,5 +1,11 @@
 """The support desk's operations (registered with ``core.roles`` from ``SupportConfig.ready``)
-and the roles that work the desk."""
+and the roles that work the desk.
+
+The desk's settings (SLA policies, agents and their shifts, reply templates) are managed by
+admins everywhere and by regional managers in their own markets: a policy whose markets are all
+theirs, an agent who covers one of their markets, a template wording for one of their markets
+(``support.services.desk_settings`` holds that row scope). Agents use templates and shifts but
+do not change them: a policy or a roster edited by the people it measures is no promise."""
 
 from __future__ import annotations
 
@@ -13,6 +19,9 @@ class SupportOperation(models.TextChoices):
     INGEST_MAIL = "support.ingest_mail", _("Deliver raw e-mail to the support desk")
     MANAGE_MAIL = "support.manage_mail", _("Read and retry rejected e-mail")
     VIEW_DESK = "support.view_desk", _("See the support desk overview")
+    MANAGE_SLA_POLICIES = "support.manage_sla_policies", _("Manage SLA policies")
+    MANAGE_SHIFTS = "support.manage_shifts", _("Manage agents and their shifts")
+    MANAGE_REPLY_TEMPLATES = "support.manage_reply_templates", _("Manage reply templates")
 
 
 ROLES = {
@@ -25,4 +34,7 @@ ROLES = {
         Role.SUPPORT_AGENT,
         Role.CUSTOMER_SUCCESS,
     },
+    SupportOperation.MANAGE_SLA_POLICIES: {Role.ADMIN, Role.REGIONAL_MANAGER},
+    SupportOperation.MANAGE_SHIFTS: {Role.ADMIN, Role.REGIONAL_MANAGER},
+    SupportOperation.MANAGE_REPLY_TEMPLATES: {Role.ADMIN, Role.REGIONAL_MANAGER},
 }

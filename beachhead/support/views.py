@@ -31,7 +31,7 @@ from beachhead.commitments.models import Commitment, State
 from beachhead.core import timeline
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.http import AuthedRequest, base_url
-from beachhead.core.localise import zone_city
+from beachhead.core.localise import language_key, local_name, zone_city
 from beachhead.core.models import Team, User
 from beachhead.core.roles import Role, can, operation_required
 from beachhead.savedviews import params
@@ -259,7 +259,7 @@ def ticket(request: AuthedRequest, pk: int) -> HttpResponse:
         conversation=conversation,
         hidden_messages=hidden,
         reply_form=_reply_form(),
-        templates=list(ReplyTemplate.objects.order_by("name")),
+        templates=_template_picker(ticket),
         customer_promises=_customer_promises(ticket, user, timezone.now()),
         timeline=_timeline(ticket, user),
         previous_ticket=previous,
@@ -302,7 +302,7 @@ def reply(request: AuthedRequest, pk: int) -> HttpResponse:
             {
                 "ticket": ticket,
                 "reply_form": form,
-                "templates": list(ReplyTemplate.objects.order_by("name")),
+                "templates": _template_picker(ticket),
                 "can_change": True,
             },
         )
@@ -314,7 +314,7 @@ def reply(request: AuthedRequest, pk: int) -> HttpResponse:
         conversation=conversation,
         hidden_messages=hidden,
         reply_form=_reply_form(kind="note" if not sent.is_public else "reply"),
-        templates=list(ReplyTemplate.objects.order_by("name")),
+        templates=_template_picker(ticket),
         sent=sent,
     )
     response = render(request, "support/partials/reply_done.html", context)
@@ -352,6 +352,33 @@ def properties(request: AuthedRequest, pk: int) -> HttpResponse:
     if saved:
         response["HX-Trigger"] = "ticketChanged"
     return response
+
+
+def _family(language: str) -> str:
+    return (language or "").lower().split("-")[0]
+
+
+def _template_picker(ticket: Ticket) -> list[dict]:
+    """The reply box's templates, titled in the reader's language: first in the customer's
+    language (the ticket's), then, when the reader reads another, in the reader's (the
+    templates that have a wording in it), so an agent can read what they send."""
+    templates = sorted(
+        ReplyTemplate.objects.prefetch_related("variants"), key=lambda t: local_name(t).lower()
+    )
+    reader = language_key()
+    customer = (ticket.language or "").lower()
+    groups = []
+    if customer:
+        groups.append({"language": customer, "mine": False, "templates": templates})
+    if _family(reader) != _family(customer):
+        mine = [
+            t
+            for t in templates
+            if any(_family(v.language) == _family(reader) for v in t.variants.all())
+        ]
+        if mine or not customer:
+            groups.append({"language": reader, "mine": True, "templates": mine or templates})
+    return groups
 
 
 class _Defaults(dict):
@@ -400,9 +427,9 @@ def template_text(request: AuthedRequest, pk: int) -> JsonResponse:
     )
     if template is None:
         raise Http404
-    variant = _variant(
-        template, ticket.language, ticket.market.code, request.GET.get("tone") or "formal"
-    )
+    # The customer's language unless the agent asked for a wording in another (their own).
+    language = (request.GET.get("language") or ticket.language or "").strip().lower()[:16]
+    variant = _variant(template, language, ticket.market.code, request.GET.get("tone") or "formal")
     if variant is None:
         raise Http404
     values = _Defaults(

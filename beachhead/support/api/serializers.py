@@ -5,8 +5,21 @@ from typing import cast
 from rest_framework import serializers
 
 from beachhead.commitments.models import Commitment
+from beachhead.core.localise import local_name
 from beachhead.markets.services import calendar_label, market_code_of
-from beachhead.support.models import Attachment, Channel, Message, Priority, Status, Ticket
+from beachhead.support.models import (
+    AgentProfile,
+    Attachment,
+    Channel,
+    Message,
+    Priority,
+    ReplyTemplate,
+    ReplyTemplateVariant,
+    Shift,
+    SlaPolicy,
+    Status,
+    Ticket,
+)
 from beachhead.support.services.sla import policy_name
 
 
@@ -168,3 +181,141 @@ class IngestResultSerializer(serializers.Serializer):
     ticket = serializers.IntegerField(allow_null=True)
     message = serializers.IntegerField(allow_null=True)
     error = serializers.CharField(allow_null=True)
+
+
+# The desk's settings ------------------------------------------------------------------------
+# Inputs are typed here and checked by the services (``sla_policies``, ``agents``,
+# ``reply_templates``), which answer with errors by field.
+
+
+class SlaPolicySerializer(serializers.ModelSerializer):
+    local_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SlaPolicy
+        fields = [
+            "id",
+            "name",
+            "names",
+            "local_name",
+            "order",
+            "is_active",
+            "tiers",
+            "priorities",
+            "market_codes",
+            "calendar",
+            "coverage_markets",
+            "first_reply_minutes",
+            "next_reply_minutes",
+            "periodic_update_minutes",
+            "resolution_minutes",
+        ]
+
+    def get_local_name(self, obj) -> str:
+        return local_name(obj)
+
+
+def _codes(help_text: str) -> serializers.ListField:
+    return serializers.ListField(child=serializers.CharField(), required=False, help_text=help_text)
+
+
+def _minutes(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(required=False, allow_null=True, help_text=help_text)
+
+
+class NamesField(serializers.DictField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", serializers.CharField(allow_blank=True))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", 'Names by language: {"zh-hans": "…", "ja": "…"}')
+        super().__init__(**kwargs)
+
+
+class SlaPolicyWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False)
+    names = NamesField()
+    order = serializers.IntegerField(required=False)
+    is_active = serializers.BooleanField(required=False)
+    tiers = _codes("strategic, enterprise, growth; empty: every tier")
+    priorities = _codes("urgent, high, normal, low; empty: every priority")
+    market_codes = _codes("ISO codes; empty: every market (admins only)")
+    calendar = serializers.CharField(required=False, help_text="market, coverage or 24x7")
+    coverage_markets = serializers.CharField(
+        required=False, allow_blank=True, help_text="For coverage: codes such as JP,DE,US"
+    )
+    first_reply_minutes = _minutes("Required when creating; more than zero")
+    next_reply_minutes = _minutes("More than zero, or null")
+    periodic_update_minutes = _minutes("More than zero, or null")
+    resolution_minutes = _minutes("More than zero (not before the first reply), or null")
+
+
+class AgentProfileSerializer(serializers.ModelSerializer):
+    agent = PersonSerializer(source="user", read_only=True)
+
+    class Meta:
+        model = AgentProfile
+        fields = ["id", "agent", "languages", "skills", "accepts_tickets"]
+
+
+class AgentProfileWriteSerializer(serializers.Serializer):
+    agent = serializers.IntegerField(required=False, help_text="The agent's user id (create)")
+    languages = _codes("Language codes such as ja, zh-hans")
+    skills = _codes("Skills such as billing, kubernetes")
+    accepts_tickets = serializers.BooleanField(required=False)
+
+
+class ShiftSerializer(serializers.ModelSerializer):
+    agent = PersonSerializer(source="user", read_only=True)
+    timezone = serializers.CharField(source="user.timezone", read_only=True)
+    past_midnight = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Shift
+        fields = ["id", "agent", "weekday", "start", "end", "timezone", "past_midnight"]
+
+    def get_past_midnight(self, obj) -> bool:
+        return obj.end <= obj.start
+
+
+class ShiftWriteSerializer(serializers.Serializer):
+    agent = serializers.IntegerField(required=False, help_text="The agent's user id")
+    weekday = serializers.IntegerField(required=False, help_text="0 is Monday, 6 Sunday")
+    start = serializers.CharField(required=False, help_text="HH:MM in the agent's time zone")
+    end = serializers.CharField(required=False, help_text="HH:MM; before the start: past midnight")
+
+
+class ReplyVariantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReplyTemplateVariant
+        fields = ["id", "template", "language", "market_code", "tone", "body"]
+
+
+class ReplyTemplateSerializer(serializers.ModelSerializer):
+    local_name = serializers.SerializerMethodField()
+    variants = ReplyVariantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ["id", "key", "name", "names", "local_name", "variants"]
+
+    def get_local_name(self, obj) -> str:
+        return local_name(obj)
+
+
+class ReplyTemplateWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False)
+    names = NamesField()
+    key = serializers.CharField(required=False, help_text="Made from the name when omitted")
+
+
+class ReplyVariantWriteSerializer(serializers.Serializer):
+    template = serializers.IntegerField(required=False, help_text="The template's id (create)")
+    language = serializers.CharField(required=False, help_text="A language code: ja, zh-hans")
+    market_code = serializers.CharField(
+        required=False, allow_blank=True, help_text="An ISO code; empty: every market"
+    )
+    tone = serializers.CharField(required=False, help_text="formal or friendly")
+    body = serializers.CharField(
+        required=False,
+        help_text="The text; {customer} {agent} {ticket} {subject} {company} are filled in",
+    )

@@ -5,6 +5,11 @@ from beachhead.support.api import views
 
 router = SimpleRouter()
 router.register("tickets", views.TicketViewSet)
+router.register("sla-policies", views.SlaPolicyViewSet)
+router.register("agent-profiles", views.AgentProfileViewSet)
+router.register("shifts", views.ShiftViewSet)
+router.register("reply-templates", views.ReplyTemplateViewSet)
+router.register("reply-template-wordings", views.ReplyVariantViewSet)
 
 urlpatterns = [
     *router.urls,

@@ -3,6 +3,8 @@ endpoint for mail gateways. Rows come through the access layer; writes through t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import exceptions, mixins, parsers, status, viewsets
@@ -12,16 +14,31 @@ from rest_framework.response import Response
 
 from beachhead.accounts.models import Account, Contact
 from beachhead.core.access import Action, scoped, scoped_in_markets
-from beachhead.core.api.views import ScopedViewSetMixin
+from beachhead.core.api.views import (
+    ParentRow,
+    ScopedViewSetMixin,
+    ServiceWriteViewSet,
+    WriteServices,
+)
 from beachhead.core.db import is_id
 from beachhead.core.http import api_user
 from beachhead.core.roles import can
 from beachhead.savedviews import params
 from beachhead.support import lists
 from beachhead.support.api import serializers as s
-from beachhead.support.models import Message, Ticket
+from beachhead.support.models import (
+    AgentProfile,
+    Message,
+    ReplyTemplate,
+    ReplyTemplateVariant,
+    Shift,
+    SlaPolicy,
+    Ticket,
+)
 from beachhead.support.roles import SupportOperation
+from beachhead.support.services import agents as agent_services
 from beachhead.support.services import ingest as mail_ingest
+from beachhead.support.services import reply_templates, sla_policies
 from beachhead.support.services import tickets as services
 
 TICKET_PARAMS = [
@@ -210,3 +227,114 @@ def inbound_mail(request: Request) -> Response:
     result = mail_ingest.ingest(raw, source=f"http:{request.user.username}")
     code = {"created": 201, "appended": 201, "duplicate": 200}.get(result.result, 422)
     return Response(result.as_dict(), status=code)
+
+
+# --- The desk's settings -----------------------------------------------------------------------
+# Everyone signed in reads them (they explain a ticket's promises and who is on shift); writes
+# reach only the rows the user may change (their markets; others answer 404).
+
+
+class _SettingsViewSet(ServiceWriteViewSet):
+    # ``changeable(user, row)``: the services' row rule, applied to PATCH and DELETE.
+    changeable: Any = None
+    ordering: tuple[str, ...] = ("pk",)
+    related: tuple[str, ...] = ()
+
+    def scope_queryset(self, queryset):
+        queryset = queryset.select_related(*self.related).order_by(*self.ordering)
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return queryset
+        rule = type(self).changeable
+        ids = [row.pk for row in queryset if rule(self.request.user, row)]
+        return queryset.filter(pk__in=ids)
+
+
+class SlaPolicyViewSet(_SettingsViewSet):
+    """SLA policies in the order tickets try them. Admins change every policy; regional
+    managers those whose markets are all theirs (and create policies for their markets)."""
+
+    queryset = SlaPolicy.objects.all()
+    serializer_class = s.SlaPolicySerializer
+    write_serializer = s.SlaPolicyWriteSerializer
+    services = WriteServices(
+        create=sla_policies.do_create_sla_policy,
+        update=sla_policies.do_update_sla_policy,
+        delete=sla_policies.do_delete_sla_policy,
+    )
+    changeable = staticmethod(sla_policies.may_change_policy)
+    ordering = ("order", "pk")
+
+    @extend_schema(responses={204: None, 200: s.SlaPolicySerializer})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Delete a policy no ticket follows; one that tickets follow is deactivated instead
+        (200 with the policy)."""
+        policy = self.get_object()
+        if sla_policies.do_delete_sla_policy(policy, request.user):
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(s.SlaPolicySerializer(policy).data)
+
+
+class AgentProfileViewSet(_SettingsViewSet):
+    """Agents' routing profiles: languages, skills, whether they take new tickets. Admins
+    change every agent's; regional managers those of agents who cover one of their markets."""
+
+    queryset = AgentProfile.objects.all()
+    serializer_class = s.AgentProfileSerializer
+    write_serializer = s.AgentProfileWriteSerializer
+    services = WriteServices(
+        create=agent_services.do_create_agent_profile,
+        update=agent_services.do_update_agent_profile,
+        delete=agent_services.do_delete_agent_profile,
+    )
+    changeable = staticmethod(lambda user, row: agent_services.may_manage_agent(user, row.user))
+    related = ("user",)
+
+
+class ShiftViewSet(_SettingsViewSet):
+    """Agents' weekly shifts in their own time zone (an end before the start runs past
+    midnight). Admins change every agent's; regional managers those of their markets' agents."""
+
+    queryset = Shift.objects.all()
+    serializer_class = s.ShiftSerializer
+    write_serializer = s.ShiftWriteSerializer
+    services = WriteServices(
+        create=agent_services.do_create_shift,
+        update=agent_services.do_update_shift,
+        delete=agent_services.do_delete_shift,
+    )
+    changeable = staticmethod(lambda user, row: agent_services.may_manage_agent(user, row.user))
+    ordering = ("user_id", "weekday", "start")
+    related = ("user",)
+
+
+class ReplyTemplateViewSet(_SettingsViewSet):
+    """Reply templates with their wordings. Admins change every template; regional managers
+    add templates and change those whose wordings are all for their markets."""
+
+    queryset = ReplyTemplate.objects.prefetch_related("variants")
+    serializer_class = s.ReplyTemplateSerializer
+    write_serializer = s.ReplyTemplateWriteSerializer
+    services = WriteServices(
+        create=reply_templates.do_create_reply_template,
+        update=reply_templates.do_update_reply_template,
+        delete=reply_templates.do_delete_reply_template,
+    )
+    changeable = staticmethod(reply_templates.may_change_template)
+    ordering = ("name", "pk")
+
+
+class ReplyVariantViewSet(_SettingsViewSet):
+    """Wordings of reply templates (a language, optionally a market, a tone). Regional
+    managers change the wordings for their markets."""
+
+    queryset = ReplyTemplateVariant.objects.all()
+    serializer_class = s.ReplyVariantSerializer
+    write_serializer = s.ReplyVariantWriteSerializer
+    services = WriteServices(
+        create=reply_templates.do_create_reply_variant,
+        update=reply_templates.do_update_reply_variant,
+        delete=reply_templates.do_delete_reply_variant,
+        parent=ParentRow("template", ReplyTemplate),
+    )
+    changeable = staticmethod(reply_templates.may_change_variant)
+    ordering = ("template_id", "language", "market_code", "tone")

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from beachhead.commitments import services as ledger
 from beachhead.commitments.models import Commitment, State
+from beachhead.core.localise import local_name
 from beachhead.core.refcache import RefCache
 from beachhead.support.models import CalendarChoice, Priority, SlaPolicy, Status, Ticket
 
@@ -33,10 +34,11 @@ _policies: RefCache[list[SlaPolicy]] = RefCache(
 
 
 def policy_name(policy_id: int | None) -> str | None:
-    """The name of a policy by id, from memory (list rows carry only the id)."""
+    """The name of a policy by id in the reader's language, from memory (list rows carry only
+    the id)."""
     if policy_id is None:
         return None
-    return next((p.name for p in _policies.get() if p.pk == policy_id), None)
+    return next((local_name(p) for p in _policies.get() if p.pk == policy_id), None)
 
 
 def policy_for(ticket: Ticket) -> SlaPolicy | None:

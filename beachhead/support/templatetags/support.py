@@ -112,3 +112,42 @@ def local_clock(now, tz_name: str):
         zone_city(tz_name),
         gap,
     )
+
+
+@register.filter
+def target(minutes: int | None) -> str:
+    """An SLA target in the largest whole unit that reads naturally (90 → 1 h 30 min)."""
+    if not minutes:
+        return "—"
+    days, rest = divmod(int(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(_("%(n)s d") % {"n": days})
+    if hours:
+        parts.append(_("%(n)s h") % {"n": hours})
+    if mins:
+        parts.append(_("%(n)s min") % {"n": mins})
+    return " ".join(parts)
+
+
+# The core's localised names, for templates that load only this library.
+register.filter("language_label", lambda code: language_label(code) if code else "—")
+register.filter("zone_city", lambda zone: zone_city(str(zone or "")))
+
+
+@register.filter
+def market_name(code: str) -> str:
+    """A market code as the market's name in the reader's language (JP → Japan, 日本)."""
+    from beachhead.markets.services import market_by_code
+
+    market = market_by_code(code) if code else None
+    return market.name if market is not None else code
+
+
+@register.filter
+def tier_label(code: str) -> str:
+    """An account tier's label (strategic → Strategic, 战略)."""
+    from beachhead.accounts.models import Tier
+
+    return str(dict(Tier.choices).get(code, code))

@@ -37,7 +37,10 @@
     const target = event.target;
     if (target.name === "reply-kind") syncKind();
     if (target.id === "reply-template" && target.value) {
-      const url = target.dataset.url + "?template=" + encodeURIComponent(target.value);
+      const option = target.selectedOptions[0];
+      const language = option && option.dataset.language ? option.dataset.language : "";
+      const url = target.dataset.url + "?template=" + encodeURIComponent(target.value) +
+        (language ? "&language=" + encodeURIComponent(language) : "");
       fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {

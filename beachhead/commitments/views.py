@@ -17,6 +17,7 @@ from beachhead.commitments import lists, services
 from beachhead.commitments.forms import CancelForm, CommitmentForm
 from beachhead.commitments.models import Commitment, State
 from beachhead.commitments.roles import CommitmentOperation
+from beachhead.core import dashboard
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.http import AuthedRequest
 from beachhead.core.roles import operation_required
@@ -140,5 +141,7 @@ def trust(request: AuthedRequest) -> HttpResponse:
             "days": str(days),
             "periods": [("30", _("30 days")), ("90", _("90 days")), ("365", _("12 months"))],
             "broken": services.broken_list(request.user, period, limit=20),
+            # Cards higher pillars add to this page (support's 15-minute promise).
+            "panels": dashboard.panels_for(request.user, "trust"),
         },
     )

@@ -24,6 +24,9 @@ class NavItem:
     icon: str  # a Tabler icon name, e.g. "world"
     order: int = 100
     operation: str | None = None
+    # The saved-views lists (``/lists/<source>/``) that belong to this section: a list of
+    # deals highlights "Deals" and is named by it, not by "Lists".
+    sources: tuple[str, ...] = ()
 
 
 _items: Registry[NavItem] = Registry()
@@ -32,6 +35,12 @@ register = _items.register
 
 def items_for(user: User) -> list[dict]:
     return [
-        {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        {
+            "key": item.key,
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "icon": item.icon,
+            "sources": item.sources,
+        }
         for item in _items.visible_to(user)
     ]

@@ -12,10 +12,10 @@ class SupportConfig(AppConfig):
         from django.conf import settings
 
         from beachhead.commitments import kinds as ledger_kinds
-        from beachhead.core import demo, navigation, schedule, timeline
+        from beachhead.core import dashboard, demo, navigation, schedule, timeline
         from beachhead.core.roles import register_operations
         from beachhead.savedviews import registry
-        from beachhead.support import events, kinds, lists, tasks
+        from beachhead.support import events, kinds, lists, panels, tasks
         from beachhead.support import timeline as sources
         from beachhead.support.demo import create_support
         from beachhead.support.models import SlaPolicy, TeamThreshold, Ticket
@@ -32,7 +32,14 @@ class SupportConfig(AppConfig):
         auditlog.register(SlaPolicy)
         auditlog.register(TeamThreshold)
         for item in (
-            navigation.NavItem("tickets", _("Tickets"), "support:list", "lifebuoy", order=10),
+            navigation.NavItem(
+                "tickets",
+                _("Tickets"),
+                "support:list",
+                "lifebuoy",
+                order=10,
+                sources=("tickets",),
+            ),
             navigation.NavItem(
                 "desk",
                 _("Support desk"),
@@ -45,6 +52,21 @@ class SupportConfig(AppConfig):
             navigation.register(item)
         for source in lists.SOURCES:
             registry.register(source)
+        # The flagship promise, on Home and on the Trust page (which the ledger owns).
+        for key, place, order, width in (
+            ("fifteen_minutes", "home", 25, 7),
+            ("fifteen_minutes_trust", "trust", 10, 12),
+        ):
+            dashboard.register(
+                dashboard.Panel(
+                    key,
+                    "support/panels/flagship.html",
+                    panels.fifteen_minutes,
+                    order=order,
+                    width=width,
+                    place=place,
+                )
+            )
         for timeline_source in sources.SOURCES:
             timeline.register(timeline_source)
         for kind, render in sources.SHOWN.items():

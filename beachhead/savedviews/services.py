@@ -401,8 +401,8 @@ def kanban_lanes(
         return lanes
     if source.lane_totals is not None:
         totals = source.lane_totals(qs, user)
-        for lane in lanes:
-            lane.total, lane.total_title = totals.get(_lane_key(lane.value), ("", ""))
+        for each in lanes:
+            each.total, each.total_title = totals.get(_lane_key(each.value), ("", ""))
     ordering = order_expressions(source, state)
     if connections[qs.db].features.allow_sliced_subqueries_with_in and (
         len(stored) <= LANE_QUERIES_MAX

@@ -9,4 +9,5 @@ router.register("tickets", views.TicketViewSet)
 urlpatterns = [
     *router.urls,
     path("mail/inbound/", views.inbound_mail, name="mail-inbound"),
+    path("fifteen-minutes/", views.fifteen_minutes, name="fifteen-minutes"),
 ]

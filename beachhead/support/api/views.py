@@ -21,6 +21,7 @@ from beachhead.support import lists
 from beachhead.support.api import serializers as s
 from beachhead.support.models import Message, Ticket
 from beachhead.support.roles import SupportOperation
+from beachhead.support.services import flagship
 from beachhead.support.services import ingest as mail_ingest
 from beachhead.support.services import tickets as services
 
@@ -210,3 +211,25 @@ def inbound_mail(request: Request) -> Response:
     result = mail_ingest.ingest(raw, source=f"http:{request.user.username}")
     code = {"created": 201, "appended": 201, "duplicate": 200}.get(result.result, 422)
     return Response(result.as_dict(), status=code)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "days", int, description="Window in days, by clock start (default 90, at most 730)"
+        ),
+    ],
+    responses=OpenApiTypes.OBJECT,
+    description="The 15-minute promise: urgent incidents of strategic accounts get a first human "
+    "reply within 15 minutes. Kept on time out of the decided promises and the median minutes "
+    "to the first reply, overall and per market, in the markets the caller sees.",
+)
+@api_view(["GET"])
+def fifteen_minutes(request: Request) -> Response:
+    try:
+        days = int(request.query_params.get("days", flagship.WINDOW_DAYS))
+    except ValueError:
+        raise exceptions.ValidationError({"days": ["A whole number of days."]}) from None
+    if not 1 <= days <= 730:
+        raise exceptions.ValidationError({"days": ["Between 1 and 730."]})
+    return Response(flagship.fifteen_minutes(api_user(request), days=days).as_dict())

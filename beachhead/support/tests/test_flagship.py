@@ -132,3 +132,19 @@ def test_the_card_says_so_when_there_is_nothing_yet(admin, client, markets):
     with translation.override("en"):
         page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "No urgent incident yet" in page
+
+
+def test_the_api_gives_the_figure_in_the_callers_markets(customer, api, admin, make_user):
+    at = timezone.now() - dt.timedelta(days=2)
+    _reply(_incident("停止", at), admin, at + dt.timedelta(minutes=5))
+
+    body = api(admin).get("/api/v1/fifteen-minutes/?days=30").json()
+
+    assert body["target_minutes"] == 15
+    assert (body["overall"]["kept"], body["overall"]["total"]) == (1, 1)
+    assert body["overall"]["median_minutes"] == 5.0
+    assert body["markets"][0]["market"] == "JP"
+    berlin = make_user("regional_manager", ["DE"], username="lena")
+    assert api(berlin).get("/api/v1/fifteen-minutes/").json()["overall"]["total"] == 0
+    assert api(admin).get("/api/v1/fifteen-minutes/?days=abc").status_code == 400
+    assert api().get("/api/v1/fifteen-minutes/").status_code == 401

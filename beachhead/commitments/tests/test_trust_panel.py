@@ -98,3 +98,10 @@ def test_every_figure_links_to_the_promises_behind_it(client, owner, markets):
     with translation.override("en"):
         home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert context["trust_links"]["broken"].replace("&", "&amp;") in home
+
+
+def test_the_trust_page_links_its_figures(client, owner, markets):
+    client.force_login(owner)
+    html = client.get("/commitments/trust/?days=30").content.decode()
+    assert "/lists/commitments/?f=state%3Ain%3Abroken&amp;f=due_at%3Agte%3A" in html
+    assert "/lists/commitments/?f=state%3Ain%3Akept_late&amp;f=due_at%3Agte%3A" in html

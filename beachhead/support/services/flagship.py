@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -26,6 +24,7 @@ from django.utils.http import urlencode
 from beachhead.accounts.models import Tier
 from beachhead.commitments.models import Commitment, State
 from beachhead.core.access import scoped
+from beachhead.core.db import is_id
 from beachhead.markets.models import Market
 from beachhead.savedviews import filters
 from beachhead.savedviews.filters import Condition
@@ -101,26 +100,34 @@ class Flagship:
         }
 
 
-def promises(user, start: datetime, end: datetime):
-    """The flagship promises the user may see whose clock started in [start, end), decided,
-    each with its ticket's first reply time (``first_replied``): one query."""
-    tickets = Ticket.objects.filter(priority=Priority.URGENT, account__tier=Tier.STRATEGIC)
-    first_reply = Ticket.objects.filter(pk=Cast(OuterRef("subject_id"), IntegerField())).values(
-        "first_replied_at"
-    )[:1]
-    return (
+def promises(user, start: datetime, end: datetime) -> list[tuple]:
+    """The flagship promises the user may see whose clock started in [start, end), decided:
+    (market code, state, clock start, first reply, resolved at) each. Two queries: the 15-minute
+    first replies about tickets, then which of those tickets are urgent ones of strategic
+    accounts, with their first reply (no join on the generic subject, whose id is text)."""
+    rows = list(
         scoped(Commitment, user)
         .filter(
             kind="first_reply",
             target_seconds=TARGET_MINUTES * 60,
             subject_type=ContentType.objects.get_for_model(Ticket),
-            subject_id__in=tickets.annotate(key=Cast("pk", CharField())).values("key"),
             started_at__gte=start,
             started_at__lt=end,
             state__in=DECIDED,
         )
-        .annotate(first_replied=Subquery(first_reply))
+        .values_list("subject_id", "market__code", "state", "started_at", "resolved_at")
     )
+    ids = {int(row[0]) for row in rows if is_id(row[0])}
+    replies = dict(
+        Ticket.objects.filter(
+            pk__in=ids, priority=Priority.URGENT, account__tier=Tier.STRATEGIC
+        ).values_list("pk", "first_replied_at")
+    )
+    return [
+        (code, state, started, replies[int(subject)], resolved)
+        for subject, code, state, started, resolved in rows
+        if is_id(subject) and int(subject) in replies
+    ]
 
 
 def tickets_url(start: datetime, code: str = "") -> str:
@@ -153,10 +160,7 @@ def fifteen_minutes(user, *, now: datetime | None = None, days: int = WINDOW_DAY
     start = end - timedelta(days=days)
     overall = Tally(url=tickets_url(start))
     by_market: dict[str, Tally] = {}
-    rows = promises(user, start, end).values_list(
-        "market__code", "state", "started_at", "first_replied", "resolved_at"
-    )
-    for code, state, started, replied, resolved in rows:
+    for code, state, started, replied, resolved in promises(user, start, end):
         minutes = _minutes(started, replied, resolved)
         overall.add(state, minutes)
         if code:

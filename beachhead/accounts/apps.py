@@ -39,15 +39,37 @@ class AccountsConfig(AppConfig):
         auditlog.register(Stage)
 
         for item in (
-            navigation.NavItem("accounts", _("Accounts"), "accounts:list", "building", order=20),
             navigation.NavItem(
-                "opportunities", _("Deals"), "accounts:opportunities", "briefcase", order=21
+                "accounts",
+                _("Accounts"),
+                "accounts:list",
+                "building",
+                order=20,
+                sources=("accounts",),
             ),
             navigation.NavItem(
-                "contacts", _("Contacts"), "accounts:contacts", "address-book", order=22
+                "opportunities",
+                _("Deals"),
+                "accounts:opportunities",
+                "briefcase",
+                order=21,
+                sources=("opportunities",),
             ),
             navigation.NavItem(
-                "deployments", _("Deployments"), "accounts:deployments", "server", order=23
+                "contacts",
+                _("Contacts"),
+                "accounts:contacts",
+                "address-book",
+                order=22,
+                sources=("contacts",),
+            ),
+            navigation.NavItem(
+                "deployments",
+                _("Deployments"),
+                "accounts:deployments",
+                "server",
+                order=23,
+                sources=("deployments",),
             ),
             navigation.NavItem(
                 "plan", _("Named-account plan"), "accounts:plan", "target-arrow", order=24

@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from beachhead.accounts import models
@@ -30,8 +31,9 @@ from beachhead.accounts.services.deployments import deep_user_threshold
 from beachhead.commitments.lists import MARKET_CHOICES
 from beachhead.core.access import scoped
 from beachhead.core.localise import language_label, zone_city
-from beachhead.core.money import Money
+from beachhead.core.money import Money, format_money, reporting_currency
 from beachhead.markets.vocabulary import DATA_RESIDENCY_REGIONS
+from beachhead.savedviews.filters import Condition
 from beachhead.savedviews.params import Choice, Codes, Flag, Id, Person, Search, Text
 from beachhead.savedviews.registry import CachedChoices, Column, ListSource
 
@@ -60,8 +62,15 @@ RESIDENCY_CHOICES = list(DATA_RESIDENCY_REGIONS.items())
 ACCOUNT_MARKET = Column(
     "account__market__code", _("Market"), "choice", choices=MARKET_CHOICES, groupable=True
 )
-#: ``?account=12`` (the API of contacts, deals, deployments and tickets).
-ACCOUNT_ID = Id("account", "account_id", message=_("An account id is a number."))
+#: The account a row belongs to, by its id: a column so that ``?account=12`` filters a page.
+ACCOUNT_ID_COLUMN = Column("account_id", _("Account ID"), "number", groupable=False)
+#: ``?account=12`` (the API of contacts, deals, deployments and tickets, and their pages).
+ACCOUNT_ID = Id(
+    "account",
+    "account_id",
+    message=_("An account id is a number."),
+    f=lambda value: [Condition("account_id", "eq", str(value))],
+)
 CHILD_PARAMS = (ACCOUNT_ID, Codes("market", ACCOUNT_MARKET.path))
 
 
@@ -74,6 +83,18 @@ def _strategic(yes: bool, user) -> Q:
 def _deep(yes: bool, user) -> Q:
     nodes = Q(production_nodes__gte=deep_user_threshold())
     return nodes if yes else ~nodes
+
+
+def _flag_conditions(path: str, only_true: bool = False) -> Callable[[bool], list[Condition]]:
+    """A flag's condition on a page: the boolean column ``path`` (``only_true``: false
+    narrows nothing)."""
+
+    def conditions(yes: bool) -> list[Condition]:
+        if only_true and not yes:
+            return []
+        return [Condition(path, "eq", "true" if yes else "false")]
+
+    return conditions
 
 
 def _open(yes: bool, user) -> Q:
@@ -121,6 +142,8 @@ def account_rows(user: User):
             expected_annual_spend_amount=F("expected_annual_spend"),
             annual_value_amount=F("annual_value"),
             ltv_amount=F("ltv"),
+            strategic_flag=ExpressionWrapper(_strategic(True, user), output_field=BooleanField()),
+            deep_flag=ExpressionWrapper(_deep(True, user), output_field=BooleanField()),
         )
     )
 
@@ -201,7 +224,9 @@ ACCOUNTS = ListSource(
         ),
         Column("ltv_amount", _("Lifetime value"), "money", currency_path="ltv_currency"),
         Column("potential_score", _("Potential"), "number"),
+        Column("strategic_flag", _("Strategic"), "bool", groupable=True),
         Column("production_nodes", _("Production nodes"), "number"),
+        Column("deep_flag", _("Deep user"), "bool", groupable=True),
         Column("data_volume_tb", _("Data (TB)"), "number", editable=True),
         Column("growth_rate", _("Growth rate"), "number", editable=True),
         Column("expected_lifetime_years", _("Lifetime (years)"), "number", editable=True),
@@ -241,8 +266,8 @@ ACCOUNTS = ListSource(
         Person("owner", "owner"),
         Person("csm", "csm"),
         Flag("named", "named"),
-        Flag("strategic", q=_strategic),
-        Flag("deep", q=_deep),
+        Flag("strategic", q=_strategic, f=_flag_conditions("strategic_flag", only_true=True)),
+        Flag("deep", q=_deep, f=_flag_conditions("deep_flag")),
         Search("q"),
     ),
 )
@@ -275,6 +300,7 @@ CONTACTS = ListSource(
         Column("latin_name", _("Name in Latin script"), editable=True),
         Column("job_title", _("Job title"), editable=True),
         Column("account__legal_name", _("Account")),
+        ACCOUNT_ID_COLUMN,
         ACCOUNT_MARKET,
         Column(
             "account__lifecycle", _("Lifecycle"), "choice", models.Lifecycle.choices, groupable=True
@@ -322,8 +348,29 @@ def opportunity_rows(user: User):
     return (
         scoped(models.Opportunity, user)
         .select_related("account", "account__market", "stage", "owner")
-        .annotate(amount_value=F("amount"))
+        .annotate(
+            amount_value=F("amount"),
+            is_open=ExpressionWrapper(_open(True, user), output_field=BooleanField()),
+        )
     )
+
+
+def deal_lane_totals(rows: QuerySet, user: User) -> dict[str, tuple[str, str]]:
+    """Each stage's total in the reporting currency for the board's lane headers; "≈" marks a
+    total with amounts converted from other currencies."""
+    currency = reporting_currency()
+    result = {}
+    for key, total in opportunity_services.totals_by_stage(rows).items():
+        text = format_money(total.amount, compact=True)
+        if total.converted:
+            text = f"≈ {text}"
+            title = gettext(
+                "Total in %(currency)s; amounts in other currencies converted at the app's rates"
+            ) % {"currency": currency}
+        else:
+            title = gettext("Total in %(currency)s") % {"currency": currency}
+        result[key] = (text, title)
+    return result
 
 
 @_as_validation_error
@@ -350,6 +397,7 @@ OPPORTUNITIES = ListSource(
     columns=(
         Column("name", _("Deal"), editable=True, width="16rem"),
         Column("account__legal_name", _("Account")),
+        ACCOUNT_ID_COLUMN,
         ACCOUNT_MARKET,
         Column(
             "account__industry", _("Industry"), "choice", models.Industry.choices, groupable=True
@@ -364,6 +412,7 @@ OPPORTUNITIES = ListSource(
             editable=True,
         ),
         Column("stage__probability", _("Probability (%)"), "number"),
+        Column("is_open", pgettext_lazy("deal", "Open"), "bool", groupable=True),
         Column(
             "amount_value", _("Amount"), "money", currency_path="amount_currency", editable=True
         ),
@@ -382,6 +431,10 @@ OPPORTUNITIES = ListSource(
         "owner",
     ),
     default_sort="close_date",
+    # Deals open a board of the open ones, soonest to close first.
+    default_filters=(Condition("is_open", "eq", "true"),),
+    default_layout="kanban",
+    lane_totals=deal_lane_totals,
     kanban_path="stage__key",
     title_path="name",
     detail_url=lambda obj: obj.get_absolute_url(),
@@ -397,7 +450,7 @@ OPPORTUNITIES = ListSource(
         *CHILD_PARAMS,
         Person("owner", "owner"),
         Choice("stage", "stage__key"),
-        Flag("open", q=_open),
+        Flag("open", "is_open", q=_open),
         Search("q"),
     ),
 )
@@ -427,6 +480,7 @@ DEPLOYMENTS = ListSource(
     queryset=deployment_rows,
     columns=(
         Column("account__legal_name", _("Account"), width="14rem"),
+        ACCOUNT_ID_COLUMN,
         ACCOUNT_MARKET,
         Column("product", _("Product"), groupable=True, editable=True),
         Column("version", _("Version"), groupable=True, editable=True),

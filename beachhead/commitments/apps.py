@@ -30,7 +30,12 @@ class CommitmentsConfig(AppConfig):
         )
         navigation.register(
             navigation.NavItem(
-                "commitments", _("Commitments"), "commitments:list", "checklist", order=10
+                "commitments",
+                _("Commitments"),
+                "commitments:list",
+                "checklist",
+                order=10,
+                sources=("commitments",),
             )
         )
         navigation.register(

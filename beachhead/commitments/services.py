@@ -714,6 +714,51 @@ def trust_weekly(user: User, period: Period) -> list[dict[str, Any]]:
     ]
 
 
+def weeks_ending(now: datetime | None, weeks: int) -> list[datetime]:
+    """The Mondays (UTC) that start the last ``weeks`` weeks, the current week last."""
+    today = _now(now).astimezone(UTC)
+    monday = datetime(today.year, today.month, today.day, tzinfo=UTC) - timedelta(
+        days=today.weekday()
+    )
+    return [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def trust_by_market_weekly(
+    user: User, weeks: int = 12, now: datetime | None = None, limit: int = 6
+) -> list[dict[str, Any]]:
+    """Per market (the ``limit`` with the most promises due), the on-time share over the last
+    ``weeks`` weeks and per week (None for a week in which nothing fell due), for sparklines:
+    one grouped query."""
+    starts = weeks_ending(now, weeks)
+    period = Period(starts[0], _now(now))
+    rows = (
+        _decided(user, period)
+        .exclude(market__isnull=True)
+        .annotate(week=TruncWeek("due_at", tzinfo=UTC))
+        .values("market__code", "week")
+        .annotate(kept=Count("pk", filter=Q(state=State.KEPT)), total=Count("pk"))
+    )
+    index = {start.date(): i for i, start in enumerate(starts)}
+    markets: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = markets.setdefault(
+            row["market__code"],
+            {"key": row["market__code"], "kept": 0, "total": 0, "weekly": [None] * weeks},
+        )
+        entry["kept"] += row["kept"]
+        entry["total"] += row["total"]
+        week = row["week"]
+        i = index.get(week.date() if isinstance(week, datetime) else week)
+        if i is not None:
+            entry["weekly"][i] = _rate(row["kept"], row["total"])
+    chosen = sorted(markets.values(), key=lambda m: (-m["total"], m["key"]))[:limit]
+    names = {m.code: m.name for m in Market.objects.filter(code__in=[m["key"] for m in chosen])}
+    for entry in chosen:
+        entry["label"] = names.get(entry["key"], entry["key"])
+        entry["on_time_rate"] = _rate(entry["kept"], entry["total"])
+    return chosen
+
+
 def broken_list(user: User, period: Period, limit: int = 50) -> QuerySet[Commitment]:
     return (
         _decided(user, period)

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from beachhead.commitments import customers, lists, services
+from beachhead.commitments import customers, lists, panels, services
 from beachhead.commitments.forms import CancelForm, CommitmentForm
 from beachhead.commitments.models import Commitment, State
 from beachhead.commitments.roles import CommitmentOperation
+from beachhead.core import dashboard
 from beachhead.core.access import Action, may, scoped
 from beachhead.core.http import AuthedRequest
 from beachhead.core.roles import operation_required
@@ -170,5 +171,11 @@ def trust(request: AuthedRequest) -> HttpResponse:
             "days": str(days),
             "periods": [("30", _("30 days")), ("90", _("90 days")), ("365", _("12 months"))],
             "broken": services.broken_list(request.user, period, limit=20),
+            "links": {
+                str(state): panels.decided_url(period.start, (state,))
+                for state in (State.KEPT, State.KEPT_LATE, State.BROKEN)
+            },
+            # Cards higher pillars add to this page (support's 15-minute promise).
+            "panels": dashboard.panels_for(request.user, "trust"),
         },
     )

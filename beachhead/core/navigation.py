@@ -27,6 +27,9 @@ class NavItem:
     operation: str | None = None
     #: Shown only to users for whom this says yes (the Settings entry: who has a settings page).
     shown: Callable[[User], bool] | None = None
+    # The saved-views lists (``/lists/<source>/``) that belong to this section: a list of
+    # deals highlights "Deals" and is named by it, not by "Lists".
+    sources: tuple[str, ...] = ()
 
 
 _items: Registry[NavItem] = Registry()
@@ -35,7 +38,13 @@ register = _items.register
 
 def items_for(user: User) -> list[dict]:
     return [
-        {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        {
+            "key": item.key,
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "icon": item.icon,
+            "sources": item.sources,
+        }
         for item in _items.visible_to(user)
         if item.shown is None or item.shown(user)
     ]

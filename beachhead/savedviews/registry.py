@@ -91,6 +91,13 @@ class ListSource:
     # A button in the page's header that adds a row, for those ``may_create`` allows.
     create_label: Any = ""
     may_create: Callable[[Any], bool] | None = None
+    # What the list shows when no view is chosen: conditions (``filters.Condition``) and the
+    # layout ("table" or "kanban"); the URL then writes only what differs from them.
+    default_filters: Sequence[Any] = field(default_factory=tuple)
+    default_layout: str = "table"
+    # The board's lane totals: ``lane_totals(rows, user)`` gets the board's filtered rows and
+    # gives each lane key a short text (a sum in the reporting currency) and its hover title.
+    lane_totals: Callable[[models.QuerySet, Any], dict[str, tuple[str, str]]] | None = None
 
     def column(self, path: str) -> Column | None:
         for column in self.columns:

@@ -363,6 +363,8 @@ class Lane:
     key: str = ""
     move_options: str = ""  # HTML
     more_url: str = ""
+    total: str = ""  # the source's lane total (a sum in the reporting currency), if any
+    total_title: str = ""
 
     @property
     def more(self) -> int:
@@ -397,6 +399,10 @@ def kanban_lanes(
         lanes.append(Lane(value, value_label(source, column, value), n))
     if not any(lane.count for lane in lanes):
         return lanes
+    if source.lane_totals is not None:
+        totals = source.lane_totals(qs, user)
+        for each in lanes:
+            each.total, each.total_title = totals.get(_lane_key(each.value), ("", ""))
     ordering = order_expressions(source, state)
     if connections[qs.db].features.allow_sliced_subqueries_with_in and (
         len(stored) <= LANE_QUERIES_MAX

@@ -73,7 +73,9 @@ def defaults(source: ListSource) -> ViewState:
     """The state a list opens with when no view is chosen."""
     return ViewState(
         columns=tuple(source.default_columns),
+        filters=tuple(source.default_filters),
         sort=(source.default_sort,) if source.default_sort else (),
+        layout=source.default_layout,
     )
 
 

@@ -63,10 +63,9 @@ class SupportConfig(AppConfig):
 
         from beachhead.commitments import customers
         from beachhead.commitments import kinds as ledger_kinds
-        from beachhead.core import demo, navigation, schedule, settings_pages, timeline
+        from beachhead.core import demo, schedule, settings_pages, timeline
         from beachhead.core.roles import register_operations
-        from beachhead.savedviews import registry
-        from beachhead.support import events, kinds, lists, pickers, tasks
+        from beachhead.support import events, kinds, pickers, tasks
         from beachhead.support import timeline as sources
         from beachhead.support.demo import create_support
         from beachhead.support.models import (
@@ -101,20 +100,7 @@ class SupportConfig(AppConfig):
             auditlog.register(model)
         for page in _settings_pages():
             settings_pages.register(page)
-        for item in (
-            navigation.NavItem("tickets", _("Tickets"), "support:list", "lifebuoy", order=10),
-            navigation.NavItem(
-                "desk",
-                _("Support desk"),
-                "support:desk",
-                "headset",
-                order=11,
-                operation=SupportOperation.VIEW_DESK,
-            ),
-        ):
-            navigation.register(item)
-        for source in lists.SOURCES:
-            registry.register(source)
+        _register_screens()
         for timeline_source in sources.SOURCES:
             timeline.register(timeline_source)
         for kind, render in sources.SHOWN.items():
@@ -126,3 +112,48 @@ class SupportConfig(AppConfig):
             )
         # After accounts (50), before the ledger's own demo promises (80).
         demo.register("support", create_support, order=60)
+
+
+def _register_screens() -> None:
+    """The sidebar entries, lists and panels support adds to the shell."""
+    from beachhead.core import dashboard, navigation
+    from beachhead.savedviews import registry
+    from beachhead.support import lists, panels
+    from beachhead.support.roles import SupportOperation
+
+    for item in (
+        navigation.NavItem(
+            "tickets",
+            _("Tickets"),
+            "support:list",
+            "lifebuoy",
+            order=10,
+            sources=("tickets",),
+        ),
+        navigation.NavItem(
+            "desk",
+            _("Support desk"),
+            "support:desk",
+            "headset",
+            order=11,
+            operation=SupportOperation.VIEW_DESK,
+        ),
+    ):
+        navigation.register(item)
+    for source in lists.SOURCES:
+        registry.register(source)
+    # The flagship promise, on Home and on the Trust page (which the ledger owns).
+    for key, place, order, width in (
+        ("fifteen_minutes", "home", 25, 7),
+        ("fifteen_minutes_trust", "trust", 10, 12),
+    ):
+        dashboard.register(
+            dashboard.Panel(
+                key,
+                "support/panels/flagship.html",
+                panels.fifteen_minutes,
+                order=order,
+                width=width,
+                place=place,
+            )
+        )

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
-from beachhead.accounts.lists import ACCOUNT_ID
+from beachhead.accounts.lists import ACCOUNT_ID, ACCOUNT_ID_COLUMN
 from beachhead.accounts.models import Tier
 from beachhead.commitments.lists import MARKET_CHOICES
 from beachhead.core.access import scoped
@@ -134,6 +134,7 @@ TICKETS = ListSource(
             render=_priority,
         ),
         Column("account__legal_name", _("Account")),
+        ACCOUNT_ID_COLUMN,
         Column("account__tier", _("Tier"), "choice", Tier.choices, groupable=True),
         Column("requester_name", _("Requester")),
         Column("requester_email", _("Requester e-mail")),

@@ -9,11 +9,13 @@ in pilot makes a target or prospect a pilot, a won deal makes it a customer.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from beachhead.core.access import Action, require
 from beachhead.core.audit import audit_actor
 from beachhead.core.changes import assign, changed, check_name, clean_changes
 from beachhead.core.models import User
-from beachhead.core.money import parse_money
+from beachhead.core.money import Money, parse_money, reporting_currency, to_reporting
 from beachhead.core.services import covers_market, parse_user
 
 #: Where the account's lifecycle goes when a deal enters a stage (only ever forward).
@@ -185,3 +187,29 @@ def do_delete_opportunity(opportunity: Opportunity, user: User) -> None:
     require(user, opportunity, Action.DELETE, _("You may not change this deal."))
     with transaction.atomic(), audit_actor(user):
         opportunity.delete()
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    """The deals of one stage summed in the reporting currency; ``converted`` when some were
+    in another currency (converted at the app's rates)."""
+
+    amount: Money
+    converted: bool
+
+
+def totals_by_stage(rows: QuerySet[Opportunity]) -> dict[str, StageTotal]:
+    """Each stage's deals among ``rows`` summed in the reporting currency: one query, grouped
+    by stage and currency, each currency's sum converted once."""
+    target = reporting_currency()
+    sums = rows.order_by().values("stage__key", "amount_currency").annotate(sum=Sum("amount"))
+    totals: dict[str, StageTotal] = {}
+    for row in sums:
+        amount = to_reporting(Money(row["sum"] or 0, row["amount_currency"]))
+        key = str(row["stage__key"])
+        before = totals.get(key)
+        converted = str(row["amount_currency"]) != target
+        if before is not None:
+            amount, converted = before.amount + amount, before.converted or converted
+        totals[key] = StageTotal(amount, converted)
+    return totals

@@ -14,4 +14,5 @@ router.register("reply-template-wordings", views.ReplyVariantViewSet)
 urlpatterns = [
     *router.urls,
     path("mail/inbound/", views.inbound_mail, name="mail-inbound"),
+    path("fifteen-minutes/", views.fifteen_minutes, name="fifteen-minutes"),
 ]

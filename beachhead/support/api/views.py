@@ -37,8 +37,8 @@ from beachhead.support.models import (
 )
 from beachhead.support.roles import SupportOperation
 from beachhead.support.services import agents as agent_services
+from beachhead.support.services import flagship, reply_templates, sla_policies
 from beachhead.support.services import ingest as mail_ingest
-from beachhead.support.services import reply_templates, sla_policies
 from beachhead.support.services import tickets as services
 
 TICKET_PARAMS = [
@@ -338,3 +338,25 @@ class ReplyVariantViewSet(_SettingsViewSet):
     )
     changeable = staticmethod(reply_templates.may_change_variant)
     ordering = ("template_id", "language", "market_code", "tone")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "days", int, description="Window in days, by clock start (default 90, at most 730)"
+        ),
+    ],
+    responses=OpenApiTypes.OBJECT,
+    description="The 15-minute promise: urgent incidents of strategic accounts get a first human "
+    "reply within 15 minutes. Kept on time out of the decided promises and the median minutes "
+    "to the first reply, overall and per market, in the markets the caller sees.",
+)
+@api_view(["GET"])
+def fifteen_minutes(request: Request) -> Response:
+    try:
+        days = int(request.query_params.get("days", flagship.WINDOW_DAYS))
+    except ValueError:
+        raise exceptions.ValidationError({"days": ["A whole number of days."]}) from None
+    if not 1 <= days <= 730:
+        raise exceptions.ValidationError({"days": ["Between 1 and 730."]})
+    return Response(flagship.fifteen_minutes(api_user(request), days=days).as_dict())

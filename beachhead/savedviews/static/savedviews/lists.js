@@ -142,4 +142,60 @@
       p.hide(6000);
     }).finally(function () { busy(root, false); });
   });
+
+  // The board: drag a card onto another lane to move it (the same request as the card's
+  // "move to" menu, which stays the keyboard's way; the server checks the move and answers
+  // with the board redrawn).
+  var dragged = null;
+  function laneOf(node) {
+    return node && node.closest ? node.closest(".kanban-lane[data-lane]") : null;
+  }
+  function clearTargets() {
+    document.querySelectorAll(".kanban-lane.is-drop-target").forEach(function (lane) {
+      lane.classList.remove("is-drop-target");
+    });
+  }
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest(".kanban-card[data-move-url]");
+    if (!card) { return; }
+    dragged = card;
+    card.classList.add("is-dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.pk || "");
+  });
+  document.addEventListener("dragend", function () {
+    if (dragged) { dragged.classList.remove("is-dragging"); }
+    dragged = null;
+    clearTargets();
+  });
+  document.addEventListener("dragover", function (event) {
+    var lane = laneOf(event.target);
+    if (!dragged || !lane) { return; }
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    if (!lane.classList.contains("is-drop-target")) {
+      clearTargets();
+      lane.classList.add("is-drop-target");
+    }
+  });
+  document.addEventListener("drop", function (event) {
+    var lane = laneOf(event.target);
+    if (!dragged || !lane) { return; }
+    event.preventDefault();
+    clearTargets();
+    var card = dragged;
+    var from = laneOf(card);
+    dragged = null;
+    card.classList.remove("is-dragging");
+    if (from === lane) { return; }
+    var board = lane.closest(".kanban");
+    lane.querySelector(".kanban-cards").prepend(card);
+    if (board) { board.classList.add("is-busy"); }
+    window.htmx.ajax("POST", card.dataset.moveUrl, {
+      source: card,
+      target: "#list-app",
+      swap: "innerHTML",
+      values: {value: lane.dataset.lane, state: board ? board.dataset.state : ""}
+    });
+  });
 })();

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
-from freezegun import freeze_time
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from freezegun import freeze_time
 
 from beachhead.accounts.models import Contact
 from beachhead.support.models import Channel, Message, PortalToken, Status, Survey, Ticket

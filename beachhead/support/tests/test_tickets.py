@@ -174,9 +174,7 @@ def test_priority_change_reapplies_policy(customer, make_agent, tokyo_team, admi
     )
     # Five minutes later, before any promise is due (not at the wall clock: after 18 January
     # 2027 the first promises would be overdue, and broken rather than cancelled).
-    tickets.do_update_ticket(
-        ticket, admin, {"priority": "urgent"}, at=at + dt.timedelta(minutes=5)
-    )
+    tickets.do_update_ticket(ticket, admin, {"priority": "urgent"}, at=at + dt.timedelta(minutes=5))
     first = for_subject(ticket).filter(kind="first_reply", state=State.OPEN).get()
     assert first.due_at == at + dt.timedelta(minutes=15)  # strategic urgent, 24x7
     assert for_subject(ticket).filter(state=State.CANCELLED).count() == 2

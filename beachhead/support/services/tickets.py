@@ -812,17 +812,21 @@ def _send_survey(ticket: Ticket, at: datetime) -> None:
 
 
 @transaction.atomic
-def do_answer_survey(token: str, rating: str, comment: str = "") -> Survey:
+def do_answer_survey(
+    token: str, rating: str, comment: str = "", *, at: datetime | None = None
+) -> Survey:
+    """The customer's answer to the survey (``at``: when, now if None); closed after 60 days."""
+    at = _now(at)
     survey = Survey.objects.select_for_update().select_related("ticket").filter(token=token).first()
     if survey is None:
         raise ValidationError(_("This survey link is not valid."))
     if rating not in ("good", "bad"):
         raise ValidationError(_("Choose good or bad."))
-    if survey.sent_at < timezone.now() - timedelta(days=60):
+    if survey.sent_at < at - timedelta(days=60):
         raise ValidationError(_("This survey has closed."))
     survey.rating = rating
     survey.comment = (comment or "").strip()[:2000]
-    survey.answered_at = timezone.now()
+    survey.answered_at = at
     survey.save(update_fields=["rating", "comment", "answered_at"])
     Ticket.objects.filter(pk=survey.ticket_id).update(satisfaction=rating)
     return survey

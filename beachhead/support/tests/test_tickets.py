@@ -130,7 +130,9 @@ def test_solve_keeps_resolution_and_sends_survey(
     assert ticket.status == Status.SOLVED
     assert ticket.survey.token
     assert len(mail.outbox) == 2  # the reply and the survey
-    survey = tickets.do_answer_survey(ticket.survey.token, "good", "早い対応でした")
+    survey = tickets.do_answer_survey(
+        ticket.survey.token, "good", "早い対応でした", at=at + dt.timedelta(days=1)
+    )
     assert survey.rating == "good"
     ticket.refresh_from_db()
     assert ticket.satisfaction == "good"

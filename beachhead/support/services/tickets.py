@@ -815,7 +815,6 @@ def _send_survey(ticket: Ticket, at: datetime) -> None:
 def do_answer_survey(
     token: str, rating: str, comment: str = "", *, at: datetime | None = None
 ) -> Survey:
-    """The customer's answer to the survey (``at``: when, now if None); closed after 60 days."""
     at = _now(at)
     survey = Survey.objects.select_for_update().select_related("ticket").filter(token=token).first()
     if survey is None:

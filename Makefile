@@ -54,8 +54,8 @@ test: install browser mailserver
 test-fast: install mailserver
 	$(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)
 
-# The tests that could depend on the hour, at fixed instants (a Tokyo morning, a weekend night in
-# Berlin, both clock changes, New Year in Asia) under libfaketime: see .ci/at-any-hour.
+# The tests that could depend on the hour, at fixed instants (a Tokyo morning that is a Berlin
+# night, both clock changes, New Year in Asia) under libfaketime: see .ci/at-any-hour.
 test-clock: install
 	.ci/at-any-hour $(PYTEST_ARGS)
 

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint format messages bench browser mailserver clean
+.PHONY: install run test test-fast test-clock lint format messages bench browser mailserver clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ test: install browser mailserver
 
 test-fast: install mailserver
 	$(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)
+
+# The tests that could depend on the hour, at fixed instants (a Tokyo morning that is a Berlin
+# night, both clock changes, New Year in Asia) under libfaketime: see .ci/at-any-hour.
+test-clock: install
+	.ci/at-any-hour $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -689,16 +689,19 @@ EDITABLE = ("subject", "priority", "tags", "product_version", "status", "assigne
 
 
 @transaction.atomic
-def do_update_ticket(ticket: Ticket, user: User, changes: dict[str, Any]) -> list[str]:
+def do_update_ticket(
+    ticket: Ticket, user: User, changes: dict[str, Any], *, at: datetime | None = None
+) -> list[str]:
     """Change simple fields (inline edit, the API). A new priority re-applies the SLA policy:
-    open promises are re-made with the new targets from their original start."""
+    open promises are re-made with the new targets from their original start. ``at``: when
+    (now if None)."""
     _require_change(ticket, user)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     changed = _set_plain_fields(ticket, changes)
-    now = timezone.now()
+    now = _now(at)
     if "priority" in changes:
         priority = _choice(changes["priority"], Priority.choices, _("priority"))
         if priority != ticket.priority:

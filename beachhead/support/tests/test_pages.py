@@ -707,10 +707,17 @@ def test_the_desk_grid_counts_the_scope_part_by_part(agent, customer, admin, mar
     owned = do_create_account(admin, market="DE", legal_name="Agents own GmbH", industry="retail")
     owned.owner = agent
     owned.save(update_fields=["owner"])
+    # Opened on a Sunday, when nobody is on shift: routing assigns none of them, whatever the
+    # hour the test runs at (in Tokyo office hours it would give the agent all three).
+    sunday = dt.datetime(2026, 6, 14, 3, 0, tzinfo=dt.UTC)
     for account, priority in [(customer, "urgent"), (customer, "low"), (berlin, "high")]:
-        tickets.do_create_ticket(subject="x", body_text="y", account=account, priority=priority)
-    mine = tickets.do_create_ticket(subject="x", body_text="y", account=owned, priority="high")
-    solved = tickets.do_create_ticket(subject="x", body_text="y", account=customer)
+        tickets.do_create_ticket(
+            subject="x", body_text="y", account=account, priority=priority, at=sunday
+        )
+    mine = tickets.do_create_ticket(
+        subject="x", body_text="y", account=owned, priority="high", at=sunday
+    )
+    solved = tickets.do_create_ticket(subject="x", body_text="y", account=customer, at=sunday)
     Ticket.objects.filter(pk=solved.pk).update(status="solved")
     Ticket.objects.filter(pk=mine.pk).update(assignee=agent)
 

@@ -106,14 +106,18 @@ def test_priority_change_while_pending_keeps_the_clocks_paused(customer, agent):
     )
     tickets.do_set_status(ticket, agent, Status.PENDING, at=monday + dt.timedelta(minutes=5))
     ticket.refresh_from_db()
-    tickets.do_update_ticket(ticket, agent, {"priority": "urgent"})
+    tickets.do_update_ticket(
+        ticket, agent, {"priority": "urgent"}, at=monday + dt.timedelta(minutes=10)
+    )
     assert for_subject(ticket).filter(kind="periodic_update", state=State.OPEN).exists()
     running = for_subject(ticket).filter(state=State.OPEN, paused_at__isnull=True)
     assert not running.exists(), list(running.values_list("kind", flat=True))
     ticket.refresh_from_db()
     assert ticket.sla_due_at is None
     # The customer answers: the clocks run again.
-    tickets.do_add_customer_message(ticket, text="Here you are")
+    tickets.do_add_customer_message(
+        ticket, text="Here you are", at=monday + dt.timedelta(minutes=20)
+    )
     assert for_subject(ticket).filter(state=State.OPEN, paused_at__isnull=True).exists()
 
 

@@ -130,7 +130,9 @@ def test_solve_keeps_resolution_and_sends_survey(
     assert ticket.status == Status.SOLVED
     assert ticket.survey.token
     assert len(mail.outbox) == 2  # the reply and the survey
-    survey = tickets.do_answer_survey(ticket.survey.token, "good", "早い対応でした")
+    survey = tickets.do_answer_survey(
+        ticket.survey.token, "good", "早い対応でした", at=at + dt.timedelta(days=1)
+    )
     assert survey.rating == "good"
     ticket.refresh_from_db()
     assert ticket.satisfaction == "good"
@@ -172,7 +174,9 @@ def test_priority_change_reapplies_policy(customer, make_agent, tokyo_team, admi
     ticket = tickets.do_create_ticket(
         subject="遅い", body_text="遅いです", requester_email="yamada@yamato-seiki.co.jp", at=at
     )
-    tickets.do_update_ticket(ticket, admin, {"priority": "urgent"})
+    # Five minutes later, before any promise is due (not at the wall clock: after 18 January
+    # 2027 the first promises would be overdue, and broken rather than cancelled).
+    tickets.do_update_ticket(ticket, admin, {"priority": "urgent"}, at=at + dt.timedelta(minutes=5))
     first = for_subject(ticket).filter(kind="first_reply", state=State.OPEN).get()
     assert first.due_at == at + dt.timedelta(minutes=15)  # strategic urgent, 24x7
     assert for_subject(ticket).filter(state=State.CANCELLED).count() == 2

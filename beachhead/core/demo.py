@@ -210,8 +210,23 @@ def _create_people(ctx: DemoContext) -> None:
             timezone_name=tz,
             manager=User.objects.get(username=manager),
             members=team_members,
+            names=DEMO_TEAM_NAMES.get(name),
         )
         ctx.count("teams")
+
+
+#: The demo teams' names as Chinese and Japanese readers see them (``core.localise``).
+DEMO_TEAM_NAMES = {
+    "Tokyo Support": {"zh-hans": "东京支持组", "ja": "東京サポート"},
+    "Berlin Support": {"zh-hans": "柏林支持组", "ja": "ベルリン・サポート"},
+    "New York Support": {"zh-hans": "纽约支持组", "ja": "ニューヨーク・サポート"},
+    "Shanghai Support": {"zh-hans": "上海支持组", "ja": "上海サポート"},
+    "Manila Partner Desk": {"zh-hans": "马尼拉合作伙伴服务台", "ja": "マニラ・パートナーデスク"},
+    "Follow-the-sun Incident Desk": {
+        "zh-hans": "日不落事件响应台",
+        "ja": "フォロー・ザ・サン障害対応デスク",
+    },
+}
 
 
 #: Notices older than this are history: read (and e-mailed) when they came.

@@ -105,6 +105,13 @@ CONVERSATIONS = [
     ),
 ]
 
+#: The templates' titles as Chinese and Japanese readers see them (``core.localise``).
+TEMPLATE_NAMES = {
+    "acknowledge": {"zh-hans": "确认已收到请求", "ja": "受付の確認"},
+    "need-logs": {"zh-hans": "请求提供日志", "ja": "ログの依頼"},
+    "solved": {"zh-hans": "确认问题已解决", "ja": "解決の確認"},
+}
+
 TEMPLATES = [
     (
         "acknowledge",
@@ -188,7 +195,9 @@ def _templates() -> None:
     from beachhead.support.models import ReplyTemplate, ReplyTemplateVariant
 
     for key, name, variants in TEMPLATES:
-        template, _created = ReplyTemplate.objects.get_or_create(key=key, defaults={"name": name})
+        template, _created = ReplyTemplate.objects.get_or_create(
+            key=key, defaults={"name": name, "names": TEMPLATE_NAMES.get(key, {})}
+        )
         for language, market, tone, body in variants:
             ReplyTemplateVariant.objects.get_or_create(
                 template=template,

@@ -44,11 +44,17 @@ def _isolated(settings, tmp_path):
     # Real hashing costs ~0.5 s per user on this machine; tests need a hash, not its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
+    from django.utils import translation
 
     from beachhead.core import refcache
 
     cache.clear()
     refcache.clear_all()
+    # A request through the test client leaves its user's language active in the thread (the
+    # locale middleware activates it and nothing puts it back): every test starts in English.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

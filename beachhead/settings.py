@@ -267,6 +267,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",  # self-hosted: no request to a CDN, not even the icon
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several serializers have a "kind"; the team's is named, the others keep "KindEnum".
+    "ENUM_NAME_OVERRIDES": {"TeamKindEnum": "beachhead.core.models.Team.Kind"},
 }
 
 # --- Audit log -------------------------------------------------------------------------------

@@ -154,6 +154,8 @@ class CommitmentViewSet(
             OpenApiParameter("within", str, description="The chosen account's id (subjects)"),
         ],
         responses=CustomerOptionSerializer(many=True),
+        # A search answering at most ten records, not a paginated list.
+        operation_id="commitments_customers_search",
     )
     @action(detail=False, methods=["get"])
     def customers(self, request: Request) -> Response:

@@ -323,15 +323,16 @@ def test_api_users_lists_active_colleagues(who, cast, api):
     assert response.json()["count"] == len(names)
 
 
-def test_api_users_detail_of_an_inactive_user_is_404(cast, api):
-    # given
-    client = api(cast["admin"])
-
-    # when
-    response = client.get(f"/api/v1/users/{cast['inactive_jp'].pk}/")
+def test_api_users_detail_of_an_inactive_user_is_404_except_for_who_manages_people(cast, api):
+    # when: a colleague who does not manage people asks, then an administrator (who may
+    # reactivate them)
+    hidden = api(cast["rm_jp"]).get(f"/api/v1/users/{cast['inactive_jp'].pk}/")
+    shown = api(cast["admin"]).get(f"/api/v1/users/{cast['inactive_jp'].pk}/")
 
     # then
-    assert response.status_code == 404
+    assert hidden.status_code == 404
+    assert shown.status_code == 200
+    assert shown.json()["is_active"] is False
 
 
 # --- The same matrix through the pages -------------------------------------------------------

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from beachhead.core.models import User
@@ -61,3 +63,27 @@ def entries(
     if action not in (None, ""):
         qs = qs.filter(action=int(action))
     return qs
+
+
+#: What happened, in the reader's language (django-auditlog ships no Chinese or Japanese).
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: pgettext_lazy("audit action", "Created"),
+    LogEntry.Action.UPDATE: pgettext_lazy("audit action", "Changed"),
+    LogEntry.Action.DELETE: pgettext_lazy("audit action", "Deleted"),
+    LogEntry.Action.ACCESS: pgettext_lazy("audit action", "Viewed"),
+}
+
+
+def action_label(action: int) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def field_label(entry: LogEntry, field: str) -> str:
+    """A changed field as its form names it ("market", not ``market_code``), in the reader's
+    language; the raw name only for a field the model no longer has."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    try:
+        found = model._meta.get_field(field) if model else None
+    except FieldDoesNotExist:
+        return field
+    return str(getattr(found, "verbose_name", field))

@@ -137,7 +137,9 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
             "model": model,
             "actor": actor,
             "action": action,
-            "actions": LogEntry.Action.choices,
+            "actions": [
+                (value, audit.action_label(value)) for value, _label in LogEntry.Action.choices
+            ],
             "types": types,
         },
     )

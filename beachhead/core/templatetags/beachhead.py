@@ -143,3 +143,19 @@ def timespan(value: datetime | None) -> str:
     if not value:
         return ""
     return localise.duration_text(value - timezone.now())
+
+
+@register.filter
+def audit_action(entry) -> str:
+    """``{{ entry|audit_action }}``: what an audit entry did, in the reader's language."""
+    from beachhead.core.audit import action_label
+
+    return action_label(entry.action)
+
+
+@register.filter
+def audit_field(entry, field: str) -> str:
+    """``{{ entry|audit_field:name }}``: a changed field as its form names it."""
+    from beachhead.core.audit import field_label
+
+    return field_label(entry, field)

@@ -266,3 +266,24 @@ def test_a_signed_in_user_sees_their_own_language_whatever_the_browser_says(clie
 
     # then
     assert _html_lang(response) == "ja"
+
+
+def test_the_audit_log_names_actions_and_fields_in_the_readers_language(client, make_user):
+    # given: a Japanese-reading administrator and a team whose market changed
+    from beachhead.core.audit import audit_actor
+    from beachhead.core.services import do_create_team
+
+    admin = make_user("admin", language="ja")
+    with audit_actor(admin):
+        team = do_create_team(name="Osaka desk", market_code="JP")
+        team.market_code = "KR"
+        team.save()
+    client.force_login(admin)
+
+    # when
+    page = client.get("/audit/").content.decode()
+
+    # then: words, not codes
+    assert "変更" in page and "作成" in page
+    assert ">market_code<" not in page
+    assert 'title="market_code">市場' in page

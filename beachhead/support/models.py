@@ -547,7 +547,9 @@ class TeamThreshold(models.Model):
     """Warning thresholds of a team (typically outsourced): over the breach rate or under the
     satisfaction over the window, an alert goes to the team's manager and the admins."""
 
-    team = models.OneToOneField("core.Team", on_delete=models.CASCADE, related_name="threshold")
+    team = models.OneToOneField(
+        "core.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="threshold"
+    )
     max_breach_rate = models.DecimalField(
         _("highest breach rate (%)"), max_digits=5, decimal_places=2, default=10
     )

@@ -180,8 +180,8 @@ def test_the_audit_page_shows_membership_changes(client, admin, make_user):
 
     # then: who joined and who left, not "members: — → —"
     html = response.content.decode()
-    assert "<strong>members</strong>: + aoi" in html
-    assert "<strong>members</strong>: − aoi" in html
+    assert '<strong title="members">Members</strong>: + aoi' in html
+    assert '<strong title="members">Members</strong>: − aoi' in html
 
 
 @pytest.fixture

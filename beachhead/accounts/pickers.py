@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from beachhead.accounts.models import Account, Contact
 from beachhead.commitments.customers import CustomerPicker, Option, Picked
 from beachhead.core.access import scoped
+from beachhead.core.db import is_id
 from beachhead.markets.services import market_code_of
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def _pk(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if is_id(value) else None
 
 
 def _account_option(account: Account) -> Option:

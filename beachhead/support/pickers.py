@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beachhead.commitments.customers import CustomerPicker, Option, Picked
 from beachhead.core.access import scoped
+from beachhead.core.db import is_id
 from beachhead.markets.services import market_code_of
 from beachhead.support.models import Ticket
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 def _pk(value: str) -> int | None:
     value = value.lstrip("#")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if is_id(value) else None
 
 
 def search_tickets(user: User, q: str, within: str, limit: int) -> list[Option]:

@@ -300,3 +300,13 @@ def test_the_api_records_a_promise_about_a_ticket_of_the_account(api, agent, acc
     assert body["customer_label"] == "Yamato Seiki"
     assert body["subject_label"] == f"#{ticket.pk} ノードが落ちる"
     assert body["market"] == "JP"  # the account's, when none is given
+
+
+def test_a_picker_id_in_other_digits_is_no_record_not_an_error(api, agent, markets):
+    # "²" and "١٢" are digits to str.isdigit but not ids: nothing is found, nothing breaks
+    response = api(agent).get(
+        "/api/v1/commitments/customers/", {"role": "subject", "within": "١٢", "q": "x"}
+    )
+
+    assert response.status_code == 200
+    assert response.json() == []

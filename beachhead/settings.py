@@ -13,6 +13,8 @@ Every setting that differs between machines is read from the environment here, i
 - ``BEACHHEAD_DEBUG``: ``1`` turns on Django's debug pages (never in production).
 - ``BEACHHEAD_ENV``: ``production`` turns on HTTPS-only cookies, HSTS and the HTTPS redirect
   and refuses to start without ``SECRET_KEY``; anything else is the local mode.
+- ``BEACHHEAD_TRUSTED_PROXIES``: how many proxies in front append to ``X-Forwarded-For``
+  (default 0: the header is ignored).
 - ``BEACHHEAD_VAR``: where local state lives (database, mail, screenshots). Default ``./var``.
 """
 
@@ -93,7 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "beachhead.core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -186,6 +188,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "beachhead.core.http.client_ip"
+# How many proxies (TLS terminator, load balancer) stand in front of the app and append the
+# address they saw to X-Forwarded-For. 0: the header is ignored and the socket's peer is the
+# client. Rate limits, the login lockout and the audit log key on ``core.http.client_ip``.
+BEACHHEAD_TRUSTED_PROXIES = env.int("BEACHHEAD_TRUSTED_PROXIES", default=0)
 
 # --- Internationalisation --------------------------------------------------------------------
 

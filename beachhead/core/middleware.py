@@ -1,10 +1,14 @@
-"""Each signed-in user sees the interface in their own language and time zone."""
+"""Each signed-in user sees the interface in their own language and time zone; the audit log
+records the client's real address."""
 
 from __future__ import annotations
 
 import zoneinfo
 
+from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.utils import timezone, translation
+
+from beachhead.core.http import client_ip
 
 
 class UserPreferencesMiddleware:
@@ -24,3 +28,12 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class AuditlogMiddleware(_AuditlogMiddleware):
+    """django-auditlog's middleware, but the address it records is ``core.http.client_ip``: its
+    own believes the first ``X-Forwarded-For`` entry, which any client can write."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from beachhead.core.audit import audit_actor
+from beachhead.core.http import base_url
 from beachhead.core.localise import LANGUAGE_KEYS
 from beachhead.core.models import Team, User, WorkerHeartbeat
 from beachhead.core.roles import GLOBAL_ROLES, Operation, Role, can
@@ -228,12 +230,16 @@ def do_send_invitation(person: User, request: Any, inviter: User | None = None) 
     form = PasswordResetForm({"email": person.email})
     if not form.is_valid():
         return False
+    # The link starts with the configured address (``core.http.base_url``), not whatever host
+    # the inviting request came in on.
+    link = urlsplit(base_url(request))
     with translation.override(person.language or "en"):
         # An invited person has no usable password, which the reset form skips: send to them.
         form.get_users = lambda email: iter([person])  # type: ignore[method-assign]
         form.save(
             request=request,
-            use_https=request.is_secure(),
+            domain_override=link.netloc,
+            use_https=link.scheme == "https",
             subject_template_name="registration/invitation_subject.txt",
             email_template_name="registration/invitation_email.html",
             extra_email_context={"inviter": str(inviter or request.user)},

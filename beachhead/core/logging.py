@@ -26,7 +26,7 @@ class OneLineFormatter(logging.Formatter):
     """``2026-12-03T19:40:00Z WARNING beachhead.support.mail: message``, control characters
     escaped."""
 
-    converter = time.gmtime
+    converter = time.gmtime  # type: ignore[assignment]  # typeshed names an overload of it
 
     def __init__(self) -> None:
         super().__init__(

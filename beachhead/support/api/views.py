@@ -28,7 +28,6 @@ from beachhead.support import lists
 from beachhead.support.api import serializers as s
 from beachhead.support.models import (
     AgentProfile,
-    Message,
     ReplyTemplate,
     ReplyTemplateVariant,
     Shift,
@@ -40,6 +39,7 @@ from beachhead.support.services import agents as agent_services
 from beachhead.support.services import flagship, reply_templates, sla_policies
 from beachhead.support.services import ingest as mail_ingest
 from beachhead.support.services import tickets as services
+from beachhead.support.services.conversation import messages_of
 
 TICKET_PARAMS = [
     OpenApiParameter(
@@ -173,10 +173,18 @@ class TicketViewSet(
         return super().update(request, *args, **kwargs)
 
     @extend_schema(
-        methods=["GET"], responses=s.MessageSerializer(many=True), description="The conversation"
+        methods=["GET"],
+        responses=s.MessageSerializer(many=True),
+        description="The conversation, oldest first. Internal notes (kind “note”) are listed "
+        "only to the roles that read them (admin, executive, regional manager, support agent, "
+        "customer success); other roles get the customer conversation alone.",
     )
     @extend_schema(
-        methods=["POST"], request=s.ReplySerializer, responses={201: s.MessageSerializer}
+        methods=["POST"],
+        request=s.ReplySerializer,
+        responses={201: s.MessageSerializer},
+        description="A public reply (e-mailed to the requester) or, with public false, an "
+        "internal note: 403 for the roles that do not read notes.",
     )
     @action(detail=True, methods=["get", "post"])
     def messages(self, request: Request, pk=None) -> Response:
@@ -196,7 +204,7 @@ class TicketViewSet(
             )
             return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
         rows = (
-            Message.objects.filter(ticket=ticket)
+            messages_of(ticket, request.user)
             .select_related("author")
             .prefetch_related(Prefetch("attachments"))
             .order_by("created_at", "pk")

@@ -49,7 +49,7 @@ from beachhead.support.models import (
     Ticket,
 )
 from beachhead.support.roles import SupportOperation
-from beachhead.support.services import alerts, ingest, routing
+from beachhead.support.services import alerts, ingest, outbound, routing
 from beachhead.support.services import desk as desk_numbers
 from beachhead.support.services import tickets as services
 from beachhead.support.services.conversation import (
@@ -332,6 +332,22 @@ def reply(request: AuthedRequest, pk: int) -> HttpResponse:
     response = render(request, "support/partials/reply_done.html", context)
     response["HX-Trigger"] = "ticketChanged"
     return response
+
+
+@login_required
+@require_POST
+def retry_send(request: AuthedRequest, pk: int, message: int) -> HttpResponse:
+    """Queue a reply that was not delivered once more (the message's Retry button)."""
+    ticket = _ticket_or_404(request.user, pk)
+    found = get_object_or_404(
+        messages_of(ticket, request.user).filter(kind=Message.Kind.REPLY), pk=message
+    )
+    found.ticket = ticket
+    if outbound.do_retry_send(found, request.user):
+        messages.success(request, _("The reply is queued to be sent again."))
+    else:
+        messages.info(request, _("This reply is not waiting for a retry."))
+    return redirect(reverse("support:ticket", args=[ticket.pk]) + f"#message-{found.pk}")
 
 
 @login_required

@@ -278,10 +278,13 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # A public reply's sending (``support.services.outbound``): tries so far, when the next
     # one is due after a temporary failure, and when and why it failed for good.
-    send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
+    # (Defaults in the database too: bulk writers such as the bench insert rows in SQL.)
+    send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0, db_default=0)
     next_send_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     failed_at = models.DateTimeField(_("not delivered"), null=True, blank=True)
-    failure_reason = models.CharField(_("why not delivered"), max_length=500, blank=True)
+    failure_reason = models.CharField(
+        _("why not delivered"), max_length=500, blank=True, default="", db_default=""
+    )
 
     objects = ScopedQuerySet.as_manager()
     access = AccessPolicy(

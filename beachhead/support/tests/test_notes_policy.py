@@ -150,3 +150,29 @@ def _admin():
     from beachhead.core.models import User
 
     return User.objects.get(username="boss")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_lists_exports_search_and_the_inbox_carry_no_note_text(role, conversation, person, client):
+    """Guards: the ticket list, its export and its search read no message text, and adding a
+    note tells no one (no event, no notice carries a note's words)."""
+    from beachhead.core.models import Event, Notification
+
+    client.force_login(person(role))
+    every = "&".join(f"c={c.path}" for c in _ticket_columns())
+    for url in (f"/lists/tickets/?{every}", f"/lists/tickets/export.csv?{every}"):
+        answer = client.get(url, follow=True)
+        assert answer.status_code == 200
+        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        assert b"Export stopped" in body
+        assert NOTE_TEXT.encode() not in body
+    found = client.get("/api/v1/tickets/", {"q": "Churn risk"}).json()
+    assert found["count"] == 0
+    assert all("Churn" not in str(event.data) for event in Event.objects.all())
+    assert all("Churn" not in f"{n.title} {n.body} {n.params}" for n in Notification.objects.all())
+
+
+def _ticket_columns():
+    from beachhead.support.lists import TICKETS
+
+    return TICKETS.columns

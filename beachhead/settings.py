@@ -13,6 +13,8 @@ Every setting that differs between machines is read from the environment here, i
 - ``BEACHHEAD_DEBUG``: ``1`` turns on Django's debug pages (never in production).
 - ``BEACHHEAD_ENV``: ``production`` turns on HTTPS-only cookies, HSTS and the HTTPS redirect
   and refuses to start without ``SECRET_KEY``; anything else is the local mode.
+- ``BEACHHEAD_TRUSTED_PROXIES``: how many proxies in front append to ``X-Forwarded-For``
+  (default 0: the header is ignored).
 - ``BEACHHEAD_VAR``: where local state lives (database, mail, screenshots). Default ``./var``.
 """
 
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "beachhead.core.middleware.MethodMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,7 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "beachhead.core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -172,8 +175,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "beachhead.core.passwords.ContextWordsValidator"},
 ]
+# No composition rules (ASVS 6.2.5): a long password of digits only is a good password.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -185,6 +189,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "beachhead.core.http.client_ip"
+# How many proxies (TLS terminator, load balancer) stand in front of the app and append the
+# address they saw to X-Forwarded-For. 0: the header is ignored and the socket's peer is the
+# client. Rate limits, the login lockout and the audit log key on ``core.http.client_ip``.
+BEACHHEAD_TRUSTED_PROXIES = env.int("BEACHHEAD_TRUSTED_PROXIES", default=0)
 
 # --- Internationalisation --------------------------------------------------------------------
 
@@ -313,7 +322,8 @@ BEACHHEAD_CERTIFICATES_HELD = env.list(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"()": "beachhead.core.logging.OneLineFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env.str("BEACHHEAD_LOG_LEVEL", default="WARNING")},
     "loggers": {"beachhead": {"level": env.str("BEACHHEAD_LOG_LEVEL", default="INFO")}},
 }

@@ -57,6 +57,7 @@ from beachhead.support.services.conversation import (
     messages_of,
     readable_attachment,
 )
+from beachhead.support.services.reply_templates import fill_placeholders
 from beachhead.support.services.sla import SLA_KINDS
 
 #: At most this many rows of each kind on a ticket's page.
@@ -409,13 +410,6 @@ def _template_picker(ticket: Ticket) -> list[dict]:
     return groups
 
 
-class _Defaults(dict):
-    """``format_map`` leaves an unknown ``{placeholder}`` as it was."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def _variant(template: ReplyTemplate, language: str, market_code: str, tone: str):
     """The wording for the ticket: its language and market, else its language, else English;
     the asked-for tone when there is a choice."""
@@ -460,17 +454,16 @@ def template_text(request: AuthedRequest, pk: int) -> JsonResponse:
     variant = _variant(template, language, ticket.market.code, request.GET.get("tone") or "formal")
     if variant is None:
         raise Http404
-    values = _Defaults(
-        customer=ticket.requester_label or _("customer"),
-        agent=request.user.display_name,
-        ticket=f"#{ticket.pk}",
-        subject=ticket.subject,
-        company=settings.BEACHHEAD_COMPANY_NAME,
+    text = fill_placeholders(
+        variant.body,
+        {
+            "customer": ticket.requester_label or _("customer"),
+            "agent": request.user.display_name,
+            "ticket": f"#{ticket.pk}",
+            "subject": ticket.subject,
+            "company": settings.BEACHHEAD_COMPANY_NAME,
+        },
     )
-    try:
-        text = variant.body.format_map(values)
-    except (ValueError, IndexError, AttributeError, KeyError):
-        text = variant.body  # a stray brace: the wording as written beats an error
     return JsonResponse(
         {
             "text": text,

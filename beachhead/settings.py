@@ -261,7 +261,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Beachhead API",
-    "DESCRIPTION": "The REST API of Beachhead. Authenticate with `Authorization: Token <key>` (an API token from Preferences → API tokens; `Bearer <key>` works too).",
+    "DESCRIPTION": (
+        "The REST API of Beachhead. Authenticate with `Authorization: Token <key>` (an API "
+        "token from Preferences → API tokens; `Bearer <key>` works too)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

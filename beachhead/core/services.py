@@ -109,7 +109,9 @@ def do_create_user(
     return user, password
 
 
-def do_issue_token(user: User, name: str = "Command line", expires_in_days: int | None = None) -> str:
+def do_issue_token(
+    user: User, name: str = "Command line", expires_in_days: int | None = None
+) -> str:
     """Give ``user`` a new API token (their other tokens keep working) and return its key:
     the only time it is known (the database keeps its hash). ``beachhead createuser`` and
     the tests use it; people make theirs on Preferences → API tokens."""

@@ -26,14 +26,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import signals as auth_signals
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_save
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from django.core.exceptions import PermissionDenied
 
 from beachhead.core.audit import audit_actor
 from beachhead.core.models import User, UserSession
@@ -103,11 +102,13 @@ def touch(request: HttpRequest, now: dt.datetime | None = None) -> bool:
         and now.timestamp() - stamp[1] < TOUCH_EVERY
     ):
         return False
-    updated = UserSession.objects.filter(session_key=key, user=request.user).update(
+    user = request.user
+    assert isinstance(user, User)  # the middleware touches signed-in sessions only
+    updated = UserSession.objects.filter(session_key=key, user=user).update(
         last_seen_at=now, ip=client_ip(request)
     )
     if not updated:  # a session older than this feature, or a cycled key
-        record(request, request.user, now)  # type: ignore[arg-type]
+        record(request, user, now)
     else:
         _stamp(request, now)
     return True
@@ -157,16 +158,20 @@ class Device:
 
     @property
     def icon(self) -> str:
-        return {"mobile": "device-mobile", "tablet": "device-tablet", "desktop": "device-desktop"}[
-            self.kind
-        ] if self.kind in ("mobile", "tablet", "desktop") else "world"
+        return (
+            {"mobile": "device-mobile", "tablet": "device-tablet", "desktop": "device-desktop"}[
+                self.kind
+            ]
+            if self.kind in ("mobile", "tablet", "desktop")
+            else "world"
+        )
 
 
 _OS_NAMES = {"Mac OS X": "macOS", "Windows": "Windows", "iOS": "iOS", "Android": "Android"}
 
 
 def device(user_agent: str) -> Device:
-    """"Chrome on macOS" from a User-Agent header (ua-parser's rules)."""
+    """ "Chrome on macOS" from a User-Agent header (ua-parser's rules)."""
     if not user_agent:
         return Device("", "", "other")
     import ua_parser

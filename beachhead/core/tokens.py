@@ -32,7 +32,7 @@ from beachhead.core.audit import audit_actor
 from beachhead.core.models import ApiToken, User
 from beachhead.core.roles import Operation, can
 
-__all__ = ["ApiToken", "EXPIRY_CHOICES"]
+__all__ = ["EXPIRY_CHOICES", "ApiToken"]
 
 KEY_PREFIX = "bh_"
 #: Characters of the key kept readable.
@@ -82,9 +82,7 @@ def do_create_token(
     """Make a token for ``user``; returns it and its key (the only time the key is known)."""
     name = check_name(name)
     if check_days and expires_in_days not in EXPIRY_DAYS:
-        raise ValidationError(
-            {"expires_in_days": _("Choose 30, 90 or 365 days, or no expiry.")}
-        )
+        raise ValidationError({"expires_in_days": _("Choose 30, 90 or 365 days, or no expiry.")})
     now = now or timezone.now()
     key = new_key()
     token = ApiToken(
@@ -160,7 +158,8 @@ def copy_drf_tokens(connection, model, now: dt.datetime) -> int:
         if "authtoken_token" not in connection.introspection.table_names(cursor):
             return 0
         q = connection.ops.quote_name
-        cursor.execute(f"SELECT {q('key')}, {q('created')}, {q('user_id')} FROM authtoken_token")
+        columns = ", ".join(q(name) for name in ("key", "created", "user_id"))
+        cursor.execute(f"SELECT {columns} FROM authtoken_token")  # noqa: S608 (fixed names)
         rows = cursor.fetchall()
     copied = 0
     for key, created, user_id in rows:

@@ -10,7 +10,9 @@ urlpatterns = [
     path("preferences/password/", security_views.password, name="security_password"),
     path("preferences/sessions/", security_views.sessions_page, name="security_sessions"),
     path(
-        "preferences/sessions/<int:pk>/end/", security_views.session_end, name="security_session_end"
+        "preferences/sessions/<int:pk>/end/",
+        security_views.session_end,
+        name="security_session_end",
     ),
     path(
         "preferences/sessions/end-others/",

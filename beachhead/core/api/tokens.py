@@ -62,7 +62,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        return tokens.of(self.request.user)  # type: ignore[arg-type]
+        return tokens.of(self.request.user)
 
     @extend_schema(summary="Your API tokens")
     def list(self, request: Request, *args, **kwargs) -> Response:

@@ -30,9 +30,7 @@ SAFARI_IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 )
-FIREFOX_WINDOWS = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
-)
+FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
@@ -89,12 +87,14 @@ def test_the_database_keeps_only_a_hash_of_the_key(aoi):
     row = ApiToken.objects.filter(pk=token.pk).values().get()
     assert key not in repr(row)
     assert row["key_hash"] == hashlib.sha256(key.encode()).hexdigest()
-    assert row["prefix"] == key[:8] and key.startswith("bh_") and len(key) == 43
+    assert row["prefix"] == key[:8]
+    assert key.startswith("bh_")
+    assert len(key) == 43
     # … nor in any table of the database
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             q = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT * FROM {q}")
+            cursor.execute(f"SELECT * FROM {q}")  # noqa: S608 (the database's own tables)
             assert key not in repr(cursor.fetchall()), table
 
 
@@ -122,7 +122,8 @@ def test_request_auth_is_the_api_token(aoi, rf):
 
     # then
     assert user == aoi
-    assert isinstance(auth, ApiToken) and auth.pk == token.pk
+    assert isinstance(auth, ApiToken)
+    assert auth.pk == token.pk
 
 
 def test_an_expired_token_is_401(aoi):
@@ -201,7 +202,8 @@ def test_the_tokens_page_shows_the_key_once(aoi):
     assert token_client(key).get("/api/v1/me/").status_code == 200
     again = ok_html(client.get("/preferences/tokens/"))
     assert key not in again
-    assert "Reporting script" in again and key[:8] in again
+    assert "Reporting script" in again
+    assert key[:8] in again
     token = ApiToken.objects.get()
     assert token.expires_at.date() == (token.created_at + dt.timedelta(days=90)).date()
 
@@ -257,7 +259,8 @@ def test_api_lists_creates_and_revokes_tokens(aoi):
     assert created.status_code == 201, created.content
     body = openapi.check(created, "post")
     key = body["key"]
-    assert body["name"] == "Sheets" and body["prefix"] == key[:8]
+    assert body["name"] == "Sheets"
+    assert body["prefix"] == key[:8]
     listed = openapi.check(token_client(key).get("/api/v1/tokens/"))
     assert [t["name"] for t in listed["results"]] == ["Sheets"]
     assert "key" not in listed["results"][0]
@@ -308,7 +311,7 @@ def test_drf_tokens_are_copied_hashed_and_keep_working(aoi):
         )
         q = connection.ops.quote_name
         cursor.execute(
-            f"INSERT INTO authtoken_token ({q('key')}, created, user_id) VALUES (%s, %s, %s)",
+            f"INSERT INTO authtoken_token ({q('key')}, created, user_id) VALUES (%s, %s, %s)",  # noqa: S608
             [key, "2025-01-02 03:04:05", aoi.pk],
         )
 
@@ -318,7 +321,8 @@ def test_drf_tokens_are_copied_hashed_and_keep_working(aoi):
     # then
     assert copied == 1
     token = ApiToken.objects.get()
-    assert token.name == "Migrated token" and token.expires_at is None
+    assert token.name == "Migrated token"
+    assert token.expires_at is None
     assert token.created_at == dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     assert token_client(key).get("/api/v1/me/").status_code == 200
     with connection.cursor() as cursor:
@@ -349,7 +353,9 @@ def test_signing_in_records_the_session_and_signing_out_forgets_it(aoi):
 
     # then
     row = UserSession.objects.get()
-    assert row.user == aoi and str(row.ip) == "198.51.100.4" and "Chrome" in row.user_agent
+    assert row.user == aoi
+    assert str(row.ip) == "198.51.100.4"
+    assert "Chrome" in row.user_agent
     assert row.session_key == client.session.session_key
 
     # when
@@ -368,8 +374,10 @@ def test_the_sessions_page_lists_devices_and_marks_this_one(aoi):
     html = ok_html(mac.get("/preferences/sessions/"))
 
     # then
-    assert "Chrome on macOS" in html and "203.0.113.7" in html
-    assert "Safari on iOS" in html and "198.51.100.23" in html
+    assert "Chrome on macOS" in html
+    assert "203.0.113.7" in html
+    assert "Safari on iOS" in html
+    assert "198.51.100.23" in html
     assert html.count("This session") == 1
     assert html.index("Chrome on macOS") < html.index("This session") < html.index("Safari on iOS")
 
@@ -450,10 +458,12 @@ def test_an_admin_ends_a_persons_sessions_and_it_is_audited(aoi, admin):
 
     # then
     assert response.status_code == 302
-    assert not signed_in(phone) and not signed_in(mac)
+    assert not signed_in(phone)
+    assert not signed_in(mac)
     entries = LogEntry.objects.filter(object_pk=str(aoi.pk), content_type__model="user")
     entry = entries.get(action=LogEntry.Action.UPDATE)
-    assert entry.actor == admin and entry.changes["sessions"] == ["2", "0"]
+    assert entry.actor == admin
+    assert entry.changes["sessions"] == ["2", "0"]
 
 
 def test_only_an_admin_ends_someone_elses_sessions(aoi, make_user):
@@ -528,7 +538,11 @@ def test_a_wrong_old_password_changes_nothing(aoi):
     # when
     response = mac.post(
         "/preferences/password/",
-        {"old_password": "wrong", "new_password1": "X-new-pass-991", "new_password2": "X-new-pass-991"},
+        {
+            "old_password": "wrong",
+            "new_password1": "X-new-pass-991",
+            "new_password2": "X-new-pass-991",
+        },
     )
 
     # then

@@ -144,7 +144,14 @@ def do_revoke_token(token: ApiToken, actor: User, now: dt.datetime | None = None
 
 def revoke_all(user: User, *, because: str, now: dt.datetime | None = None) -> int:
     """Revoke every live token of ``user`` (a password change, deactivation)."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+    return revoke_all_matching(ApiToken.objects.filter(user=user), because=because, now=now)
+
+
+def revoke_all_matching(
+    qs: QuerySet[ApiToken], *, because: str = ApiToken.RevokedBecause.ADMIN, now=None
+) -> int:
+    """Revoke the live tokens of ``qs`` (``beachhead tokens --revoke``)."""
+    return qs.filter(revoked_at__isnull=True).update(
         revoked_at=now or timezone.now(), revoked_because=because
     )
 

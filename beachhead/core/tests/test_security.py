@@ -598,3 +598,37 @@ def test_signing_in_again_with_an_upgraded_hash_keeps_tokens(aoi, settings):
 
     # then
     assert token_client(key).get("/api/v1/me/").status_code == 200
+
+
+# --- beachhead tokens ------------------------------------------------------------------------
+
+
+def test_the_tokens_command_makes_lists_and_revokes(aoi):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def run(*args):
+        out = StringIO()
+        call_command("tokens", *args, stdout=out)
+        return out.getvalue()
+
+    # when: making one
+    out = run("--user", "aoi", "--new", "Nightly export", "--days", "7")
+
+    # then
+    key = re.search(r"^Token: (bh_\w+)$", out, re.MULTILINE).group(1)
+    assert token_client(key).get("/api/v1/me/").status_code == 200
+    listing = run()
+    assert "Nightly export" in listing
+    assert key[:8] in listing
+    assert key not in listing
+
+    # when: revoking it
+    token = ApiToken.objects.get()
+    run("--revoke", str(token.pk))
+
+    # then
+    openapi.check_error(token_client(key).get("/api/v1/me/"), 401)
+    assert "Nightly export" not in run()
+    assert "revoked" in run("--all")

@@ -298,6 +298,7 @@ def test_api_cannot_revoke_someone_elses_token(aoi, make_user):
     assert other.revoked_at is None
 
 
+@pytest.mark.django_db(transaction=True)  # MariaDB commits on CREATE TABLE
 def test_drf_tokens_are_copied_hashed_and_keep_working(aoi):
     # given: a database that had DRF's authtoken table with a key in clear
     key = "0123456789abcdef0123456789abcdef01234567"
@@ -328,6 +329,7 @@ def test_drf_tokens_are_copied_hashed_and_keep_working(aoi):
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM authtoken_token")
         assert cursor.fetchone()[0] == 0
+        cursor.execute("DROP TABLE authtoken_token")
 
 
 # --- Sessions --------------------------------------------------------------------------------

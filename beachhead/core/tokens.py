@@ -23,7 +23,7 @@ import string
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,6 +103,12 @@ def of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by(
         "-created_at", "-pk"
     )
+
+
+def usable(user: User, now: dt.datetime | None = None) -> QuerySet[ApiToken]:
+    """``user``'s tokens that work: not revoked, not expired."""
+    now = now or timezone.now()
+    return of(user).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
 def authenticate(key: str, now: dt.datetime | None = None) -> ApiToken:

@@ -16,7 +16,7 @@ def security_card(context) -> dict:
     return {
         "request": context["request"],
         "session_count": sessions.active(user).count(),
-        "token_count": tokens.of(user).count(),
+        "token_count": tokens.usable(user).count(),
     }
 
 
@@ -29,5 +29,5 @@ def person_sessions(context, person) -> dict:
         "person": person,
         "sessions": [{"row": row, "device": sessions.device(row.user_agent)} for row in rows],
         "session_count": sessions.active(person).count() if len(rows) == 5 else len(rows),
-        "token_count": tokens.of(person).count(),
+        "token_count": tokens.usable(person).count(),
     }

@@ -499,10 +499,23 @@ def test_the_sessions_page_queries_do_not_grow_with_the_sessions(
 # --- Password change -------------------------------------------------------------------------
 
 
-def test_preferences_link_to_security(aoi):
-    html = ok_html(browser(aoi).get("/preferences/"))
+def test_preferences_link_to_security_and_count_working_tokens(aoi):
+    # given: two working tokens and an expired one
+    with freeze_time(T0 - dt.timedelta(days=60)):
+        tokens.do_create_token(aoi, name="Old", expires_in_days=30)
+    tokens.do_create_token(aoi, name="A")
+    tokens.do_create_token(aoi, name="B", expires_in_days=None)
+    client = browser(aoi)
+
+    # when
+    html = ok_html(client.get("/preferences/"))
+
+    # then
     for url in ("/preferences/password/", "/preferences/sessions/", "/preferences/tokens/"):
         assert url in html
+    assert "2 active tokens" in html
+    assert "Signed in on 1 device" in html
+    assert "Change your password" in ok_html(client.get("/preferences/password/"))
 
 
 def test_a_password_change_ends_other_sessions_and_kills_tokens(aoi):

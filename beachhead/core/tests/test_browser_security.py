@@ -114,6 +114,15 @@ def test_sessions_and_tokens_pages_in_three_languages(live_server, browser, make
         mac.goto(f"{base}/preferences/")
         shoot(mac, f"security-preferences-{language}")
 
+    # an administrator's view of the person (here: herself), and the page on a phone
+    mac.goto(f"{base}/preferences/sessions/")
+    mac.set_viewport_size({"width": 390, "height": 900})
+    shoot(mac, "security-sessions-narrow")
+    mac.set_viewport_size({"width": 1440, "height": 900})
+    mac.goto(f"{base}/settings/people/{user.pk}/")
+    assert mac.locator("[data-testid=person-sessions] li").count() == 3
+    shoot(mac, "security-person-sessions")
+
     # when: the Mac signs the iPhone out
     mac.goto(f"{base}/preferences/sessions/")
     phone_row = mac.locator("[data-testid=session]", has_text="iOS")

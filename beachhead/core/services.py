@@ -11,13 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from beachhead.core.audit import audit_actor
 from beachhead.core.http import base_url
 from beachhead.core.localise import LANGUAGE_KEYS
 from beachhead.core.models import Team, User, WorkerHeartbeat
 from beachhead.core.roles import GLOBAL_ROLES, Operation, Role, can
+from beachhead.core.sessions import end_all
+from beachhead.core.tokens import ApiToken, do_create_token, revoke_all
 
 
 def check_market_codes(codes: list[str]) -> list[str]:
@@ -110,10 +111,16 @@ def do_create_user(
     return user, password
 
 
-def do_issue_token(user: User) -> str:
-    """Give ``user`` an API token (replacing any earlier one) and return its key."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user).key
+def do_issue_token(
+    user: User, name: str = "Command line", expires_in_days: int | None = None
+) -> str:
+    """Give ``user`` a new API token (their other tokens keep working) and return its key:
+    the only time it is known (the database keeps its hash). ``beachhead createuser`` and
+    the tests use it; people make theirs on Preferences → API tokens."""
+    _token, key = do_create_token(
+        user, name=name, expires_in_days=expires_in_days, check_days=False
+    )
+    return key
 
 
 def do_create_team(
@@ -298,7 +305,8 @@ def do_deactivate_person(person: User, actor: User) -> None:
         person.is_active = False
         with audit_actor(actor):
             person.save(update_fields=["is_active"])
-        Token.objects.filter(user=person).delete()
+        revoke_all(person, because=ApiToken.RevokedBecause.DEACTIVATED)
+        end_all(person, sweep_engine=True)
 
 
 @transaction.atomic

@@ -13,6 +13,8 @@ Every setting that differs between machines is read from the environment here, i
 - ``BEACHHEAD_DEBUG``: ``1`` turns on Django's debug pages (never in production).
 - ``BEACHHEAD_ENV``: ``production`` turns on HTTPS-only cookies, HSTS and the HTTPS redirect
   and refuses to start without ``SECRET_KEY``; anything else is the local mode.
+- ``BEACHHEAD_SESSION_IDLE_MINUTES``: a signed-in session ends after this long without a
+  request (default 240); every session ends 12 hours after sign-in.
 - ``BEACHHEAD_TRUSTED_PROXIES``: how many proxies in front append to ``X-Forwarded-For``
   (default 0: the header is ignored).
 - ``BEACHHEAD_VAR``: where local state lives (database, mail, screenshots). Default ``./var``.
@@ -291,7 +293,9 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # --- Security --------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends 12 hours after sign-in however busy, and after 4 idle hours (core.sessions).
 SESSION_COOKIE_AGE = 60 * 60 * 12
+BEACHHEAD_SESSION_IDLE_MINUTES = env.int("BEACHHEAD_SESSION_IDLE_MINUTES", default=240)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -34,6 +34,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beachhead.core import http
 from beachhead.core.audit import audit_actor
 from beachhead.core.models import User, UserSession
 from beachhead.core.roles import Operation, can
@@ -42,6 +43,8 @@ from beachhead.core.roles import Operation, can
 TOUCH_EVERY = 60
 #: Where the session keeps the time of its last touch (and the key it was made for).
 STAMP = "_bh_seen"
+#: Where the session keeps when its user signed in (the absolute limit counts from there).
+SINCE = "_bh_since"
 
 
 def _engine():
@@ -49,9 +52,10 @@ def _engine():
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from (``REMOTE_ADDR``; a proxy in front sets it)."""
-    value = request.META.get("REMOTE_ADDR", "") or ""
-    return value[:45] or None
+    """The address the request came from, as far as the trusted proxies vouch for it
+    (``core.http.client_ip``), for the session's row."""
+    value = http.client_ip(request)
+    return None if value == "unknown" else value[:45] or None
 
 
 def _stamp(request: HttpRequest, now: dt.datetime) -> None:
@@ -83,7 +87,24 @@ def record(request: HttpRequest, user: User, now: dt.datetime | None = None) -> 
         },
     )
     _stamp(request, now)
+    session.setdefault(SINCE, int(now.timestamp()))
     return row
+
+
+def expired(request: HttpRequest, now: dt.datetime | None = None) -> bool:
+    """Whether ``request``'s signed-in session is over (ASVS 7.3.1, 7.3.2): idle for longer than
+    ``BEACHHEAD_SESSION_IDLE_MINUTES`` (its last touch is that old), or signed in longer ago than
+    ``SESSION_COOKIE_AGE`` however busy (the cookie's own age restarts whenever the session is
+    written, so it alone never ends a busy session). A session from before these stamps is
+    judged by the cookie alone."""
+    session = request.session
+    now_ts = (now or timezone.now()).timestamp()
+    stamp = session.get(STAMP)
+    idle = settings.BEACHHEAD_SESSION_IDLE_MINUTES * 60
+    if isinstance(stamp, list) and len(stamp) == 2 and now_ts - stamp[1] > idle:
+        return True
+    since = session.get(SINCE)
+    return isinstance(since, int) and now_ts - since > settings.SESSION_COOKIE_AGE
 
 
 def touch(request: HttpRequest, now: dt.datetime | None = None) -> bool:
@@ -122,6 +143,18 @@ class SessionActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and hasattr(request, "session")
+            and request.session.session_key
+            and expired(request)
+        ):
+            # Signed out before the view: a page sends to the sign-in, the API answers 401/403.
+            from django.contrib.auth import logout
+
+            logout(request)
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if (

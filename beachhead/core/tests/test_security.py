@@ -647,3 +647,31 @@ def test_the_tokens_command_makes_lists_and_revokes(aoi):
     openapi.check_error(token_client(key).get("/api/v1/me/"), 401)
     assert "Nightly export" not in run()
     assert "revoked" in run("--all")
+
+
+def test_a_session_idle_for_longer_than_the_limit_is_signed_out(aoi, settings):
+    """ASVS 7.3.1: four idle hours (the default) end a session; activity keeps it."""
+    settings.BEACHHEAD_SESSION_IDLE_MINUTES = 240
+    with freeze_time(T0):
+        client = browser(aoi)
+    with freeze_time(T0 + dt.timedelta(hours=3, minutes=59)):
+        assert client.get("/preferences/").status_code == 200
+    with freeze_time(T0 + dt.timedelta(hours=7, minutes=58)):  # idle 3h59 since the last
+        assert client.get("/preferences/").status_code == 200
+    with freeze_time(T0 + dt.timedelta(hours=12, minutes=0)):  # idle 4h02
+        response = client.get("/preferences/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert not UserSession.objects.filter(user=aoi).exists()
+
+
+def test_a_busy_session_still_ends_twelve_hours_after_sign_in(aoi, settings):
+    """ASVS 7.3.2: the cookie's age restarts at every write, so the limit counts from sign-in."""
+    settings.BEACHHEAD_SESSION_IDLE_MINUTES = 240
+    with freeze_time(T0):
+        client = browser(aoi)
+    for hour in range(1, 12):
+        with freeze_time(T0 + dt.timedelta(hours=hour)):
+            assert client.get("/preferences/").status_code == 200
+    with freeze_time(T0 + dt.timedelta(hours=12, minutes=1)):
+        assert client.get("/preferences/").status_code == 302

@@ -83,6 +83,7 @@ def sessions_page(request: AuthedRequest) -> HttpResponse:
             "sessions": rows,
             "others": sum(1 for r in rows if not r["current"]),
             "session_hours": max(1, settings.SESSION_COOKIE_AGE // 3600),
+            "idle_hours": max(1, settings.BEACHHEAD_SESSION_IDLE_MINUTES // 60),
         },
     )
 

@@ -9,10 +9,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_login_failed
+
         from beachhead.core import audit, demo, navigation, notify, schedule, settings_pages, tasks
+        from beachhead.core import login_guard
         from beachhead.core.roles import Operation
 
         audit.register_core_models()
+        user_login_failed.connect(login_guard.on_login_failed, dispatch_uid="login_guard")
         navigation.register(navigation.NavItem("home", _("Home"), "core:home", "home", order=0))
         navigation.register(navigation.NavItem("inbox", _("Inbox"), "core:inbox", "inbox", order=5))
         navigation.register(
@@ -77,6 +81,7 @@ class CoreConfig(AppConfig):
         schedule.register("heartbeat", tasks.heartbeat, every_seconds=None)
         # Retries, and deliveries whose worker died: the commit that wrote them queued them too.
         schedule.register("events.deliver", tasks.deliver_events, every_seconds=60)
+        schedule.register("ratelimit.prune", tasks.prune_rate_counters, every_seconds=3600)
         notify.register_channel(notify.EmailChannel())
         demo.register("people", demo.create_people, order=10)
         demo.register("inbox", demo.date_the_inbox, order=900)

@@ -345,3 +345,16 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} ← {self.event_id} ({self.state})"
+
+
+class RateCounter(models.Model):
+    """One counter of :mod:`beachhead.core.ratelimit` when no Redis is configured: a fixed
+    window (``count`` hits until ``expires_at``) or a one-time claim (a used form stamp).
+    Expired rows are reset in place by the next hit and pruned by the scheduler."""
+
+    key = models.CharField(max_length=150, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

@@ -30,3 +30,11 @@ def deliver_events() -> dict:
     from beachhead.core import events
 
     return events.deliver().as_dict()
+
+
+@task()
+def prune_rate_counters() -> int:
+    """Delete the rate-limit windows that have ended (the database store; Redis expires its own)."""
+    from beachhead.core import ratelimit
+
+    return ratelimit.prune()

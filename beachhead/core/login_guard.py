@@ -70,11 +70,17 @@ def on_login_failed(sender, credentials: dict, request: HttpRequest | None = Non
     if request is None:
         return
     username = credentials.get("username") or credentials.get("email") or ""
-    record_failure(client_ip(request), str(username))
+    ip = client_ip(request)
+    if record_failure(ip, str(username)):
+        # This failure locked the IP: it already gets the lockout page.
+        request.axes_locked_out = True  # type: ignore[attr-defined]
+        request.beachhead_spray_lockout = locked_for(ip)  # type: ignore[attr-defined]
 
 
 class SprayGuardBackend:
-    """Refuses every sign-in from an IP locked for spraying; authenticates no one itself."""
+    """Refuses every sign-in from an IP locked for spraying; authenticates no one itself.
+    (No ``get_user``: a session never names this backend, and ``Client.force_login`` must not
+    pick it.)"""
 
     def authenticate(self, request: HttpRequest | None, *args, **credentials):
         if request is None:
@@ -85,9 +91,6 @@ class SprayGuardBackend:
             request.axes_locked_out = True  # type: ignore[attr-defined]
             request.beachhead_spray_lockout = left  # type: ignore[attr-defined]
             raise PermissionDenied
-        return None
-
-    def get_user(self, user_id):
         return None
 
 

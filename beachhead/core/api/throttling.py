@@ -7,7 +7,7 @@ authenticated with (``request.auth.pk``: DRF's ``Token`` or any token model with
 else the signed-in user (a browser session), else the client's IP. Over the rate the API answers
 429 with ``Retry-After`` and the project's error body (``core/api/errors.py``)::
 
-    {"error": "throttled", "message": "Request was throttled. Expected available in 12 seconds."}
+    {"error": "throttled", "message": "Too many requests. Please try again in 12 seconds."}
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from beachhead.core import views as core_views
-from beachhead.core.password_reset import PasswordResetView
 from beachhead.core.api.errors import not_found
+from beachhead.core.password_reset import PasswordResetView
 
 handler404 = "beachhead.core.views.page_not_found"
 

@@ -11,8 +11,16 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_login_failed
 
-        from beachhead.core import audit, demo, navigation, notify, schedule, settings_pages, tasks
-        from beachhead.core import login_guard
+        from beachhead.core import (
+            audit,
+            demo,
+            login_guard,
+            navigation,
+            notify,
+            schedule,
+            settings_pages,
+            tasks,
+        )
         from beachhead.core.roles import Operation
 
         audit.register_core_models()

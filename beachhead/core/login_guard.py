@@ -36,9 +36,7 @@ LOCK = "login-spray-lock"
 
 def client_ip(request: HttpRequest) -> str:
     """The IP axes saw (it runs first and honours its proxy settings), else REMOTE_ADDR."""
-    return (
-        getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or "unknown"
-    )
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def spray_rate() -> ratelimit.Rate:
@@ -105,7 +103,10 @@ def lockout_response(
         "minutes": max(1, math.ceil(spray / 60)) if spray else 0,
     }
     response = render(
-        request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE
+        request,
+        settings.AXES_LOCKOUT_TEMPLATE,
+        context,
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
     if spray:
         response["Retry-After"] = str(spray)

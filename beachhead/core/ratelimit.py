@@ -115,16 +115,17 @@ class DatabaseStore:
         table = ops.quote_name(RateCounter._meta.db_table)
         k, c, e = (ops.quote_name(n) for n in ("key", "count", "expires_at"))
         now_db, expires_db = (ops.adapt_datetimefield_value(v) for v in (now, expires))
+        # The identifiers are the model's, quoted; every value is a parameter.
         if connection.vendor == "mysql":  # MariaDB, MySQL, TiDB: assignments run left to right
             sql = (
-                f"INSERT INTO {table} ({k}, {c}, {e}) VALUES (%s, 1, %s) "
+                f"INSERT INTO {table} ({k}, {c}, {e}) VALUES (%s, 1, %s) "  # noqa: S608
                 f"ON DUPLICATE KEY UPDATE {c} = IF({e} <= %s, 1, {c} + 1), "
                 f"{e} = IF({e} <= %s, %s, {e})"
             )
             params = [key, expires_db, now_db, now_db, expires_db]
         else:  # PostgreSQL, SQLite: every SET reads the row as it was
             sql = (
-                f"INSERT INTO {table} ({k}, {c}, {e}) VALUES (%s, 1, %s) "
+                f"INSERT INTO {table} ({k}, {c}, {e}) VALUES (%s, 1, %s) "  # noqa: S608
                 f"ON CONFLICT ({k}) DO UPDATE SET "
                 f"{c} = CASE WHEN {table}.{e} <= %s THEN 1 ELSE {table}.{c} + 1 END, "
                 f"{e} = CASE WHEN {table}.{e} <= %s THEN excluded.{e} ELSE {table}.{e} END"

@@ -45,7 +45,7 @@ def _throttled(wait: float) -> exceptions.Throttled:
         seconds,
     ) % {"seconds": seconds}
     throttled = exceptions.Throttled(detail=detail)
-    throttled.wait = seconds  # Retry-After
+    throttled.wait = seconds  # type: ignore[attr-defined]  # Retry-After
     return throttled
 
 

@@ -64,9 +64,7 @@ def document_throttling(result, generator, request, public):
     answer = {
         "description": "Too many requests: wait for the seconds in Retry-After.",
         "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/RateLimited"}}
-        },
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RateLimited"}}},
     }
     for methods in result.get("paths", {}).values():
         for operation in methods.values():

@@ -211,7 +211,7 @@ def test_demo_refuses_to_run_in_production(settings):
     settings.PRODUCTION = True
 
     # when / then: nothing is created, and the message says why and how to force it
-    with pytest.raises(CommandError, match="production.*public.*--allow-production"):
+    with pytest.raises(CommandError, match=r"production.*public.*--allow-production"):
         run("demo", accounts=0, no_progress=True)
     with pytest.raises(CommandError, match="refusing"):
         run("demo", accounts=0, no_progress=True, if_empty=True)  # make run's path
@@ -230,7 +230,8 @@ def test_demo_in_production_when_forced_loads_and_warns_on_stderr(settings):
     )
 
     # then
-    assert "WARNING" in err.getvalue() and "public" in err.getvalue()
+    assert "WARNING" in err.getvalue()
+    assert "public" in err.getvalue()
     assert "Demo data loaded" in out.getvalue()
     assert User.objects.filter(username="admin").exists()
 

@@ -9,10 +9,10 @@ web process and worker:
   exactly and the key expires with its window.
 - **The database** otherwise (:class:`~beachhead.core.models.RateCounter`): one upsert
   statement per hit (``INSERT … ON CONFLICT DO UPDATE`` on PostgreSQL and SQLite, ``INSERT … ON
-  DUPLICATE KEY UPDATE`` on MariaDB/MySQL/TiDB) that either starts a new window or adds one,
-  then reads the row back in the same transaction (the upsert holds the row lock, so the count
-  read is this hit's own). No read-then-write race, no gap-lock deadlock as with
-  ``UPDATE``-then-``INSERT`` on InnoDB. Expired rows are reset in place by their next hit and
+  DUPLICATE KEY UPDATE`` on MariaDB/MySQL/TiDB) that either starts a new window or adds one
+  and answers the count it wrote (``RETURNING``, or ``LAST_INSERT_ID(expr)`` on MariaDB): one
+  query per hit, no read-then-write race, no gap-lock deadlock as with ``UPDATE``-then-
+  ``INSERT`` on InnoDB. Expired rows are reset in place by their next hit and
   pruned by the scheduler (:func:`prune`, the ``ratelimit.prune`` job).
 
 Windows are fixed and start with their first hit (a limit of 5 per 10 minutes allows 5, then
@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -72,7 +72,7 @@ class Hit:
 
     count: int
     limit: int
-    retry_after: int  # seconds until the window ends (0: no window open)
+    retry_after: int  # seconds until the window ends (0: no window open, or within the limit)
 
     @property
     def allowed(self) -> bool:
@@ -86,8 +86,11 @@ class Hit:
 
 
 class Store(Protocol):
-    def hit(self, key: str, seconds: int, now: datetime | None = None) -> tuple[int, int]:
-        """Add one to the key's window (a new window when none is open); (count, seconds left)."""
+    def hit(
+        self, key: str, seconds: int, now: datetime | None = None, limit: int | None = None
+    ) -> tuple[int, int]:
+        """Add one to the key's window (a new window when none is open): (count, seconds left);
+        seconds left may be 0 when the count is within ``limit`` (given)."""
         ...
 
     def peek(self, key: str, now: datetime | None = None) -> tuple[int, int]:
@@ -106,7 +109,9 @@ class DatabaseStore:
 
     prefix = ""
 
-    def hit(self, key: str, seconds: int, now: datetime | None = None) -> tuple[int, int]:
+    def hit(
+        self, key: str, seconds: int, now: datetime | None = None, limit: int | None = None
+    ) -> tuple[int, int]:
         from beachhead.core.models import RateCounter
 
         now = now or timezone.now()
@@ -115,29 +120,36 @@ class DatabaseStore:
         table = ops.quote_name(RateCounter._meta.db_table)
         k, c, e = (ops.quote_name(n) for n in ("key", "count", "expires_at"))
         now_db, expires_db = (ops.adapt_datetimefield_value(v) for v in (now, expires))
-        # The identifiers are the model's, quoted; every value is a parameter.
-        if connection.vendor == "mysql":  # MariaDB, MySQL, TiDB: assignments run left to right
-            sql = (
-                f"INSERT INTO {table} ({k}, {c}, {e}) VALUES (%s, 1, %s) "  # noqa: S608
-                f"ON DUPLICATE KEY UPDATE {c} = IF({e} <= %s, 1, {c} + 1), "
-                f"{e} = IF({e} <= %s, %s, {e})"
-            )
-            params = [key, expires_db, now_db, now_db, expires_db]
-        else:  # PostgreSQL, SQLite: every SET reads the row as it was
-            sql = (
-                f"INSERT INTO {table} ({k}, {c}, {e}) VALUES (%s, 1, %s) "  # noqa: S608
-                f"ON CONFLICT ({k}) DO UPDATE SET "
-                f"{c} = CASE WHEN {table}.{e} <= %s THEN 1 ELSE {table}.{c} + 1 END, "
-                f"{e} = CASE WHEN {table}.{e} <= %s THEN excluded.{e} ELSE {table}.{e} END"
-            )
-            params = [key, expires_db, now_db, now_db]
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-            count, expires_at = (
-                RateCounter.objects.filter(key=key).values_list("count", "expires_at").get()
-            )
-        return count, _seconds_left(expires_at, now)
+        # The identifiers are the model's, quoted; every value is a parameter. One statement,
+        # atomic on its own, that also answers the count it wrote: no transaction needed.
+        with connection.cursor() as cursor:
+            if connection.vendor == "mysql":
+                # MariaDB, MySQL, TiDB: assignments run left to right (the count reads the old
+                # expiry); LAST_INSERT_ID(expr) hands this connection the count it wrote.
+                cursor.execute(
+                    f"INSERT INTO {table} ({k}, {c}, {e}) "  # noqa: S608
+                    f"VALUES (%s, LAST_INSERT_ID(1), %s) ON DUPLICATE KEY UPDATE "
+                    f"{c} = LAST_INSERT_ID(IF({e} <= %s, 1, {c} + 1)), "
+                    f"{e} = IF({e} <= %s, %s, {e})",
+                    [key, expires_db, now_db, now_db, expires_db],
+                )
+                count = int(cursor.lastrowid)
+            else:  # PostgreSQL, SQLite: every SET reads the row as it was
+                cursor.execute(
+                    f"INSERT INTO {table} ({k}, {c}, {e}) VALUES (%s, 1, %s) "  # noqa: S608
+                    f"ON CONFLICT ({k}) DO UPDATE SET "
+                    f"{c} = CASE WHEN {table}.{e} <= %s THEN 1 ELSE {table}.{c} + 1 END, "
+                    f"{e} = CASE WHEN {table}.{e} <= %s THEN excluded.{e} ELSE {table}.{e} END "
+                    f"RETURNING {c}",
+                    [key, expires_db, now_db, now_db],
+                )
+                count = int(cursor.fetchone()[0])
+        if limit is not None and count <= limit:
+            return count, 0  # within the limit: nobody needs to know when the window ends
+        if count == 1:
+            return count, seconds
+        _, left = self.peek(key, now)
+        return count, left or seconds
 
     def peek(self, key: str, now: datetime | None = None) -> tuple[int, int]:
         from beachhead.core.models import RateCounter
@@ -171,7 +183,9 @@ class RedisStore:
         self.client = redis.Redis.from_url(url)
         self.prefix = prefix
 
-    def hit(self, key: str, seconds: int, now: datetime | None = None) -> tuple[int, int]:
+    def hit(
+        self, key: str, seconds: int, now: datetime | None = None, limit: int | None = None
+    ) -> tuple[int, int]:
         name = self.prefix + key
         pipe = self.client.pipeline(transaction=True)
         pipe.set(name, 0, ex=seconds, nx=True)
@@ -222,7 +236,7 @@ def key(kind: str, value: object) -> str:
 def hit(kind: str, value: object, rate: Rate | str, now: datetime | None = None) -> Hit:
     """Count one hit for ``value`` under ``kind``; ``.allowed`` says whether it is within."""
     rate = Rate.parse(rate)
-    count, left = store().hit(key(kind, value), rate.seconds, now)
+    count, left = store().hit(key(kind, value), rate.seconds, now, limit=rate.limit)
     return Hit(count, rate.limit, left)
 
 
@@ -236,7 +250,7 @@ def peek(kind: str, value: object, rate: Rate | str, now: datetime | None = None
 def claim_once(kind: str, value: object, seconds: int, now: datetime | None = None) -> bool:
     """True the first time ``value`` is claimed within ``seconds``, False every time after
     (a nonce, a used form stamp): atomic across processes, like every hit."""
-    count, _ = store().hit(key(kind, value), seconds, now)
+    count, _ = store().hit(key(kind, value), seconds, now, limit=1)
     return count == 1
 
 

@@ -90,8 +90,14 @@ def test_keys_hash_the_value():
 # --- The database store -----------------------------------------------------------------------
 
 
+@pytest.fixture
+def in_the_database(settings):
+    """The module's functions on the database store, even when the suite runs with Redis."""
+    settings.REDIS_URL = ""
+
+
 @pytest.mark.django_db
-def test_database_window_counts_then_refuses_then_starts_again():
+def test_database_window_counts_then_refuses_then_starts_again(in_the_database):
     rate = ratelimit.Rate(3, 600)
     hits = [ratelimit.hit("t", "192.0.2.1", rate, now=T0 + timedelta(seconds=i)) for i in range(4)]
     assert [h.count for h in hits] == [1, 2, 3, 4]
@@ -108,7 +114,7 @@ def test_database_window_counts_then_refuses_then_starts_again():
 
 
 @pytest.mark.django_db
-def test_database_claims_once_until_expiry_and_prunes():
+def test_database_claims_once_until_expiry_and_prunes(in_the_database):
     assert ratelimit.claim_once("nonce", "abc", 60, now=T0)
     assert not ratelimit.claim_once("nonce", "abc", 60, now=T0 + timedelta(seconds=59))
     assert ratelimit.claim_once("nonce", "abc", 60, now=T0 + timedelta(seconds=61))
@@ -120,7 +126,7 @@ def test_database_claims_once_until_expiry_and_prunes():
 
 
 @pytest.mark.django_db
-def test_the_scheduler_prunes_ended_windows(settings):
+def test_the_scheduler_prunes_ended_windows(in_the_database):
     from beachhead.core import schedule, tasks
 
     assert any(job.task is tasks.prune_rate_counters for job in schedule.jobs())

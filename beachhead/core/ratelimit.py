@@ -28,6 +28,7 @@ without Redis needs.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,8 @@ from typing import Protocol
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
@@ -107,8 +110,6 @@ def _seconds_left(expires_at: datetime, now: datetime) -> int:
 class DatabaseStore:
     """Counters in :class:`~beachhead.core.models.RateCounter` (see the module notes)."""
 
-    prefix = ""
-
     def hit(
         self, key: str, seconds: int, now: datetime | None = None, limit: int | None = None
     ) -> tuple[int, int]:
@@ -175,13 +176,18 @@ class DatabaseStore:
 
 
 class RedisStore:
-    """Counters in Redis (see the module notes). Redis keeps its own clock: ``now`` is ignored."""
+    """Counters in Redis (see the module notes). Redis keeps its own clock: ``now`` is ignored.
+
+    When Redis cannot be reached, a hit counts as the first of its window (logged as an
+    error): sign-in, the web form and the API keep working through an outage of the cache,
+    without their limits, rather than failing with it."""
 
     def __init__(self, url: str, prefix: str = "beachhead:ratelimit:"):
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self.prefix = prefix
+        self.errors: tuple[type[Exception], ...] = (redis.RedisError,)
 
     def hit(
         self, key: str, seconds: int, now: datetime | None = None, limit: int | None = None
@@ -191,7 +197,11 @@ class RedisStore:
         pipe.set(name, 0, ex=seconds, nx=True)
         pipe.incr(name)
         pipe.ttl(name)
-        _, count, ttl = pipe.execute()
+        try:
+            _, count, ttl = pipe.execute()
+        except self.errors:
+            log.exception("Rate limit store (Redis) unavailable; %s not limited", key)
+            return 1, seconds
         if ttl < 0:  # never without an expiry (a key written by something else)
             self.client.expire(name, seconds)
             ttl = seconds
@@ -201,7 +211,11 @@ class RedisStore:
         pipe = self.client.pipeline(transaction=True)
         pipe.get(self.prefix + key)
         pipe.ttl(self.prefix + key)
-        value, ttl = pipe.execute()
+        try:
+            value, ttl = pipe.execute()
+        except self.errors:
+            log.exception("Rate limit store (Redis) unavailable; %s not limited", key)
+            return 0, 0
         if value is None:
             return 0, 0
         return int(value), max(1, int(ttl))

@@ -214,6 +214,13 @@ def test_redis_counts_are_exact_under_concurrent_clients(redis_store):
     assert sorted(counts) == list(range(1, 151))
 
 
+def test_an_unreachable_redis_lets_requests_through_and_logs(caplog):
+    store = ratelimit.RedisStore("redis://127.0.0.1:1/15", prefix="nowhere:")
+    assert store.hit("k", 60, limit=1) == (1, 60)
+    assert store.peek("k") == (0, 0)
+    assert "unavailable" in caplog.text
+
+
 @pytest.mark.django_db
 def test_with_redis_url_set_the_module_counts_in_redis(use_redis):
     assert isinstance(ratelimit.store(), ratelimit.RedisStore)

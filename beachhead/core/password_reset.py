@@ -7,6 +7,9 @@
   mail is sent but the answer is the usual "if an account uses that address, a link is on its
   way", exactly as for an unknown address, so the limit cannot be used to probe addresses
   either, and a mailbox cannot be flooded with reset mails.
+
+The lookup and the mail happen in a job (``core.tasks.send_password_reset``), so the page also
+answers in the same time whatever the address.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from beachhead.core import ratelimit
+from beachhead.core.jobs import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +43,14 @@ class PasswordResetView(auth_views.PasswordResetView):
         if not by_address.allowed:
             log.info("password reset: too many requests for one address; not sent")
             return HttpResponseRedirect(self.get_success_url())
-        return super().form_valid(form)
+        enqueue(
+            "beachhead.core.tasks.send_password_reset",
+            form.cleaned_data["email"],
+            self.request.get_host(),
+            self.request.is_secure(),
+            getattr(self.request, "LANGUAGE_CODE", ""),
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def too_many(request, retry_after: int) -> HttpResponse:

@@ -326,6 +326,35 @@ def test_password_reset_is_limited_per_client_address(client, agent, settings):
     assert "Please try again later" not in ja.content.decode()
 
 
+def test_password_reset_mails_from_a_job_so_known_and_unknown_answer_alike(client, agent, settings):
+    # given: a real queue, as in production
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+    # when: a known and an unknown address
+    known = _reset(client, "aoi@example.com")
+    unknown = _reset(client, "nobody@example.com")
+
+    # then: the same answer, no lookup or mail in the request, one job each
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == "/password/reset/sent/"
+    assert mail.outbox == []
+    jobs = DBTaskResult.objects.filter(task_path="beachhead.core.tasks.send_password_reset")
+    assert jobs.count() == 2
+
+    # and the job mails the known address only, in the asker's language
+    from beachhead.core.tasks import send_password_reset
+
+    assert send_password_reset.call("aoi@example.com", "desk.example.com", True, "ja") == 1
+    assert send_password_reset.call("nobody@example.com", "desk.example.com", True, "ja") == 0
+    assert len(mail.outbox) == 1
+    assert "https://desk.example.com/password/reset/" in mail.outbox[0].body
+    assert "Someone asked" not in mail.outbox[0].body
+
+
 def test_password_reset_limits_hold_across_processes(client, agent, monkeypatch):
     # Each request on a new process with its own empty memory: the limit still holds.
     from django.contrib.auth import views as auth_views

@@ -18,6 +18,27 @@ Every setting that differs between machines is read from the environment here, i
 - ``BEACHHEAD_TRUSTED_PROXIES``: how many proxies in front append to ``X-Forwarded-For``
   (default 0: the header is ignored).
 - ``BEACHHEAD_VAR``: where local state lives (database, mail, screenshots). Default ``./var``.
+
+Rate limits (``core/ratelimit.py``; counted in Redis when ``REDIS_URL`` is set, otherwise in the
+database, so every process shares them). A rate is ``count/period``: ``5/10m``, ``600/minute``,
+``100/h``, ``1000/day``.
+
+- ``BEACHHEAD_WEB_FORM_RATE``: requests the public web form accepts per IP. Default ``5/10m``.
+- ``BEACHHEAD_PORTAL_LINK_RATE_IP`` / ``BEACHHEAD_PORTAL_LINK_RATE_ADDRESS``: portal sign-in
+  links asked per IP (over: a "try again later" page) and per address (over: silently not sent).
+  Defaults ``10/15m`` and ``3/15m``.
+- ``BEACHHEAD_PASSWORD_RESET_RATE_IP`` / ``BEACHHEAD_PASSWORD_RESET_RATE_ADDRESS``: the same for
+  password reset mails. Defaults ``10/15m`` and ``3/15m``.
+- ``BEACHHEAD_LOGIN_FAILURE_LIMIT``: failed sign-ins for one username from one IP before
+  django-axes locks that pair for 15 minutes. Default 5.
+- ``BEACHHEAD_LOGIN_SPRAY_RATE``: different usernames failing to sign in from one IP before that
+  IP is locked out (password spraying). Default ``10/15m``.
+- ``BEACHHEAD_LOGIN_SPRAY_LOCKOUT``: how long a spraying IP stays locked out, in seconds.
+  Default 1800.
+- ``BEACHHEAD_API_RATE``: API requests per token (else per user, else per IP); over it the API
+  answers 429 with ``Retry-After``. Default ``600/minute``.
+- ``BEACHHEAD_RATELIMIT_PREFIX``: the prefix of the counters' keys in Redis (two installs may
+  share one Redis). Default ``beachhead:ratelimit:``.
 """
 
 from __future__ import annotations
@@ -171,6 +192,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "beachhead.core.login_guard.SprayGuardBackend",  # many usernames from one IP
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -196,6 +218,22 @@ AXES_CLIENT_IP_CALLABLE = "beachhead.core.http.client_ip"
 # address they saw to X-Forwarded-For. 0: the header is ignored and the socket's peer is the
 # client. Rate limits, the login lockout and the audit log key on ``core.http.client_ip``.
 BEACHHEAD_TRUSTED_PROXIES = env.int("BEACHHEAD_TRUSTED_PROXIES", default=0)
+AXES_LOCKOUT_CALLABLE = "beachhead.core.login_guard.lockout_response"
+# Password spraying: many usernames failing from one IP lock the IP (core/login_guard.py).
+BEACHHEAD_LOGIN_SPRAY_RATE = env.str("BEACHHEAD_LOGIN_SPRAY_RATE", default="10/15m")
+BEACHHEAD_LOGIN_SPRAY_LOCKOUT = env.int("BEACHHEAD_LOGIN_SPRAY_LOCKOUT", default=30 * 60)
+
+# --- Rate limits (core/ratelimit.py; see the notes at the top) ------------------------------
+
+BEACHHEAD_WEB_FORM_RATE = env.str("BEACHHEAD_WEB_FORM_RATE", default="5/10m")
+BEACHHEAD_PORTAL_LINK_RATE_IP = env.str("BEACHHEAD_PORTAL_LINK_RATE_IP", default="10/15m")
+BEACHHEAD_PORTAL_LINK_RATE_ADDRESS = env.str("BEACHHEAD_PORTAL_LINK_RATE_ADDRESS", default="3/15m")
+BEACHHEAD_PASSWORD_RESET_RATE_IP = env.str("BEACHHEAD_PASSWORD_RESET_RATE_IP", default="10/15m")
+BEACHHEAD_PASSWORD_RESET_RATE_ADDRESS = env.str(
+    "BEACHHEAD_PASSWORD_RESET_RATE_ADDRESS", default="3/15m"
+)
+BEACHHEAD_API_RATE = env.str("BEACHHEAD_API_RATE", default="600/minute")
+BEACHHEAD_RATELIMIT_PREFIX = env.str("BEACHHEAD_RATELIMIT_PREFIX", default="beachhead:ratelimit:")
 
 # --- Internationalisation --------------------------------------------------------------------
 
@@ -268,7 +306,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "beachhead.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+    # Per token (else user, else IP), counted in the shared store: core/api/throttling.py.
+    "DEFAULT_THROTTLE_CLASSES": ["beachhead.core.api.throttling.ApiRateThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Beachhead API",
@@ -283,6 +322,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several serializers have a "kind"; the team's is named, the others keep "KindEnum".
     "ENUM_NAME_OVERRIDES": {"TeamKindEnum": "beachhead.core.models.Team.Kind"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "beachhead.core.api.throttling.document_throttling",  # 429 on every operation
+    ],
 }
 
 # --- Audit log -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from beachhead.core import views as core_views
 from beachhead.core.api.errors import not_found
+from beachhead.core.password_reset import PasswordResetView
 
 handler404 = "beachhead.core.views.page_not_found"
 
@@ -25,7 +26,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("login", auth_views.LoginView.as_view(redirect_authenticated_user=True)),
     path("logout/", core_views.SignOutView.as_view(), name="logout"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -415,3 +415,16 @@ class ApiToken(models.Model):
 
     def is_usable(self, now=None) -> bool:
         return self.revoked_at is None and not self.is_expired(now)
+
+
+class RateCounter(models.Model):
+    """One counter of :mod:`beachhead.core.ratelimit` when no Redis is configured: a fixed
+    window (``count`` hits until ``expires_at``) or a one-time claim (a used form stamp).
+    Expired rows are reset in place by the next hit and pruned by the scheduler."""
+
+    key = models.CharField(max_length=150, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

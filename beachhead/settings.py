@@ -14,6 +14,10 @@ Every setting that differs between machines is read from the environment here, i
 - ``BEACHHEAD_ENV``: ``production`` turns on HTTPS-only cookies, HSTS and the HTTPS redirect
   and refuses to start without ``SECRET_KEY``; anything else is the local mode.
 - ``BEACHHEAD_VAR``: where local state lives (database, mail, screenshots). Default ``./var``.
+- ``BEACHHEAD_MFA_REQUIRED``: ``0`` turns off, on a local machine only, the requirement that the
+  roles chosen in Settings › Security (default: administrators, finance, compliance) and the
+  Django admin use two-factor sign-in; people who set it up are still asked for their code.
+  Default ``1``; refused in production.
 """
 
 from __future__ import annotations
@@ -72,6 +76,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "beachhead.markets",
@@ -91,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "beachhead.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "beachhead.core.middleware.MFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -185,6 +193,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp: authenticator apps and recovery codes; ``core.mfa``). A wrong
+# code makes the next try wait 1, 2, 4, 8 … seconds (per device, in the database).
+BEACHHEAD_MFA_REQUIRED = env.bool("BEACHHEAD_MFA_REQUIRED", default=True)
+if PRODUCTION and not BEACHHEAD_MFA_REQUIRED:
+    raise ImproperlyConfigured("BEACHHEAD_MFA_REQUIRED cannot be turned off in production.")
+OTP_TOTP_ISSUER = env.str("BEACHHEAD_COMPANY_NAME", default="Beachhead")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Internationalisation --------------------------------------------------------------------
 

@@ -43,7 +43,11 @@ def preferences(request: AuthedRequest) -> HttpResponse:
         response = redirect("core:preferences")
         response.set_cookie("django_language", form.instance.language, samesite="Lax")
         return response
-    return render(request, "core/preferences.html", {"form": form})
+    from beachhead.core import mfa
+
+    return render(
+        request, "core/preferences.html", {"form": form, "mfa_status": mfa.status(request.user)}
+    )
 
 
 @require_POST

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -71,6 +72,14 @@ def verify(request: HttpRequest) -> HttpResponse:
         mfa.drop_pending(request.session)
         messages.info(request, _("Your sign-in took too long. Please sign in again."))
         return redirect("login")
+    if (
+        not request.user.is_authenticated
+        and user.language
+        and "django_language" not in request.COOKIES
+    ):
+        # Half signed in: the page speaks the language the person chose in their preferences.
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = translation.get_language()
     error = ""
     if request.method == "POST":
         check = mfa.check_code(user, request.POST.get("code", ""))

@@ -185,9 +185,9 @@ def do_confirm_totp(user: User, code: str) -> list[str]:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None or has_mfa(user):
         raise ValidationError(_("Start the setup again: no authenticator app is waiting."))
-    result = _verify(device, normalise(code))
-    if result is not True:
-        raise ValidationError(result)
+    refused = _verify(device, normalise(code))
+    if refused:
+        raise ValidationError(refused)
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -240,13 +240,13 @@ def _delete_devices(user: User) -> int:
 # --- Verification ----------------------------------------------------------------------------
 
 
-def _verify(device: Any, code: str) -> str | bool:
-    """True, or the reason the code is refused (throttled, or wrong)."""
+def _verify(device: Any, code: str) -> str:
+    """Empty when ``code`` is right, else why it is refused (throttled, or wrong)."""
     allowed, info = device.verify_is_allowed()
     if not allowed:
         return _wait_message(info)
     if device.verify_token(code):
-        return True
+        return ""
     allowed, info = device.verify_is_allowed()
     if not allowed and info and info.get("failure_count", 0) >= 3:
         return _wait_message(info)
@@ -279,10 +279,10 @@ def check_code(user: User, code: str) -> Check:
         return Check(None, _("Enter the six digits from your app, or a recovery code."))
     error = _("That code is not right. Check the time on your phone and try the newest code.")
     for device in devices:
-        result = _verify(device, code)
-        if result is True:
+        refused = _verify(device, code)
+        if not refused:
             return Check(device)
-        error = str(result)
+        error = refused
     return Check(None, error)
 
 

@@ -13,9 +13,9 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -59,7 +59,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     held = mfa.pending(request.session)
     user: User | None
     if request.user.is_authenticated:
-        user = request.user  # type: ignore[assignment]
+        user = request.user
         if mfa.is_verified(request.session) or not mfa.has_mfa(user):
             return redirect(_safe_next(request, request.GET.get("next", "")))
         next_url = request.GET.get("next", "") or request.POST.get("next", "")

@@ -137,7 +137,8 @@ def test_setup_shows_a_qr_code_and_the_key_then_ten_recovery_codes_once(client, 
     # then: an inline SVG QR code, and the key to type
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<svg" in html and "<path" in html
+    assert "<svg" in html
+    assert "<path" in html
     device = TOTPDevice.objects.get(user=agent, confirmed=False)
     assert mfa.secret(device).replace(" ", "") in html.replace(" ", "")
     # a reload keeps the same key
@@ -195,7 +196,8 @@ def test_new_recovery_codes_replace_the_old_ones(client, agent, clock):
     # then
     assert response["Location"] == "/security/mfa/codes/"
     new = mfa.fresh_codes(client.session)
-    assert len(new) == 10 and not set(new) & set(old)
+    assert len(new) == 10
+    assert not set(new) & set(old)
     assert mfa.verify_code(agent, old[0]) is None
     clock.tick(timedelta(seconds=2))  # the wrong code's wait
     assert mfa.verify_code(agent, new[0]) is not None
@@ -262,7 +264,8 @@ def test_the_code_from_the_app_signs_in_and_follows_next(client, agent, clock):
     response = client.post("/login/code/", {"code": code_for(device)})
 
     # then
-    assert page.status_code == 200 and 'autocomplete="one-time-code"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'autocomplete="one-time-code"' in page.content.decode()
     assert response.status_code == 302
     assert response["Location"] == "/teams/"
     assert client.session["_auth_user_id"] == str(agent.pk)
@@ -408,9 +411,7 @@ def test_the_django_admin_needs_a_verified_session(client, make_user, clock, mfa
     assert client.get("/admin/").status_code == 200
 
 
-def test_the_django_admin_needs_an_app_even_when_the_role_does_not(
-    client, make_user, mfa_required
-):
+def test_the_django_admin_needs_an_app_even_when_the_role_does_not(client, make_user, mfa_required):
     # given: a superuser whose role is not required (their being superuser is)
     MfaPolicy.objects.create(pk=1, required_roles=[])
     make_user("admin", username="root", superuser=True)
@@ -489,9 +490,7 @@ def test_the_settings_hub_lists_the_policy_page(client, make_user):
     assert "/settings/security/" in client.get("/settings/").content.decode()
 
 
-def test_an_administrator_resets_a_colleagues_two_factor_sign_in(
-    client, make_user, agent, clock
-):
+def test_an_administrator_resets_a_colleagues_two_factor_sign_in(client, make_user, agent, clock):
     # given: a colleague with an app who lost their phone
     enrol(agent, clock)
     admin = make_user("admin", username="ada")

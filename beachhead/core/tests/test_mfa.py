@@ -533,3 +533,18 @@ def test_preferences_show_the_security_section(client, agent):
     html = client.get("/preferences/").content.decode()
     assert 'id="security-mfa"' in html
     assert 'href="/security/mfa/"' in html
+
+
+def test_the_admins_own_password_form_is_not_a_way_around_the_code(client, make_user, clock):
+    # given: a superuser with an app
+    root = make_user("admin", username="root", superuser=True)
+    enrol(root, clock)
+
+    # when: the admin's sign-in page, and a password posted to it
+    page = client.get("/admin/login/?next=/admin/core/user/")
+    posted = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+
+    # then: sent to the product's sign-in, which asks for the code
+    assert page["Location"] == "/login/?next=/admin/core/user/"
+    assert posted["Location"].startswith("/login/")
+    assert not _signed_in(client)

@@ -37,6 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beachhead.core.audit import audit_actor
 from beachhead.core.models import MfaPolicy, default_mfa_roles
+from beachhead.core.refcache import RefCache
 from beachhead.core.roles import Operation, Role, can
 
 if TYPE_CHECKING:
@@ -63,11 +64,22 @@ def policy() -> MfaPolicy:
     return found
 
 
-def required_roles() -> frozenset[str]:
-    """The roles that must use a second factor (the stored choice, or the defaults)."""
+def _load_required_roles() -> frozenset[str]:
     row = MfaPolicy.objects.filter(pk=1).values_list("required_roles", flat=True).first()
     roles = row if row is not None else default_mfa_roles()
     return frozenset(r for r in roles if r in Role.values)
+
+
+# Read on every request of a session without a second factor: kept in memory, refreshed when
+# the policy is saved in this process and at least every 30 seconds (another process's save).
+_required: RefCache[frozenset[str]] = RefCache(
+    "mfa.required_roles", _load_required_roles, watch=("core.MfaPolicy",)
+)
+
+
+def required_roles() -> frozenset[str]:
+    """The roles that must use a second factor (the stored choice, or the defaults)."""
+    return _required.get()
 
 
 def enforced() -> bool:

@@ -26,7 +26,7 @@ urlpatterns = [
     path("login/", mfa_views.LoginView.as_view(), name="login"),
     path("login", mfa_views.LoginView.as_view()),
     path("login/code/", mfa_views.verify, name="mfa_verify"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", core_views.SignOutView.as_view(), name="logout"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_merge_0004_notice_messages_0004_team_names'),
+        ('core', '0007_copy_drf_tokens'),
     ]
 
     operations = [

@@ -44,11 +44,7 @@ def preferences(request: AuthedRequest) -> HttpResponse:
         response = redirect("core:preferences")
         response.set_cookie("django_language", form.instance.language, samesite="Lax")
         return response
-    from beachhead.core import mfa
-
-    return render(
-        request, "core/preferences.html", {"form": form, "mfa_status": mfa.status(request.user)}
-    )
+    return render(request, "core/preferences.html", {"form": form})
 
 
 @require_POST

@@ -105,7 +105,7 @@ def test_enrol_then_sign_in_with_a_code(live_server, browser, make_user, setting
     page.goto(f"{base}/preferences/")
     assert page.locator("#security-mfa .badge.bg-green-lt").count() == 1
     shoot(page, f"mfa-preferences-{language}")
-    page.click("#preferences-mfa")
+    page.click("#security-mfa")
     page.wait_for_url(f"{base}/security/mfa/")
     assert page.inner_text("#codes-left").startswith(("10", "剩余 10", "残り 10"))
     doc_shot(page, f"mfa-manage-{language}")

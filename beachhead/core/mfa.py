@@ -21,6 +21,7 @@ rules (``middleware.MFAMiddleware``).
 from __future__ import annotations
 
 import base64
+import logging
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from django.contrib.sessions.backends.base import SessionBase
 
     from beachhead.core.models import User
+
+logger = logging.getLogger(__name__)
 
 SESSION_VERIFIED = "beachhead.mfa.verified"
 SESSION_PENDING = "beachhead.mfa.pending"
@@ -293,8 +296,10 @@ def check_code(user: User, code: str) -> Check:
     for device in devices:
         refused = _verify(device, code)
         if not refused:
+            logger.info("mfa: user %s passed the second factor (%s)", user.pk, device.persistent_id)
             return Check(device)
         error = refused
+    logger.warning("mfa: user %s gave a wrong or throttled second-factor code", user.pk)
     return Check(None, error)
 
 

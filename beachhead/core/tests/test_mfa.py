@@ -548,3 +548,23 @@ def test_the_admins_own_password_form_is_not_a_way_around_the_code(client, make_
     assert page["Location"] == "/login/?next=/admin/core/user/"
     assert posted["Location"].startswith("/login/")
     assert not _signed_in(client)
+
+
+def test_production_refuses_to_turn_the_requirement_off(tmp_path):
+    from beachhead.core.tests.test_settings import beachhead, random_secret_key
+
+    # given
+    env = {
+        "BEACHHEAD_ENV": "production",
+        "SECRET_KEY": random_secret_key(),
+        "ALLOWED_HOSTS": "beachhead.example.com",
+        "BEACHHEAD_VAR": str(tmp_path),
+        "BEACHHEAD_MFA_REQUIRED": "0",
+    }
+
+    # when
+    result = beachhead("check", env=env)
+
+    # then
+    assert result.returncode != 0
+    assert "BEACHHEAD_MFA_REQUIRED cannot be turned off in production" in result.stderr

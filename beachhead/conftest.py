@@ -47,6 +47,11 @@ def _isolated(settings, tmp_path):
     # Rate-limit counters of one test never meet another's (in Redis when REDIS_URL is set;
     # the database's roll back with the test).
     settings.BEACHHEAD_RATELIMIT_PREFIX = f"test:{uuid.uuid4().hex}:"
+
+    # Two-factor sign-in (core.mfa): the per-role requirement is off unless a test asks for it
+    # (the ``mfa_required`` fixture), so that signing in with a password in a test or a browser
+    # test reaches the page under test; whoever has an app is still asked for a code.
+    settings.BEACHHEAD_MFA_REQUIRED = False
     from django.core.cache import cache
     from django.utils import translation
 
@@ -59,6 +64,32 @@ def _isolated(settings, tmp_path):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_verified(monkeypatch):
+    """``client.force_login(user)`` stands for a finished sign-in, second factor included: the
+    session it makes is marked verified (``core.mfa``). ``client.login`` and the login pages
+    are the real thing, and the MFA tests use those."""
+    from django.test import Client
+
+    from beachhead.core import mfa
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        mfa.mark_verified(session)
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def mfa_required(settings):
+    """The per-role two-factor requirement on, as in production."""
+    settings.BEACHHEAD_MFA_REQUIRED = True
 
 
 @pytest.fixture

@@ -18,6 +18,10 @@ Every setting that differs between machines is read from the environment here, i
 - ``BEACHHEAD_TRUSTED_PROXIES``: how many proxies in front append to ``X-Forwarded-For``
   (default 0: the header is ignored).
 - ``BEACHHEAD_VAR``: where local state lives (database, mail, screenshots). Default ``./var``.
+- ``BEACHHEAD_MFA_REQUIRED``: ``0`` turns off, on a local machine only, the requirement that the
+  roles chosen in Settings › Security (default: administrators, finance, compliance) and the
+  Django admin use two-factor sign-in; people who set it up are still asked for their code.
+  Default ``1``; refused in production.
 
 Rate limits (``core/ratelimit.py``; counted in Redis when ``REDIS_URL`` is set, otherwise in the
 database, so every process shares them). A rate is ``count/period``: ``5/10m``, ``600/minute``,
@@ -96,6 +100,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "beachhead.markets",
@@ -117,6 +124,7 @@ MIDDLEWARE = [
     "beachhead.core.sessions.SessionActivityMiddleware",
     "beachhead.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "beachhead.core.middleware.MFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "beachhead.core.middleware.AuditlogMiddleware",
@@ -234,6 +242,15 @@ BEACHHEAD_PASSWORD_RESET_RATE_ADDRESS = env.str(
 )
 BEACHHEAD_API_RATE = env.str("BEACHHEAD_API_RATE", default="600/minute")
 BEACHHEAD_RATELIMIT_PREFIX = env.str("BEACHHEAD_RATELIMIT_PREFIX", default="beachhead:ratelimit:")
+
+# Two-factor sign-in (django-otp: authenticator apps and recovery codes; ``core.mfa``). A wrong
+# code makes the next try wait 1, 2, 4, 8 … seconds (per device, in the database).
+BEACHHEAD_MFA_REQUIRED = env.bool("BEACHHEAD_MFA_REQUIRED", default=True)
+if PRODUCTION and not BEACHHEAD_MFA_REQUIRED:
+    raise ImproperlyConfigured("BEACHHEAD_MFA_REQUIRED cannot be turned off in production.")
+OTP_TOTP_ISSUER = env.str("BEACHHEAD_COMPANY_NAME", default="Beachhead")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Internationalisation --------------------------------------------------------------------
 

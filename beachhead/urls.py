@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from beachhead.core import mfa_views
 from beachhead.core import views as core_views
 from beachhead.core.api.errors import not_found
 from beachhead.core.password_reset import PasswordResetView
@@ -23,8 +24,9 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("login", auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+    path("login/", mfa_views.LoginView.as_view(), name="login"),
+    path("login", mfa_views.LoginView.as_view()),
+    path("login/code/", mfa_views.verify, name="mfa_verify"),
     path("logout/", core_views.SignOutView.as_view(), name="logout"),
     path("password/reset/", PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -39,6 +39,11 @@ class SuperuserAdminSite(admin.AdminSite):
         return gate
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """The product's own sign-in, never the admin's form: it asks for the second factor
+        (``core.mfa``), which the admin's password-only form would not."""
         if request.user.is_authenticated and not self.has_permission(request):
             return _away(request)
-        return super().login(request, extra_context)
+        from django.contrib.auth.views import redirect_to_login
+        from django.urls import reverse
+
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))

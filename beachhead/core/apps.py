@@ -77,6 +77,16 @@ class CoreConfig(AppConfig):
                 operation=Operation.MANAGE_USERS,
             ),
             settings_pages.SettingsPage(
+                "security",
+                _("Two-factor sign-in"),
+                _("Choose the roles that must sign in with an authenticator app."),
+                "core:settings_security",
+                "shield-lock",
+                group=_("Organisation"),
+                order=30,
+                operation=Operation.MANAGE_USERS,
+            ),
+            settings_pages.SettingsPage(
                 "teams",
                 _("Teams"),
                 _("Teams by market, in-house or outsourced, with their manager and members."),

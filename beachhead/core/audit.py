@@ -31,6 +31,20 @@ def register_core_models() -> None:
     auditlog.register(
         ApiToken, include_fields=["name", "prefix", "expires_at", "revoked_at", "revoked_because"]
     )
+    register_mfa_models()
+
+
+def register_mfa_models() -> None:
+    """Two-factor sign-in: the policy, and each app or set of recovery codes added or removed
+    (never their secrets, nor the counters each sign-in moves)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from beachhead.core.models import MfaPolicy
+
+    auditlog.register(MfaPolicy)
+    auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
+    auditlog.register(StaticDevice, include_fields=["user", "name", "confirmed"])
 
 
 @contextmanager

@@ -61,3 +61,61 @@ class MethodMiddleware:
                 return response
             return HttpResponseNotAllowed(ALLOWED_METHODS)
         return self.get_response(request)
+
+
+class MFAMiddleware:
+    """A signed-in session does nothing before its second factor (``core.mfa``):
+
+    - a person who set up an app but whose session has not entered a code (signed in before
+      they set it up elsewhere, say) is sent to the code step;
+    - a person whose role requires two-factor sign-in and who has no app is sent to set one up;
+    - the Django admin needs a verified session too.
+
+    Left alone: sign-out, the code step and the setup pages, static files, the language switch,
+    /healthz, and API requests with a token (``Authorization`` header). An API request that
+    relies on the session cookie gets a JSON 403 until the session is verified.
+    """
+
+    ALWAYS = ("/static/", "/logout/", "/login/", "/language/", "/healthz", "/favicon")
+    ENROL = ("/security/mfa/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        path = request.path_info
+        if (
+            user is None
+            or not user.is_authenticated
+            or path.startswith(self.ALWAYS)
+            or (path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META)
+        ):
+            return self.get_response(request)
+        from beachhead.core import mfa
+
+        need = mfa.state(user, request.session, admin=path.startswith("/admin/"))
+        if need == "ok" or (need == "enrol" and path.startswith(self.ENROL)):
+            return self.get_response(request)
+        if path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse(
+                {
+                    "error": "mfa_required",
+                    "message": "This session has not passed two-factor sign-in; "
+                    "sign in again or use an API token.",
+                },
+                status=403,
+            )
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        target = reverse("mfa_verify" if need == "verify" else "core:mfa_setup")
+        if request.method == "GET" and not getattr(request, "htmx", False):
+            target += "?" + urlencode({"next": request.get_full_path()})
+        response = redirect(target)
+        if getattr(request, "htmx", False):
+            response["HX-Redirect"] = target
+        return response

@@ -428,3 +428,28 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
+
+#: The roles that must use two-factor sign-in until an administrator chooses otherwise.
+DEFAULT_MFA_ROLES = (Role.ADMIN.value, Role.FINANCE.value, Role.COMPLIANCE.value)
+
+
+def default_mfa_roles() -> list[str]:
+    return list(DEFAULT_MFA_ROLES)
+
+
+class MfaPolicy(models.Model):
+    """Which roles must sign in with a second factor: one row (``pk=1``), created with the
+    defaults the first time it is read (``core.mfa.required_roles``); changes are audited."""
+
+    required_roles = models.JSONField(
+        _("roles that must use two-factor sign-in"), default=default_mfa_roles
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("two-factor sign-in policy")
+        verbose_name_plural = _("two-factor sign-in policies")
+
+    def __str__(self) -> str:
+        return str(_("Two-factor sign-in policy"))

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beachhead.core import services, settings_pages
+from beachhead.core import mfa, services, settings_pages
 from beachhead.core.forms import PersonForm, TeamForm
 from beachhead.core.http import AuthedRequest
 from beachhead.core.models import Team, User
@@ -125,6 +125,7 @@ def _person_form(request: AuthedRequest, form: PersonForm, person: User | None) 
             "form": form,
             "person": person,
             "global_roles": [str(r) for r in (Role.ADMIN, Role.EXECUTIVE)],
+            "person_mfa": mfa.status(person) if person else None,
         },
     )
 

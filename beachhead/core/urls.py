@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beachhead.core import inbox, security_views, settings_views, views
+from beachhead.core import inbox, mfa_views, security_views, settings_views, views
 
 app_name = "core"
 
@@ -43,6 +43,18 @@ urlpatterns = [
         settings_views.person_active,
         name="settings_person_active",
     ),
+    path(
+        "settings/people/<int:pk>/mfa/reset/",
+        mfa_views.reset_person,
+        name="settings_person_mfa_reset",
+    ),
+    path("settings/security/", mfa_views.policy, name="settings_security"),
+    path("security/mfa/", mfa_views.overview, name="mfa"),
+    path("security/mfa/setup/", mfa_views.setup, name="mfa_setup"),
+    path("security/mfa/codes/", mfa_views.codes, name="mfa_codes"),
+    path("security/mfa/codes/download/", mfa_views.codes_download, name="mfa_codes_download"),
+    path("security/mfa/codes/new/", mfa_views.regenerate, name="mfa_regenerate"),
+    path("security/mfa/remove/", mfa_views.remove, name="mfa_remove"),
     path("settings/teams/", settings_views.teams, name="settings_teams"),
     path("settings/teams/new/", settings_views.team_new, name="settings_team_new"),
     path("settings/teams/<int:pk>/", settings_views.team_edit, name="settings_team"),

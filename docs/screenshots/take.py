@@ -7,6 +7,10 @@ Signs in as the demo admin, switches the interface to each language in turn and 
 OUT_DIR/<page>-<language>.png at 1440×900 (the first screen a person sees, not the whole page,
 so the files stay small). A PATH of ``first:/support/`` opens the first record linked from
 that list.
+
+The demo admin's role requires two-factor sign-in: run the server with
+``BEACHHEAD_MFA_REQUIRED=0`` for this script (the MFA screens of docs/screenshots/security/ come
+from ``beachhead/core/tests/test_browser_mfa.py``).
 """
 
 from __future__ import annotations

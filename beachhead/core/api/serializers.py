@@ -27,6 +27,21 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MeSerializer(UserSerializer):
+    mfa_enabled = serializers.SerializerMethodField(
+        help_text="Whether this user signs in with an authenticator app (two-factor sign-in)."
+    )
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "mfa_enabled"]
+        read_only_fields = fields
+
+    def get_mfa_enabled(self, user: User) -> bool:
+        from beachhead.core import mfa
+
+        return mfa.has_mfa(user)
+
+
 class ColleagueSerializer(UserSerializer):
     """A colleague as administrators see them: with the last sign-in."""
 

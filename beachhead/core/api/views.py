@@ -16,6 +16,7 @@ from beachhead.core.access import Action, scoped
 from beachhead.core.api.serializers import (
     ColleagueSerializer,
     ColleagueWriteSerializer,
+    MeSerializer,
     TeamSerializer,
     TeamWriteSerializer,
     UserSerializer,
@@ -215,8 +216,8 @@ class TeamViewSet(ServiceWriteViewSet):
         return queryset.select_related("manager").prefetch_related("members").order_by("name")
 
 
-@extend_schema(responses=UserSerializer)
+@extend_schema(responses=MeSerializer)
 @api_view(["GET"])
 def me(request: Request) -> Response:
-    """The user the token or session belongs to."""
-    return Response(UserSerializer(request.user).data)
+    """The user the token or session belongs to, and whether they use two-factor sign-in."""
+    return Response(MeSerializer(request.user).data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from beachhead.core import sessions, tokens
+from beachhead.core import mfa, sessions, tokens
 
 register = template.Library()
 
@@ -17,6 +17,7 @@ def security_card(context) -> dict:
         "request": context["request"],
         "session_count": sessions.active(user).count(),
         "token_count": tokens.usable(user).count(),
+        "mfa_status": mfa.status(user),
     }
 
 

@@ -223,13 +223,25 @@ def test_the_spraying_lock_reads_in_japanese(client, agent):
     assert "30" in response.content.decode()
 
 
-def test_spraying_through_the_admin_login_counts_too(client, agent):
+def test_the_admin_login_is_no_way_around_the_spraying_guard(client, agent):
+    """The admin's own login form sends to the product's sign-in (which asks for the second
+    factor and counts spraying): posting passwords to it signs nobody in and counts nowhere."""
     for i in range(10):
-        client.post(
+        response = client.post(
             "/admin/login/?next=/admin/",
             {"username": f"user{i}", "password": "x"},
             REMOTE_ADDR="198.51.100.7",
         )
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "aoi", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert not _signed_in(client)
+    for i in range(10):
+        _login(client, f"user{i}", "x", address="198.51.100.7")
     assert _login(client, "aoi", PASSWORD, address="198.51.100.7").status_code == LOCKED
 
 

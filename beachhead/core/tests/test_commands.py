@@ -270,10 +270,23 @@ def test_demo_logins_prints_the_logins_present():
 
     # then
     assert "beachhead-demo" in out
-    lines = {line.split()[0] for line in out.splitlines()[1:] if line.strip()}
+    lines = {line.split()[0] for line in out.splitlines()[1:] if line.startswith("  ")}
     assert lines == {p[0] for p in DEMO_PEOPLE} - {"community"}
     assert re.search(r"^\s+rm\.apac\s+regional_manager\s+Sato Haruka\s+JP, KR", out, re.MULTILINE)
     assert re.search(r"^\s+admin\s+admin\s+Alex Admin\s+all markets$", out, re.MULTILINE)
+
+
+@pytest.mark.django_db
+def test_demo_logins_say_which_roles_set_up_two_factor_sign_in(settings):
+    # given
+    settings.BEACHHEAD_MFA_REQUIRED = True
+    load_demo(1)
+
+    # when
+    out = run("demo_logins")
+
+    # then
+    assert "Two-factor sign-in: admin, compliance, finance set up an authenticator app" in out
 
 
 @pytest.mark.django_db

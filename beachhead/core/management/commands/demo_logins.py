@@ -30,3 +30,15 @@ class Command(BaseCommand):
             if username in present:
                 scope = ", ".join(markets) if markets else "all markets"
                 self.stdout.write(f"  {username:<16} {role:<18} {name:<16} {scope}")
+        self.stdout.write(self._mfa_note())
+
+    def _mfa_note(self) -> str:
+        from beachhead.core import mfa
+
+        if not mfa.enforced():
+            return "Two-factor sign-in is not required on this machine (BEACHHEAD_MFA_REQUIRED=0)."
+        roles = ", ".join(sorted(mfa.required_roles())) or "no role"
+        return (
+            f"Two-factor sign-in: {roles} set up an authenticator app at their first sign-in "
+            "(BEACHHEAD_MFA_REQUIRED=0 turns that off on a local machine)."
+        )

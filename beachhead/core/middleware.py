@@ -1,9 +1,10 @@
-"""Each signed-in user sees the interface in their own language and time zone."""
+"""Each signed-in user sees the interface in their own language and time zone; security headers."""
 
 from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 
@@ -24,3 +25,36 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """The response headers Django's own settings do not cover.
+
+    - ``Cache-Control: no-store`` on every response Django makes (pages, API answers, exports,
+      attachments): nearly all of them are someone's data. A view may choose its own caching
+      only for a request that carries no credentials (no session cookie, no ``Authorization``);
+      static files never reach here (WhiteNoise answers them first, with long caching).
+    - ``Permissions-Policy`` denying the browser features the product never uses.
+    """
+
+    PERMISSIONS_POLICY = (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+        "display-capture=(), fullscreen=(self)"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        credentials = (
+            "HTTP_AUTHORIZATION" in request.META
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or getattr(getattr(request, "user", None), "is_authenticated", False)
+        )
+        if credentials or not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+            if response.has_header("Expires"):
+                del response["Expires"]
+        response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        return response

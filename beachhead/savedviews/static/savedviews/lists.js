@@ -31,12 +31,7 @@
       }
     }
   });
-  document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.dataset.confirm)) {
-      event.preventDefault();
-    }
-  });
+  // form[data-confirm] asks through beachhead.js (every page loads it).
 
   // Exports: a progress panel while the file is prepared and downloaded, and a busy Export
   // button. CSV counts the rows as they stream in (the page knows how many there are); the

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 
@@ -86,10 +87,9 @@ class LimitedUploadHandler(FileUploadHandler):
 
 def too_large(request: HttpRequest, limit: int) -> HttpResponse:
     """413: JSON in the API's error format under /api/, a translated page elsewhere."""
-    megabytes = f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
     message = gettext(
-        "The request is too large: send at most %(size)s MB at once, or send big files by e-mail."
-    ) % {"size": megabytes}
+        "The request is too large: send at most %(size)s at once, or send big files by e-mail."
+    ) % {"size": filesizeformat(limit)}
     if request.path.startswith(API_PREFIX):
         response: HttpResponse = JsonResponse(
             {"error": "request_too_large", "message": message}, status=413

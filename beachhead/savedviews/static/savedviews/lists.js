@@ -32,6 +32,20 @@
     }
   });
   // form[data-confirm] asks through beachhead.js (every page loads it).
+  // Click-to-edit cells: a click on the cell, not on its link or pencil button, opens the
+  // editor; Escape in the editor cancels. (htmx event filters would do it with eval, which the
+  // Content-Security-Policy refuses.)
+  document.addEventListener("click", function (event) {
+    var cell = event.target.closest("td.cell-editable");
+    if (cell && !event.target.closest("a,button") && window.htmx) {
+      window.htmx.trigger(cell, "cell-edit");
+    }
+  });
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Escape") { return; }
+    var form = event.target.closest("td.cell-editing form");
+    if (form && window.htmx) { window.htmx.trigger(form, "cell-cancel"); }
+  });
 
   // Exports: a progress panel while the file is prepared and downloaded, and a busy Export
   // button. CSV counts the rows as they stream in (the page knows how many there are); the

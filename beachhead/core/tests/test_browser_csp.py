@@ -48,7 +48,8 @@ class Watch:
 
     def visit(self, page, url: str, shot: str = "") -> None:
         response = page.goto(url)
-        assert response is not None and response.status == 200, url
+        assert response is not None, url
+        assert response.status == 200, url
         assert "default-src 'self'" in response.headers.get("content-security-policy", ""), url
         page.wait_for_load_state("networkidle")
         self.collect(page)
@@ -79,7 +80,8 @@ def test_main_pages_work_under_the_policy(live_server, browser, demo):
     User.objects.filter(username="admin").update(is_superuser=True, is_staff=True)
     account = Account.objects.order_by("pk").first()
     ticket = Ticket.objects.order_by("pk").first()
-    assert account is not None and ticket is not None
+    assert account is not None
+    assert ticket is not None
 
     # --- Staff ---------------------------------------------------------------------------
     context = browser.new_context(viewport={"width": 1440, "height": 900})

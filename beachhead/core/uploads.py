@@ -9,7 +9,8 @@ format under ``/api/``, a translated page elsewhere), and, for a body whose leng
 or was told wrong (an ASGI server hands Django a stream of any length), installs
 :class:`LimitedUploadHandler` first, which stops a multipart upload once the bytes it has been
 handed pass the bound, and parses the form itself so that the refusal is a 413 rather than an
-error inside another middleware. Under WSGI Django never reads past ``Content-Length`` (a body
+error inside another middleware (form fields past ``DATA_UPLOAD_MAX_MEMORY_SIZE`` are a 413 too,
+not the CSRF middleware's bare 400). Under WSGI Django never reads past ``Content-Length`` (a body
 without one is read as empty), so the header check is the bound that matters there.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
@@ -123,8 +125,13 @@ class BodyLimitMiddleware:
         content_type = request.META.get("CONTENT_TYPE", "")
         if content_type.startswith("multipart/form-data"):
             request.upload_handlers.insert(0, LimitedUploadHandler(limit, request))
+        if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            # Parsed here, under the bound, rather than first in the CSRF middleware, which would
+            # answer a bare 400 for fields past DATA_UPLOAD_MAX_MEMORY_SIZE.
             try:
-                request.POST  # noqa: B018  (parsed here, under the bound, not in a later middleware)
+                request.POST  # noqa: B018
             except BodyTooLarge:
                 return too_large(request, limit)
+            except RequestDataTooBig:
+                return too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return None

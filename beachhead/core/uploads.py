@@ -16,6 +16,7 @@ without one is read as empty), so the header check is the bound that matters the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -135,3 +136,75 @@ class BodyLimitMiddleware:
             except RequestDataTooBig:
                 return too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return None
+
+
+class _Exceeded(Exception):
+    pass
+
+
+class BoundedBodyASGI:
+    """Under ASGI, Django reads the whole body into a temporary file before any middleware runs:
+    this wrapper of the ASGI application stops a body past the largest bound any view accepts
+    (told by its Content-Length, or counted while it streams) with a 413 before Django spools it.
+    The per-view bound is then :class:`BodyLimitMiddleware`'s."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    @staticmethod
+    def limit() -> int:
+        return max(
+            int(settings.BEACHHEAD_MAIL_MAX_BYTES),
+            int(settings.BEACHHEAD_MAIL_MAX_ATTACHMENT_BYTES),
+        )
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit()
+        for name, value in scope.get("headers", []):
+            if name.lower() == b"content-length" and value.strip().isdigit() and int(value) > limit:
+                await self.refuse(scope, send, limit)
+                return
+        total = 0
+
+        async def bounded_receive() -> dict:
+            nonlocal total
+            message = await receive()
+            if message.get("type") == "http.request":
+                total += len(message.get("body", b""))
+                if total > limit:
+                    raise _Exceeded
+            return message
+
+        try:
+            await self.app(scope, bounded_receive, send)
+        except _Exceeded:
+            await self.refuse(scope, send, limit)
+
+    @staticmethod
+    async def refuse(scope: dict, send: Callable, limit: int) -> None:
+        message = (
+            f"The request is too large: send at most {filesizeformat(limit)} at once, "
+            "or send big files by e-mail."
+        )
+        if str(scope.get("path", "")).startswith(API_PREFIX):
+            body = json.dumps({"error": "request_too_large", "message": message}).encode()
+            kind = b"application/json"
+        else:
+            body = message.encode()
+            kind = b"text/plain; charset=utf-8"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", kind),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

@@ -253,3 +253,58 @@ def test_a_streamed_upload_past_the_bound_stops_while_read(markets):
 
     assert sent[0]["status"] == 413
     assert Ticket.objects.count() == 0
+
+
+def _asgi_post(app, path: str, body: bytes, headers: list[tuple[bytes, bytes]]):
+    """POST ``body`` in 8 KiB messages to the ASGI ``app``; (sent messages, bytes received)."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), *headers],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 80),
+    }
+    sent: list[dict] = []
+    chunks = [body[i : i + 8192] for i in range(0, len(body), 8192)]
+    taken = [0]
+
+    async def receive():
+        if not chunks:
+            await asyncio.Event().wait()
+        chunk = chunks.pop(0)
+        taken[0] += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent, taken[0]
+
+
+def test_the_asgi_application_refuses_a_body_past_every_bound_before_django_reads_it(markets):
+    from beachhead.asgi import application
+
+    body = b"x" * (10 * 3 * LIMIT)
+
+    told, taken = _asgi_post(
+        application,
+        "/api/v1/mail/inbound/",
+        body,
+        [(b"content-type", b"message/rfc822"), (b"content-length", str(len(body)).encode())],
+    )
+    assert told[0]["status"] == 413
+    assert taken == 0
+    assert b'"error": "request_too_large"' in told[1]["body"]
+
+    untold, taken = _asgi_post(application, WEB_FORM, body, [(b"content-type", b"text/plain")])
+    assert untold[0]["status"] == 413
+    assert taken <= 3 * LIMIT + 8192  # stopped at the bound, not at the end of the body
+    assert Ticket.objects.count() == 0

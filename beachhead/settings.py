@@ -13,6 +13,10 @@ Every setting that differs between machines is read from the environment here, i
 - ``BEACHHEAD_DEBUG``: ``1`` turns on Django's debug pages (never in production).
 - ``BEACHHEAD_ENV``: ``production`` turns on HTTPS-only cookies, HSTS and the HTTPS redirect
   and refuses to start without ``SECRET_KEY``; anything else is the local mode.
+- ``BEACHHEAD_SESSION_IDLE_MINUTES``: a signed-in session ends after this long without a
+  request (default 240); every session ends 12 hours after sign-in.
+- ``BEACHHEAD_TRUSTED_PROXIES``: how many proxies in front append to ``X-Forwarded-For``
+  (default 0: the header is ignored).
 - ``BEACHHEAD_VAR``: where local state lives (database, mail, screenshots). Default ``./var``.
 """
 
@@ -63,7 +67,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "beachhead.core.middleware.MethodMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "beachhead.core.middleware.SecurityHeadersMiddleware",
@@ -90,11 +94,12 @@ MIDDLEWARE = [
     "beachhead.core.uploads.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "beachhead.core.sessions.SessionActivityMiddleware",
     "beachhead.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "beachhead.core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -177,8 +182,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "beachhead.core.passwords.ContextWordsValidator"},
 ]
+# No composition rules (ASVS 6.2.5): a long password of digits only is a good password.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -190,6 +196,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "beachhead.core.http.client_ip"
+# How many proxies (TLS terminator, load balancer) stand in front of the app and append the
+# address they saw to X-Forwarded-For. 0: the header is ignored and the socket's peer is the
+# client. Rate limits, the login lockout and the audit log key on ``core.http.client_ip``.
+BEACHHEAD_TRUSTED_PROXIES = env.int("BEACHHEAD_TRUSTED_PROXIES", default=0)
 
 # --- Internationalisation --------------------------------------------------------------------
 
@@ -260,7 +271,7 @@ BEACHHEAD_SWEEP_SECONDS = env.int("BEACHHEAD_SWEEP_SECONDS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "beachhead.core.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -273,7 +284,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Beachhead API",
-    "DESCRIPTION": "The REST API of Beachhead. Authenticate with `Authorization: Token <key>`.",
+    "DESCRIPTION": (
+        "The REST API of Beachhead. Authenticate with `Authorization: Token <key>` (an API "
+        "token from Preferences → API tokens; `Bearer <key>` works too)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -291,7 +305,9 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # --- Security --------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends 12 hours after sign-in however busy, and after 4 idle hours (core.sessions).
 SESSION_COOKIE_AGE = 60 * 60 * 12
+BEACHHEAD_SESSION_IDLE_MINUTES = env.int("BEACHHEAD_SESSION_IDLE_MINUTES", default=240)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -349,7 +365,8 @@ BEACHHEAD_CERTIFICATES_HELD = env.list(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"()": "beachhead.core.logging.OneLineFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env.str("BEACHHEAD_LOG_LEVEL", default="WARNING")},
     "loggers": {"beachhead": {"level": env.str("BEACHHEAD_LOG_LEVEL", default="INFO")}},
 }

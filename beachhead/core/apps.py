@@ -18,11 +18,21 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from beachhead.core import audit, demo, navigation, notify, schedule, settings_pages, tasks
+        from beachhead.core import (
+            audit,
+            demo,
+            navigation,
+            notify,
+            schedule,
+            sessions,
+            settings_pages,
+            tasks,
+        )
         from beachhead.core.roles import Operation
 
         audit.register_core_models()
         connection_created.connect(_owner_only_sqlite, dispatch_uid="beachhead.owner_only_sqlite")
+        sessions.connect()
         navigation.register(navigation.NavItem("home", _("Home"), "core:home", "home", order=0))
         navigation.register(navigation.NavItem("inbox", _("Inbox"), "core:inbox", "inbox", order=5))
         navigation.register(
@@ -86,6 +96,7 @@ class CoreConfig(AppConfig):
             settings_pages.register(page)
         schedule.register("heartbeat", tasks.heartbeat, every_seconds=None)
         # Retries, and deliveries whose worker died: the commit that wrote them queued them too.
+        schedule.register("sessions.purge", tasks.purge_sessions, every_seconds=3600)
         schedule.register("events.deliver", tasks.deliver_events, every_seconds=60)
         notify.register_channel(notify.EmailChannel())
         demo.register("people", demo.create_people, order=10)

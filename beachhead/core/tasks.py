@@ -30,3 +30,11 @@ def deliver_events() -> dict:
     from beachhead.core import events
 
     return events.deliver().as_dict()
+
+
+@task()
+def purge_sessions() -> int:
+    """Forget the rows of signed-in sessions that expired (the Security page lists the rest)."""
+    from beachhead.core import sessions
+
+    return sessions.purge_expired()

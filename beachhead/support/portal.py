@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beachhead.core.forms import StyledForm
-from beachhead.core.http import base_url
+from beachhead.core.http import base_url, client_ip
 from beachhead.markets.vocabulary import COMPLIANCE, label
 from beachhead.support.models import Message, Priority, Ticket
 from beachhead.support.services import portal as rules
@@ -148,7 +148,7 @@ class SurveyForm(StyledForm):
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_ip(request)
 
 
 def _contact(request: HttpRequest):

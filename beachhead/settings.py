@@ -330,7 +330,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "object-src": [NONE],
-        "base-uri": [SELF],
+        "base-uri": [NONE],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
     }

@@ -25,7 +25,7 @@ def test_every_page_has_a_strict_content_security_policy(client, make_user):
         policy = directives(response)
         assert policy["default-src"] == ["'self'"], path
         assert policy["object-src"] == ["'none'"], path
-        assert policy["base-uri"] == ["'self'"], path
+        assert policy["base-uri"] == ["'none'"], path
         assert policy["frame-ancestors"] == ["'none'"], path
         assert policy["form-action"] == ["'self'"], path
         assert "'unsafe-inline'" not in policy["script-src"], path

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import exceptions, mixins, parsers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.request import Request
@@ -261,7 +261,12 @@ class RawMailParser(parsers.BaseParser):
 
 @extend_schema(
     request={"message/rfc822": OpenApiTypes.BINARY},
-    responses=s.IngestResultSerializer,
+    responses={
+        201: s.IngestResultSerializer,
+        200: s.IngestResultSerializer,
+        422: s.IngestResultSerializer,
+        413: OpenApiResponse(description="The message is larger than BEACHHEAD_MAIL_MAX_BYTES."),
+    },
     description="Deliver one raw RFC 822 message (the body of the request, as is). Answers "
     "created, appended, duplicate or rejected; a rejected message is kept for an admin.",
 )

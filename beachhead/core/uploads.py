@@ -100,8 +100,8 @@ def too_large(request: HttpRequest, limit: int) -> HttpResponse:
     else:
         page = render_to_string("413.html", {"message": message}, request=request)
         response = HttpResponse(page, status=413)
-    # The client may still be sending: do not keep a connection with an unread body open.
-    response["Connection"] = "close"
+    # No "Connection: close" here: WSGI forbids hop-by-hop headers from the application (the
+    # server closes a connection whose body it did not read).
     return response
 
 
@@ -202,7 +202,6 @@ class BoundedBodyASGI:
                 "headers": [
                     (b"content-type", kind),
                     (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
                     (b"cache-control", b"no-store"),
                 ],
             }

@@ -48,20 +48,21 @@ database, so every process shares them). A rate is ``count/period``: ``5/10m``, 
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from beachhead.core.files import private_dir, private_file, secret_in
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
 
 env = environ.Env()
 
-VAR_DIR = Path(env.str("BEACHHEAD_VAR", default=str(REPO_DIR / "var"))).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR = private_dir(Path(env.str("BEACHHEAD_VAR", default=str(REPO_DIR / "var"))).resolve())
 
 PRODUCTION = env.str("BEACHHEAD_ENV", default="local").lower() == "production"
 DEBUG = env.bool("BEACHHEAD_DEBUG", default=False)
@@ -73,11 +74,7 @@ def _secret_key() -> str:
         return key
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when BEACHHEAD_ENV=production.")
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_in(VAR_DIR / "secret_key")
 
 
 SECRET_KEY = _secret_key()
@@ -98,6 +95,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "auditlog",
     "axes",
     "django_otp",
@@ -116,9 +114,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "beachhead.core.middleware.MethodMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "beachhead.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "beachhead.core.uploads.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "beachhead.core.sessions.SessionActivityMiddleware",
@@ -148,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "beachhead.core.context_processors.shell",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -173,6 +175,9 @@ def _database() -> dict:
         db.setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
         db.setdefault("TEST", {}).update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
     if engine.endswith("sqlite3"):
+        # Created 0600 before SQLite opens it (its -wal and -shm files take the same mode).
+        if db["NAME"] and db["NAME"] != ":memory:" and Path(db["NAME"]).parent.is_dir():
+            private_file(Path(db["NAME"]))
         # A file, not memory, for tests too: shared-cache memory databases fail concurrent
         # writers with "table is locked" instead of waiting, unlike the real thing.
         # One file per process: two test runs in one tree must not share (and delete) one file.
@@ -276,7 +281,14 @@ STATICFILES_DIRS = [
 ]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = private_dir(VAR_DIR / "media")
+# Attachments and other stored files: readable by the server's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Form fields (not files) in memory at most; files past this go to a temporary file, but no
+# body larger than its view's bound is read at all (``core.uploads``).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MEDIA_URL = "/media/"
 
 # --- E-mail ----------------------------------------------------------------------------------
@@ -285,7 +297,7 @@ if "EMAIL_URL" in os.environ:
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    EMAIL_FILE_PATH = private_dir(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Beachhead <beachhead@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -359,6 +371,30 @@ BEACHHEAD_SESSION_IDLE_MINUTES = env.int("BEACHHEAD_SESSION_IDLE_MINUTES", defau
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy and Cache-Control: no-store come from core.middleware.SecurityHeadersMiddleware.
+
+# Content-Security-Policy (django-csp): scripts and style sheets only from this site (the few
+# <style>/<script> elements a third-party page needs, such as the API docs, carry the nonce);
+# no plugins, no framing, forms post only here. Style *attributes* stay allowed
+# (style-src-attr 'unsafe-inline'): bars and charts size themselves with inline widths, and
+# echarts writes its tooltips as HTML with style attributes. They cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

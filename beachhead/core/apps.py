@@ -1,6 +1,15 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+
+def _owner_only_sqlite(sender, connection, **kwargs) -> None:
+    """A SQLite database (a test one too, or one an older version made) is its owner's alone."""
+    if connection.vendor == "sqlite":
+        from beachhead.core.files import tighten_sqlite
+
+        tighten_sqlite(str(connection.settings_dict["NAME"]))
 
 
 class CoreConfig(AppConfig):
@@ -25,6 +34,7 @@ class CoreConfig(AppConfig):
         from beachhead.core.roles import Operation
 
         audit.register_core_models()
+        connection_created.connect(_owner_only_sqlite, dispatch_uid="beachhead.owner_only_sqlite")
         sessions.connect()
         user_login_failed.connect(login_guard.on_login_failed, dispatch_uid="login_guard")
         navigation.register(navigation.NavItem("home", _("Home"), "core:home", "home", order=0))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zoneinfo
 
 from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
+from django.conf import settings
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.utils import timezone, translation
 
@@ -118,4 +119,37 @@ class MFAMiddleware:
         response = redirect(target)
         if getattr(request, "htmx", False):
             response["HX-Redirect"] = target
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """The response headers Django's own settings do not cover.
+
+    - ``Cache-Control: no-store`` on every response Django makes (pages, API answers, exports,
+      attachments): nearly all of them are someone's data. A view may choose its own caching
+      only for a request that carries no credentials (no session cookie, no ``Authorization``);
+      static files never reach here (WhiteNoise answers them first, with long caching).
+    - ``Permissions-Policy`` denying the browser features the product never uses.
+    """
+
+    PERMISSIONS_POLICY = (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+        "display-capture=(), fullscreen=(self)"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        credentials = (
+            "HTTP_AUTHORIZATION" in request.META
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or getattr(getattr(request, "user", None), "is_authenticated", False)
+        )
+        if credentials or not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+            if response.has_header("Expires"):
+                del response["Expires"]
+        response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
         return response

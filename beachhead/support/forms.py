@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -152,6 +153,13 @@ class TicketForm(TicketServiceForm):
             ("", _("Choose a contact")),
             *((str(c.pk), contact_label(c)) for c in contact_options),
         ]
+        # support/create.js reloads the requester choices when the account changes.
+        self.fields["account"].widget.attrs.update(
+            {
+                "data-requesters-url": reverse("support:create"),
+                "data-requesters-target": f"#{self['requester'].id_for_label}",
+            }
+        )
 
     def _choice(self, name: str, rows, message):
         """The row of ``rows`` the select ``name`` names (None when empty), else ``message``."""

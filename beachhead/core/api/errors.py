@@ -13,6 +13,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class RequestTooLarge(exceptions.APIException):
+    """413: a body beyond its endpoint's bound (``core.uploads`` refuses most before reading)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+    default_detail = "The request is too large."
+
+
 def exception_handler(exc, context):
     # A service's Django errors answer as DRF's would: 400 by field, 403 with its message.
     if isinstance(exc, DjangoValidationError):

@@ -33,6 +33,15 @@ def test_every_page_in_three_languages(live_server, browser, settings):
             )
             page = context.new_page()
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            # Nothing the Content-Security-Policy refuses, on any page (test_browser_csp.py).
+            page.on(
+                "console",
+                lambda message: (
+                    errors.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
             page.goto(f"{base}/login/")
             assert page.locator("html").get_attribute("lang") == language
             assert login_word in page.content()

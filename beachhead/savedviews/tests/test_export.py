@@ -184,3 +184,14 @@ def test_the_export_menu_carries_what_its_progress_bar_needs(client, reference, 
     assert 'role="status"' in html
     response = client.get("/lists/reference/export.xlsx", {"f": "state:eq:open"})
     assert response["Content-Length"] == str(len(response.content))
+
+
+def test_exports_are_never_stored_by_a_cache(client, reference, aoi, rows):
+    client.force_login(aoi)
+
+    for path in ("/lists/reference/export.csv", "/lists/reference/export.xlsx"):
+        response = client.get(path, {"cols": "title"})
+
+        assert response.status_code == 200, path
+        assert response["Cache-Control"] == "no-store", path
+        assert response["X-Content-Type-Options"] == "nosniff", path

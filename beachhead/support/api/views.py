@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import exceptions, mixins, parsers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.request import Request
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 
 from beachhead.accounts.models import Account, Contact
 from beachhead.core.access import Action, scoped, scoped_in_markets
+from beachhead.core.api.errors import RequestTooLarge
 from beachhead.core.api.views import (
     ParentRow,
     ScopedViewSetMixin,
@@ -23,6 +25,7 @@ from beachhead.core.api.views import (
 from beachhead.core.db import is_id
 from beachhead.core.http import api_user
 from beachhead.core.roles import can
+from beachhead.core.uploads import body_limit
 from beachhead.savedviews import params
 from beachhead.support import lists
 from beachhead.support.api import serializers as s
@@ -248,15 +251,26 @@ class RawMailParser(parsers.BaseParser):
     media_type = "*/*"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        return stream.read() if stream is not None else b""
+        # core.uploads refused a bigger Content-Length; this bounds a stream of untold length.
+        limit = settings.BEACHHEAD_MAIL_MAX_BYTES
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise RequestTooLarge(f"A raw message may be at most {limit} bytes.")
+        return raw
 
 
 @extend_schema(
     request={"message/rfc822": OpenApiTypes.BINARY},
-    responses=s.IngestResultSerializer,
+    responses={
+        201: s.IngestResultSerializer,
+        200: s.IngestResultSerializer,
+        422: s.IngestResultSerializer,
+        413: OpenApiResponse(description="The message is larger than BEACHHEAD_MAIL_MAX_BYTES."),
+    },
     description="Deliver one raw RFC 822 message (the body of the request, as is). Answers "
     "created, appended, duplicate or rejected; a rejected message is kept for an admin.",
 )
+@body_limit("BEACHHEAD_MAIL_MAX_BYTES")
 @api_view(["POST"])
 @parser_classes([RawMailParser])
 def inbound_mail(request: Request) -> Response:

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +35,6 @@ from beachhead.support.models import (
     PRIORITY_RANK,
     TICKET_FLOW,
     UNSOLVED_STATUSES,
-    Attachment,
     Channel,
     MailDomain,
     Message,
@@ -45,6 +43,7 @@ from beachhead.support.models import (
     Survey,
     Ticket,
 )
+from beachhead.support.services import attachments as attachment_files
 from beachhead.support.services import conversation, routing, sla
 
 # Free-mail domains never identify a company.
@@ -188,23 +187,6 @@ def _language(requested: str, contact: Contact | None, market: Market) -> str:
 
 
 # --- Creating tickets -------------------------------------------------------------------------
-
-
-def _store_attachments(message: Message, attachments) -> None:
-    for item in attachments or ():
-        row = Attachment(
-            message=message,
-            filename=item.filename[:200],
-            content_type=item.content_type[:120],
-            size=item.size,
-            content_id=(item.content_id or "")[:255],
-            inline=item.inline,
-            rejected=item.rejected,
-            reason=item.reason[:300],
-        )
-        if not item.rejected and item.content is not None:
-            row.file.save(item.filename, ContentFile(item.content), save=False)
-        row.save()
 
 
 @dataclass(frozen=True)
@@ -414,7 +396,7 @@ def _customer_message(
         created_at=at,
         **fields,
     )
-    _store_attachments(message, attachments)
+    attachment_files.store_all(message, attachments)
     return message
 
 
@@ -481,7 +463,7 @@ def do_reply(
     text, html = _reply_body(text, html)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     message = _agent_message(ticket, user, text, html, public, at)
-    _store_attachments(message, attachments)
+    attachment_files.store_all(message, attachments)
     fields = ["updated_at", "message_count"]
     ticket.updated_at = at
     ticket.message_count += 1

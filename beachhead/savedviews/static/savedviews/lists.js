@@ -31,11 +31,20 @@
       }
     }
   });
-  document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.dataset.confirm)) {
-      event.preventDefault();
+  // form[data-confirm] asks through beachhead.js (every page loads it).
+  // Click-to-edit cells: a click on the cell, not on its link or pencil button, opens the
+  // editor; Escape in the editor cancels. (htmx event filters would do it with eval, which the
+  // Content-Security-Policy refuses.)
+  document.addEventListener("click", function (event) {
+    var cell = event.target.closest("td.cell-editable");
+    if (cell && !event.target.closest("a,button") && window.htmx) {
+      window.htmx.trigger(cell, "cell-edit");
     }
+  });
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Escape") { return; }
+    var form = event.target.closest("td.cell-editing form");
+    if (form && window.htmx) { window.htmx.trigger(form, "cell-cancel"); }
   });
 
   // Exports: a progress panel while the file is prepared and downloaded, and a busy Export

@@ -344,6 +344,16 @@ def test_a_recovery_code_signs_in_once(client, agent, clock):
     assert not _signed_in(client)
 
 
+def test_recovery_codes_are_not_stored_in_clear(agent, clock):
+    """A copy of the database reveals no recovery code: only a keyed digest is kept."""
+    _device, codes = enrol(agent, clock)
+    stored = set(StaticToken.objects.filter(device__user=agent).values_list("token", flat=True))
+    assert len(stored) == 10
+    plain = {code.replace("-", "").lower() for code in codes}
+    assert not stored & plain
+    assert all(len(token) == 16 for token in stored)
+
+
 def test_the_code_step_expires(client, agent, clock):
     # given
     device, _codes = enrol(agent, clock)

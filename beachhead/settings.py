@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "beachhead.core.uploads.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "beachhead.core.middleware.RefusalLogMiddleware",
     "beachhead.core.sessions.SessionActivityMiddleware",
     "beachhead.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -399,6 +400,11 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Pages redirect to HTTPS; the API refuses plain HTTP instead (core.middleware, ASVS 4.1.2).
+    SECURE_REDIRECT_EXEMPT = [r"^api/"]
+    # Cookies bound to this host, sent over HTTPS only (ASVS 3.3.1, 3.3.3).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -3,6 +3,7 @@ records the client's real address."""
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
 
 from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
@@ -11,6 +12,8 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.utils import timezone, translation
 
 from beachhead.core.http import client_ip
+
+security_log = logging.getLogger("beachhead.security")
 
 
 class UserPreferencesMiddleware:
@@ -45,6 +48,36 @@ class AuditlogMiddleware(_AuditlogMiddleware):
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
+class RefusalLogMiddleware:
+    """One ``beachhead.security`` log line for every refused request (401, 403, 429): who
+    (user id or anonymous), from where (``core.http.client_ip``), what (method and path), so
+    failed authorisation and throttling can be seen and alerted on (ASVS 16.3.2, 16.3.3). Goes
+    after the authentication middleware; an API token's user is known by the time the response
+    comes back (DRF sets it on the request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (401, 403, 429):
+            user = getattr(request, "user", None)
+            who = f"user {user.pk}" if getattr(user, "is_authenticated", False) else "anonymous"
+            security_log.warning(
+                "refused %s: %s %s %s from %s",
+                response.status_code,
+                who,
+                request.method,
+                request.path,
+                client_ip(request),
+            )
+        return response
+
+
+def _redirects_to_https(request) -> bool:
+    return bool(settings.SECURE_SSL_REDIRECT) and not request.is_secure()
+
+
 class MethodMiddleware:
     """Refuse HTTP methods no page or endpoint serves, before any view sees them (a view that
     does not restrict its methods would otherwise answer TRACE like GET)."""
@@ -53,6 +86,12 @@ class MethodMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith("/api/") and _redirects_to_https(request):
+            # ASVS 4.1.2: only pages redirect to HTTPS; an API client that sent its token in
+            # clear must find out, not be silently redirected (SECURE_REDIRECT_EXEMPT).
+            return JsonResponse(
+                {"error": "https_required", "message": "Use HTTPS for the API."}, status=403
+            )
         if request.method not in ALLOWED_METHODS:
             if request.path.startswith("/api/"):
                 response = JsonResponse(

@@ -370,7 +370,11 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         request.session.pop(key, None)
     request.session.cycle_key()
     messages.success(request, _("You are signed out."))
-    return redirect("support:portal")
+    response = redirect("support:portal")
+    # The browser drops what it cached of the customer's requests (ASVS 14.3.1); not its
+    # storage of cookies: the session carries the "signed out" message.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 # --- The portal: requests ---------------------------------------------------------------------

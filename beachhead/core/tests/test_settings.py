@@ -122,13 +122,23 @@ def test_production_settings_are_https_only(production):
         "--no-imports",
         "-c",
         "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, "
-        "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.DEBUG)",
+        "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.DEBUG, "
+        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SECURE_REDIRECT_EXEMPT)",
         env=production,
     )
 
-    # then
+    # then: cookies bound to the host (__Host-), the API exempt from the redirect
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "True", "31536000", "False"]
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "True",
+        "31536000",
+        "False",
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "['^api/']",
+    ]
 
 
 # --- DATABASE_URL ----------------------------------------------------------------------------

@@ -430,6 +430,7 @@ def test_sign_out(client, yamada):
     assert client.get(reverse("support:portal_sign_out")).status_code == 405
     response = client.post(reverse("support:portal_sign_out"))
     assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert "portal_contact_id" not in client.session
     page = client.get(PORTAL)
     assert b"You are signed out" in page.content

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: a NUL in the path, query or form fields answers 400 (core/guard.py).
+    "beachhead.core.guard.NulByteGuardMiddleware",
 ]
 
 ROOT_URLCONF = "beachhead.urls"
@@ -254,9 +256,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "beachhead.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "beachhead.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "beachhead.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's, but a too deeply nested body or a NUL in a string answers 400 (core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "beachhead.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
 }
 SPECTACULAR_SETTINGS = {
@@ -269,6 +277,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several serializers have a "kind"; the team's is named, the others keep "KindEnum".
     "ENUM_NAME_OVERRIDES": {"TeamKindEnum": "beachhead.core.models.Team.Kind"},
+    # Every operation documents the errors it can answer (core/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "beachhead.core.api.schema.add_error_responses",
+    ],
 }
 
 # --- Audit log -------------------------------------------------------------------------------

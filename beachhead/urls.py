@@ -8,7 +8,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from beachhead.core import views as core_views
 from beachhead.core.api.errors import not_found
 
+handler400 = "beachhead.core.views.bad_request"
+handler403 = "beachhead.core.views.permission_denied"
 handler404 = "beachhead.core.views.page_not_found"
+handler500 = "beachhead.core.views.server_error"
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("beachhead.core.api.urls")),

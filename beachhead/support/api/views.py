@@ -214,7 +214,11 @@ class RawMailParser(parsers.BaseParser):
 
 @extend_schema(
     request={"message/rfc822": OpenApiTypes.BINARY},
-    responses=s.IngestResultSerializer,
+    responses={
+        200: s.IngestResultSerializer,  # a duplicate of a message already delivered
+        201: s.IngestResultSerializer,  # a new ticket, or a reply appended to one
+        422: s.IngestResultSerializer,  # rejected (kept for an admin)
+    },
     description="Deliver one raw RFC 822 message (the body of the request, as is). Answers "
     "created, appended, duplicate or rejected; a rejected message is kept for an admin.",
 )

@@ -1,0 +1,54 @@
+"""Requests that no part of the product can store are refused at the door with a 400.
+
+A NUL character (``\\x00``) cannot be stored in a PostgreSQL text column; a request whose path,
+query string or form fields carry one used to reach the database and answer 500 there. Such a
+request is never legitimate (no form, link or API client sends one), so it is refused, not
+cleaned: silently dropping characters would store something other than what was sent. API paths
+get the JSON error of ``core.api.errors``, pages the 400 page. JSON bodies are checked by the
+API's parser (``core.api.parsers``), since the middleware does not read bodies the views parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import HttpRequest, HttpResponse
+from django.views.defaults import bad_request
+
+from beachhead.core.api.errors import error_response
+
+NUL = "\x00"
+NUL_MESSAGE = "The request contains a NUL character, which is not allowed."
+
+
+def has_nul(pairs: Iterable[tuple[str, list]]) -> bool:
+    return any(NUL in key or any(NUL in str(v) for v in values) for key, values in pairs)
+
+
+def refuse(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return error_response("invalid", NUL_MESSAGE, 400)
+    return bad_request(request, ValueError(NUL_MESSAGE))
+
+
+class NulByteGuardMiddleware:
+    """Refuse (400) a request with a NUL in its path or query string (before anything looks
+    at them) or in its form fields (before the view, after the other middleware set up how the
+    body is read). Goes last in MIDDLEWARE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path or NUL in request.path_info or has_nul(request.GET.lists()):
+            return refuse(request)
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            if has_nul(request.POST.lists()):
+                return refuse(request)
+        return None

@@ -45,10 +45,7 @@ class NulByteGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if request.method in ("POST", "PUT", "PATCH") and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
-            if has_nul(request.POST.lists()):
-                return refuse(request)
+        forms = ("application/x-www-form-urlencoded", "multipart/form-data")
+        if request.method == "POST" and request.content_type in forms:
+            return refuse(request) if has_nul(request.POST.lists()) else None
         return None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import reduce
 from operator import and_, or_
@@ -243,6 +243,10 @@ def _parse_datetime(source: ListSource, column: Column, text: str, user: User | 
         ) from None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    try:
+        value.astimezone(UTC)  # stored in UTC: an instant past year 9999 there cannot be compared
+    except OverflowError:
+        raise _error(column, _("“%(v)s” is outside the calendar."), v=text) from None
     return value
 
 
@@ -297,10 +301,24 @@ def parse_value(source: ListSource, column: Column, raw: str, user: User | None 
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first instant of ``day`` and of the next day, in the current time zone; at the
+    edges of the calendar (0001-01-01, 9999-12-31) the first or last instant there is."""
     tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(day, time.min), tz)
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
-    return start, end
+    end = _midnight(day + timedelta(days=1), tz) if day < date.max else _LAST
+    return _midnight(day, tz), end
+
+
+_FIRST = datetime.min.replace(tzinfo=UTC)
+_LAST = datetime.max.replace(tzinfo=UTC)
+
+
+def _midnight(day: date, tz) -> datetime:
+    try:
+        value = timezone.make_aware(datetime.combine(day, time.min), tz)
+        value.astimezone(UTC)
+    except OverflowError:
+        return _FIRST if day.year == 1 else _LAST
+    return value
 
 
 def _range_q(path: str, op: str, value: Any) -> Q:

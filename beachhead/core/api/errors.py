@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
@@ -11,9 +9,6 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
-
-
-logger = logging.getLogger(__name__)
 
 
 def exception_handler(exc, context):

@@ -17,13 +17,13 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
-from schemathesis.transport.serialization import serialize_binary
-from werkzeug.test import Client as WsgiClient
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.transport.serialization import serialize_binary
+from werkzeug.test import Client as WsgiClient
 
 from beachhead.core.models import User
 from beachhead.core.services import do_issue_token

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import exceptions, mixins, parsers, status, viewsets
@@ -134,6 +136,12 @@ class TicketViewSet(
                 raise exceptions.ValidationError({"requester": ["No such contact."]})
         elif "@" in value:
             requester_email = value.lower()
+            try:
+                validate_email(requester_email)
+            except DjangoValidationError:
+                raise exceptions.ValidationError(
+                    {"requester": ["Enter a valid e-mail address."]}
+                ) from None
         else:
             raise exceptions.ValidationError(
                 {"requester": ["Give a contact id or an e-mail address."]}

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beachhead.core.db import is_id
 from beachhead.savedviews.registry import Column, ListSource
 
 if TYPE_CHECKING:
@@ -221,7 +222,12 @@ def _parse_number(source: ListSource, column: Column, text: str, user: User | No
         raise _error(column, _("“%(v)s” is not a number."), v=text) from None
     if not number.is_finite():
         raise _error(column, _("“%(v)s” is not a number."), v=text)
+    if abs(number) >= _TOO_LARGE:  # past what a 64-bit column holds
+        raise _error(column, _("“%(v)s” is too large."), v=text)
     return number
+
+
+_TOO_LARGE = Decimal(10**18)
 
 
 def _parse_date(source: ListSource, column: Column, text: str, user: User | None) -> Any:
@@ -275,7 +281,7 @@ def _parse_user(source: ListSource, column: Column, text: str, user: User | None
             raise _error(column, _("“@me” needs a signed-in user."))
         return user.pk if by_key else user.get_username()
     if by_key:
-        if not text.isdigit():
+        if not is_id(text):
             raise _error(column, _("“%(v)s” is not a user id."), v=text)
         return int(text)
     return text

@@ -98,6 +98,14 @@ class AutoSchema(openapi.AutoSchema):
             result["pattern"] = TIME_PATTERN
         return result
 
+    def _map_basic_serializer(self, serializer, direction):
+        # A serializer that refuses fields it does not know (``refuses_unknown_fields``)
+        # documents its request as closed: a client that follows the schema is not refused.
+        result = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and getattr(serializer, "refuses_unknown_fields", False):
+            result["additionalProperties"] = False
+        return result
+
     def _insert_field_validators(self, field, schema):
         # drf-spectacular puts a writable blank-able field's format in a oneOf with "" itself;
         # a read-only field (DRF drops its allow_blank) answers "" as it is when it may.

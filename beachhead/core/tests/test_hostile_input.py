@@ -87,6 +87,7 @@ def test_a_nul_character_in_a_page_path_or_query_answers_the_400_page(browser):
     wrong = {url: r.status_code for url, r in answers.items() if r.status_code != 400}
     assert not wrong
     assert all(r["Content-Type"].startswith("text/html") for r in answers.values())
+    assert "This request could not be read." in answers[NUL_PAGES[0]].content.decode()
 
 
 def test_a_nul_character_in_a_json_body_answers_400(admin_api):

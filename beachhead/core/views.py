@@ -163,14 +163,14 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     """handler400: JSON under /api/, the 400 page elsewhere."""
     if request.path.startswith("/api/"):
         return api_errors.bad_request(request, exception)
-    return defaults.bad_request(request, exception)
+    return defaults.bad_request(request, exception or ValueError())
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler403: JSON under /api/, the 403 page elsewhere."""
     if request.path.startswith("/api/"):
         return api_errors.permission_denied(request, exception)
-    return defaults.permission_denied(request, exception)
+    return defaults.permission_denied(request, exception or PermissionError())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A delete other rows prevent: back with a message (pages) or 409 (core/guard.py).
+    "beachhead.core.guard.ProtectedDeleteMiddleware",
     # Last: a NUL in the path, query or form fields answers 400 (core/guard.py).
     "beachhead.core.guard.NulByteGuardMiddleware",
 ]

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
-from beachhead.core.api.errors import error_response
+from beachhead.core.api.errors import error_response, still_needed
 
 NUL = "\x00"
 NUL_MESSAGE = "The request contains a NUL character, which is not allowed."
@@ -49,3 +53,41 @@ class NulByteGuardMiddleware:
         if request.method == "POST" and request.content_type in forms:
             return refuse(request) if has_nul(request.POST.lists()) else None
         return None
+
+
+class ProtectedDeleteMiddleware:
+    """A page whose delete other rows prevent (``ProtectedError``/``RestrictedError``) goes
+    back where the user came from with a message that names what still refers to the row,
+    instead of the 500 page. (The API answers 409 itself: ``core.api.errors``.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, ProtectedError | RestrictedError):
+            return None
+        if request.path.startswith("/api/"):
+            return error_response("conflict", still_needed(exception), 409)
+        messages.error(
+            request,
+            _("This cannot be deleted while other records still refer to it: %(what)s.")
+            % {"what": ", ".join(_counted(exception))},
+        )
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = "/"
+        return HttpResponseRedirect(back)
+
+
+def _counted(exc: ProtectedError | RestrictedError) -> list[str]:
+    objs = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    counts: dict[type, int] = {}
+    for obj in objs:
+        counts[type(obj)] = counts.get(type(obj), 0) + 1
+    return [
+        f"{n} {model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural}"
+        for model, n in counts.items()
+    ]

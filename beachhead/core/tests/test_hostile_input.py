@@ -347,3 +347,32 @@ def test_an_invalid_address_is_refused_on_the_web_form_and_the_portal(demo):
         assert portal.status_code in (200, 400), address
     assert Ticket.objects.count() == tickets
     assert not mail.outbox
+
+
+def test_a_page_whose_delete_other_rows_prevent_goes_back_with_a_message(browser, monkeypatch):
+    # given: deleting the contact is prevented by a deal that refers to it
+    from django.contrib.messages import get_messages
+    from django.db.models import ProtectedError
+
+    from beachhead.accounts.models import Contact, Opportunity
+    from beachhead.accounts.services import contacts
+
+    contact = Contact.objects.order_by("pk").first()
+    deal = Opportunity.objects.order_by("pk").first()
+
+    def prevented(*args, **kwargs):
+        raise ProtectedError("still needed", {deal})
+
+    monkeypatch.setattr(contacts, "do_delete_contact", prevented)
+    page = f"/accounts/{contact.account_id}/"
+
+    # when
+    response = browser.post(f"/accounts/contacts/{contact.pk}/delete/", HTTP_REFERER=page)
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == page
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown == [
+        f"This cannot be deleted while other records still refer to it: 1 {Opportunity._meta.verbose_name}."
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import Model, ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -84,7 +84,7 @@ class ProtectedDeleteMiddleware:
 
 def _counted(exc: ProtectedError | RestrictedError) -> list[str]:
     objs = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
-    counts: dict[type, int] = {}
+    counts: dict[type[Model], int] = {}
     for obj in objs:
         counts[type(obj)] = counts.get(type(obj), 0) + 1
     return [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Model, ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -37,8 +38,7 @@ def refuse(request: HttpRequest) -> HttpResponse:
 
 class NulByteGuardMiddleware:
     """Refuse (400) a request with a NUL in its path or query string (before anything looks
-    at them) or in its form fields (before the view, after the other middleware set up how the
-    body is read). Goes last in MIDDLEWARE."""
+    at them) or in its url-encoded form fields (before the view). Goes last in MIDDLEWARE."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,10 +49,20 @@ class NulByteGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        forms = ("application/x-www-form-urlencoded", "multipart/form-data")
-        if request.method == "POST" and request.content_type in forms:
-            return refuse(request) if has_nul(request.POST.lists()) else None
-        return None
+        # Only url-encoded forms within the size Django reads anyway (the CSRF check reads them
+        # too): a multipart body is left unread, so a view can still choose how uploads are
+        # handled and bounded, and so is a body too large, which the view answers (413).
+        # Django's form fields refuse a NUL themselves (ProhibitNullCharactersValidator).
+        if request.method != "POST" or request.content_type != "application/x-www-form-urlencoded":
+            return None
+        try:
+            length = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            return None
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return None
+        return refuse(request) if has_nul(request.POST.lists()) else None
 
 
 class ProtectedDeleteMiddleware:

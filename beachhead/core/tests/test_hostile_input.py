@@ -5,6 +5,7 @@ this module on PostgreSQL and MariaDB too."""
 from __future__ import annotations
 
 import os
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -121,7 +122,11 @@ def test_a_nul_character_in_a_json_body_answers_400(admin_api):
 
 def test_a_nul_character_in_a_form_field_answers_400(browser):
     # when
-    response = browser.post("/support/help/", {"email": "a@example.com", "subject": "x\x00y"})
+    response = browser.post(
+        "/support/help/",
+        urlencode({"email": "a@example.com", "subject": "x\x00y"}),
+        content_type="application/x-www-form-urlencoded",
+    )
 
     # then
     assert response.status_code == 400

@@ -48,8 +48,9 @@ mailserver:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dovecot-imapd >/dev/null; \
 	fi
 
+# The browser tests and the others side by side, one CPU each (.ci/suite).
 test: install browser mailserver
-	$(PY) -m pytest $(PYTEST_ARGS)
+	PY=$(PY) .ci/suite $(PYTEST_ARGS)
 
 test-fast: install mailserver
 	$(PY) -m pytest -m "not browser" -x -q $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,9 @@ def _isolated(settings, tmp_path):
     settings.AXES_ENABLED = True
     # Real hashing costs ~0.5 s per user on this machine; tests need a hash, not its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate-limit counters of one test never meet another's (in Redis when REDIS_URL is set;
+    # the database's roll back with the test).
+    settings.BEACHHEAD_RATELIMIT_PREFIX = f"test:{uuid.uuid4().hex}:"
     from django.core.cache import cache
     from django.utils import translation
 

@@ -13,7 +13,32 @@ Every setting that differs between machines is read from the environment here, i
 - ``BEACHHEAD_DEBUG``: ``1`` turns on Django's debug pages (never in production).
 - ``BEACHHEAD_ENV``: ``production`` turns on HTTPS-only cookies, HSTS and the HTTPS redirect
   and refuses to start without ``SECRET_KEY``; anything else is the local mode.
+- ``BEACHHEAD_SESSION_IDLE_MINUTES``: a signed-in session ends after this long without a
+  request (default 240); every session ends 12 hours after sign-in.
+- ``BEACHHEAD_TRUSTED_PROXIES``: how many proxies in front append to ``X-Forwarded-For``
+  (default 0: the header is ignored).
 - ``BEACHHEAD_VAR``: where local state lives (database, mail, screenshots). Default ``./var``.
+
+Rate limits (``core/ratelimit.py``; counted in Redis when ``REDIS_URL`` is set, otherwise in the
+database, so every process shares them). A rate is ``count/period``: ``5/10m``, ``600/minute``,
+``100/h``, ``1000/day``.
+
+- ``BEACHHEAD_WEB_FORM_RATE``: requests the public web form accepts per IP. Default ``5/10m``.
+- ``BEACHHEAD_PORTAL_LINK_RATE_IP`` / ``BEACHHEAD_PORTAL_LINK_RATE_ADDRESS``: portal sign-in
+  links asked per IP (over: a "try again later" page) and per address (over: silently not sent).
+  Defaults ``10/15m`` and ``3/15m``.
+- ``BEACHHEAD_PASSWORD_RESET_RATE_IP`` / ``BEACHHEAD_PASSWORD_RESET_RATE_ADDRESS``: the same for
+  password reset mails. Defaults ``10/15m`` and ``3/15m``.
+- ``BEACHHEAD_LOGIN_FAILURE_LIMIT``: failed sign-ins for one username from one IP before
+  django-axes locks that pair for 15 minutes. Default 5.
+- ``BEACHHEAD_LOGIN_SPRAY_RATE``: different usernames failing to sign in from one IP before that
+  IP is locked out (password spraying). Default ``10/15m``.
+- ``BEACHHEAD_LOGIN_SPRAY_LOCKOUT``: how long a spraying IP stays locked out, in seconds.
+  Default 1800.
+- ``BEACHHEAD_API_RATE``: API requests per token (else per user, else per IP); over it the API
+  answers 429 with ``Retry-After``. Default ``600/minute``.
+- ``BEACHHEAD_RATELIMIT_PREFIX``: the prefix of the counters' keys in Redis (two installs may
+  share one Redis). Default ``beachhead:ratelimit:``.
 """
 
 from __future__ import annotations
@@ -66,7 +91,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -83,17 +107,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "beachhead.core.middleware.MethodMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "beachhead.core.sessions.SessionActivityMiddleware",
     "beachhead.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "beachhead.core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
     # A delete other rows prevent: back with a message (pages) or 409 (core/guard.py).
     "beachhead.core.guard.ProtectedDeleteMiddleware",
@@ -170,14 +196,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "beachhead.core.login_guard.SprayGuardBackend",  # many usernames from one IP
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "beachhead.core.passwords.ContextWordsValidator"},
 ]
+# No composition rules (ASVS 6.2.5): a long password of digits only is a good password.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -189,6 +217,27 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "beachhead.core.http.client_ip"
+# How many proxies (TLS terminator, load balancer) stand in front of the app and append the
+# address they saw to X-Forwarded-For. 0: the header is ignored and the socket's peer is the
+# client. Rate limits, the login lockout and the audit log key on ``core.http.client_ip``.
+BEACHHEAD_TRUSTED_PROXIES = env.int("BEACHHEAD_TRUSTED_PROXIES", default=0)
+AXES_LOCKOUT_CALLABLE = "beachhead.core.login_guard.lockout_response"
+# Password spraying: many usernames failing from one IP lock the IP (core/login_guard.py).
+BEACHHEAD_LOGIN_SPRAY_RATE = env.str("BEACHHEAD_LOGIN_SPRAY_RATE", default="10/15m")
+BEACHHEAD_LOGIN_SPRAY_LOCKOUT = env.int("BEACHHEAD_LOGIN_SPRAY_LOCKOUT", default=30 * 60)
+
+# --- Rate limits (core/ratelimit.py; see the notes at the top) ------------------------------
+
+BEACHHEAD_WEB_FORM_RATE = env.str("BEACHHEAD_WEB_FORM_RATE", default="5/10m")
+BEACHHEAD_PORTAL_LINK_RATE_IP = env.str("BEACHHEAD_PORTAL_LINK_RATE_IP", default="10/15m")
+BEACHHEAD_PORTAL_LINK_RATE_ADDRESS = env.str("BEACHHEAD_PORTAL_LINK_RATE_ADDRESS", default="3/15m")
+BEACHHEAD_PASSWORD_RESET_RATE_IP = env.str("BEACHHEAD_PASSWORD_RESET_RATE_IP", default="10/15m")
+BEACHHEAD_PASSWORD_RESET_RATE_ADDRESS = env.str(
+    "BEACHHEAD_PASSWORD_RESET_RATE_ADDRESS", default="3/15m"
+)
+BEACHHEAD_API_RATE = env.str("BEACHHEAD_API_RATE", default="600/minute")
+BEACHHEAD_RATELIMIT_PREFIX = env.str("BEACHHEAD_RATELIMIT_PREFIX", default="beachhead:ratelimit:")
 
 # --- Internationalisation --------------------------------------------------------------------
 
@@ -252,7 +301,7 @@ BEACHHEAD_SWEEP_SECONDS = env.int("BEACHHEAD_SWEEP_SECONDS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "beachhead.core.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -267,11 +316,15 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+    # Per token (else user, else IP), counted in the shared store: core/api/throttling.py.
+    "DEFAULT_THROTTLE_CLASSES": ["beachhead.core.api.throttling.ApiRateThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Beachhead API",
-    "DESCRIPTION": "The REST API of Beachhead. Authenticate with `Authorization: Token <key>`.",
+    "DESCRIPTION": (
+        "The REST API of Beachhead. Authenticate with `Authorization: Token <key>` (an API "
+        "token from Preferences → API tokens; `Bearer <key>` works too)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -279,9 +332,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several serializers have a "kind"; the team's is named, the others keep "KindEnum".
     "ENUM_NAME_OVERRIDES": {"TeamKindEnum": "beachhead.core.models.Team.Kind"},
-    # Every operation documents the errors it can answer (core/api/schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "beachhead.core.api.throttling.document_throttling",  # 429 on every operation
+        # Every operation documents the other errors it can answer (core/api/schema.py).
         "beachhead.core.api.schema.add_error_responses",
     ],
 }
@@ -294,7 +348,9 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # --- Security --------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends 12 hours after sign-in however busy, and after 4 idle hours (core.sessions).
 SESSION_COOKIE_AGE = 60 * 60 * 12
+BEACHHEAD_SESSION_IDLE_MINUTES = env.int("BEACHHEAD_SESSION_IDLE_MINUTES", default=240)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -328,7 +384,8 @@ BEACHHEAD_CERTIFICATES_HELD = env.list(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"()": "beachhead.core.logging.OneLineFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env.str("BEACHHEAD_LOG_LEVEL", default="WARNING")},
     "loggers": {"beachhead": {"level": env.str("BEACHHEAD_LOG_LEVEL", default="INFO")}},
 }

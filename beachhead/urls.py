@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from beachhead.core import views as core_views
 from beachhead.core.api.errors import not_found
+from beachhead.core.password_reset import PasswordResetView
 
 handler400 = "beachhead.core.views.bad_request"
 handler403 = "beachhead.core.views.permission_denied"
@@ -27,8 +28,8 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("login", auth_views.LoginView.as_view(redirect_authenticated_user=True)),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("logout/", core_views.SignOutView.as_view(), name="logout"),
+    path("password/reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -9,10 +9,24 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from beachhead.core import audit, demo, navigation, notify, schedule, settings_pages, tasks
+        from django.contrib.auth.signals import user_login_failed
+
+        from beachhead.core import (
+            audit,
+            demo,
+            login_guard,
+            navigation,
+            notify,
+            schedule,
+            sessions,
+            settings_pages,
+            tasks,
+        )
         from beachhead.core.roles import Operation
 
         audit.register_core_models()
+        sessions.connect()
+        user_login_failed.connect(login_guard.on_login_failed, dispatch_uid="login_guard")
         navigation.register(navigation.NavItem("home", _("Home"), "core:home", "home", order=0))
         navigation.register(navigation.NavItem("inbox", _("Inbox"), "core:inbox", "inbox", order=5))
         navigation.register(
@@ -76,7 +90,9 @@ class CoreConfig(AppConfig):
             settings_pages.register(page)
         schedule.register("heartbeat", tasks.heartbeat, every_seconds=None)
         # Retries, and deliveries whose worker died: the commit that wrote them queued them too.
+        schedule.register("sessions.purge", tasks.purge_sessions, every_seconds=3600)
         schedule.register("events.deliver", tasks.deliver_events, every_seconds=60)
+        schedule.register("ratelimit.prune", tasks.prune_rate_counters, every_seconds=3600)
         notify.register_channel(notify.EmailChannel())
         demo.register("people", demo.create_people, order=10)
         demo.register("inbox", demo.date_the_inbox, order=900)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def register_core_models() -> None:
-    from beachhead.core.models import Team, User
+    from beachhead.core.models import ApiToken, Team, User
 
     auditlog.register(
         User,
@@ -27,6 +27,10 @@ def register_core_models() -> None:
         m2m_fields={"groups"},
     )
     auditlog.register(Team, m2m_fields={"members"})
+    # Who made or revoked which token; never the hash, nor each use.
+    auditlog.register(
+        ApiToken, include_fields=["name", "prefix", "expires_at", "revoked_at", "revoked_because"]
+    )
 
 
 @contextmanager
@@ -78,10 +82,16 @@ def action_label(action: int) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
+#: Changes written by services rather than by a field (an administrator ended the sessions).
+EXTRA_LABELS = {"sessions": pgettext_lazy("audit field", "signed-in sessions")}
+
+
 def field_label(entry: LogEntry, field: str) -> str:
     """A changed field as its form names it ("market", not ``market_code``), in the reader's
     language; the raw name only for a field the model no longer has."""
     model = entry.content_type.model_class() if entry.content_type_id else None
+    if field in EXTRA_LABELS:
+        return str(EXTRA_LABELS[field])
     try:
         found = model._meta.get_field(field) if model else None
     except FieldDoesNotExist:

@@ -4,6 +4,7 @@ types: pages behind login annotate ``request: AuthedRequest``; API views take th
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from typing import TYPE_CHECKING
 
@@ -66,3 +67,27 @@ def served_base_url(host: str, port: int) -> str:
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the client that sent ``request``: what rate limits, the login lockout and
+    the audit log key on.
+
+    Behind ``BEACHHEAD_TRUSTED_PROXIES`` proxies (a TLS terminator, a load balancer), the socket's
+    peer is the nearest proxy and each proxy appends the address it saw to ``X-Forwarded-For``:
+    the client is the entry that many places from the right. Entries further left were written
+    by the client itself and are never believed (anyone can send the header), and with no
+    trusted proxy the header is ignored altogether. An entry that is not an IP address falls
+    back to the socket's peer."""
+    peer = request.META.get("REMOTE_ADDR", "") or ""
+    hops = settings.BEACHHEAD_TRUSTED_PROXIES
+    if hops > 0:
+        chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        chain = [part for part in chain if part]
+        if len(chain) >= hops:
+            candidate = chain[-hops]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return peer or "unknown"

@@ -345,3 +345,86 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} ← {self.event_id} ({self.state})"
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user: what the Security page lists and ends.
+
+    Keyed by Django's session key (``core.sessions`` writes it at sign-in and touches it at most
+    once a minute); deleted with the session (sign-out, ending it, a password change)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions"
+    )
+    session_key = models.CharField(max_length=64, unique=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("signed in at"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [models.Index(fields=["user", "-last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.session_key[:6]}…"
+
+
+class ApiToken(models.Model):
+    """A named API key of a user (``Authorization: Token <key>`` or ``Bearer <key>``).
+
+    Only the SHA-256 of the key is stored (the keys are 238-bit random strings, so a fast
+    hash is enough: nothing to brute-force); the first characters (``prefix``) stay readable so
+    people recognise a key. The key itself is shown once, when it is created (``core.tokens``).
+    ``scopes`` is empty today (the key acts as its user); the integrations issue narrows it."""
+
+    class RevokedBecause(models.TextChoices):
+        OWNER = "owner", _("revoked by its owner")
+        ADMIN = "admin", _("revoked by an administrator")
+        PASSWORD = "password", _("the password changed")
+        DEACTIVATED = "deactivated", _("the person was deactivated")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_because = models.CharField(
+        _("revoked because"), max_length=16, choices=RevokedBecause.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def is_usable(self, now=None) -> bool:
+        return self.revoked_at is None and not self.is_expired(now)
+
+
+class RateCounter(models.Model):
+    """One counter of :mod:`beachhead.core.ratelimit` when no Redis is configured: a fixed
+    window (``count`` hits until ``expires_at``) or a one-time claim (a used form stamp).
+    Expired rows are reset in place by the next hit and pruned by the scheduler."""
+
+    key = models.CharField(max_length=150, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from beachhead.core.audit import audit_actor
+from beachhead.core.http import base_url
 from beachhead.core.localise import LANGUAGE_KEYS
 from beachhead.core.models import Team, User, WorkerHeartbeat
 from beachhead.core.roles import GLOBAL_ROLES, Operation, Role, can
+from beachhead.core.sessions import end_all
+from beachhead.core.tokens import ApiToken, do_create_token, revoke_all
 
 
 def check_market_codes(codes: list[str]) -> list[str]:
@@ -108,10 +111,16 @@ def do_create_user(
     return user, password
 
 
-def do_issue_token(user: User) -> str:
-    """Give ``user`` an API token (replacing any earlier one) and return its key."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user).key
+def do_issue_token(
+    user: User, name: str = "Command line", expires_in_days: int | None = None
+) -> str:
+    """Give ``user`` a new API token (their other tokens keep working) and return its key:
+    the only time it is known (the database keeps its hash). ``beachhead createuser`` and
+    the tests use it; people make theirs on Preferences → API tokens."""
+    _token, key = do_create_token(
+        user, name=name, expires_in_days=expires_in_days, check_days=False
+    )
+    return key
 
 
 def do_create_team(
@@ -228,12 +237,16 @@ def do_send_invitation(person: User, request: Any, inviter: User | None = None) 
     form = PasswordResetForm({"email": person.email})
     if not form.is_valid():
         return False
+    # The link starts with the configured address (``core.http.base_url``), not whatever host
+    # the inviting request came in on.
+    link = urlsplit(base_url(request))
     with translation.override(person.language or "en"):
         # An invited person has no usable password, which the reset form skips: send to them.
         form.get_users = lambda email: iter([person])  # type: ignore[method-assign]
         form.save(
             request=request,
-            use_https=request.is_secure(),
+            domain_override=link.netloc,
+            use_https=link.scheme == "https",
             subject_template_name="registration/invitation_subject.txt",
             email_template_name="registration/invitation_email.html",
             extra_email_context={"inviter": str(inviter or request.user)},
@@ -292,7 +305,8 @@ def do_deactivate_person(person: User, actor: User) -> None:
         person.is_active = False
         with audit_actor(actor):
             person.save(update_fields=["is_active"])
-        Token.objects.filter(user=person).delete()
+        revoke_all(person, because=ApiToken.RevokedBecause.DEACTIVATED)
+        end_all(person, sweep_engine=True)
 
 
 @transaction.atomic

@@ -30,3 +30,35 @@ def deliver_events() -> dict:
     from beachhead.core import events
 
     return events.deliver().as_dict()
+
+
+@task()
+def purge_sessions() -> int:
+    """Forget the rows of signed-in sessions that expired (the Security page lists the rest)."""
+    from beachhead.core import sessions
+
+    return sessions.purge_expired()
+
+
+@task()
+def prune_rate_counters() -> int:
+    """Delete the rate-limit windows that have ended (the database store; Redis expires its own)."""
+    from beachhead.core import ratelimit
+
+    return ratelimit.prune()
+
+
+@task()
+def send_password_reset(email: str, domain: str, use_https: bool, language: str) -> int:
+    """Mail a password reset link to the active accounts of ``email`` (none: nothing). A job,
+    so the reset page answers in the same time whether the address has an account or not."""
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.utils import translation
+
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return 0
+    users = list(form.get_users(form.cleaned_data["email"]))
+    with translation.override(language or settings.LANGUAGE_CODE):
+        form.save(domain_override=domain, use_https=use_https)
+    return len(users)

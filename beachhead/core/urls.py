@@ -1,12 +1,35 @@
 from django.urls import path
 
-from beachhead.core import inbox, settings_views, views
+from beachhead.core import inbox, security_views, settings_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("preferences/", views.preferences, name="preferences"),
+    path("preferences/password/", security_views.password, name="security_password"),
+    path("preferences/sessions/", security_views.sessions_page, name="security_sessions"),
+    path(
+        "preferences/sessions/<int:pk>/end/",
+        security_views.session_end,
+        name="security_session_end",
+    ),
+    path(
+        "preferences/sessions/end-others/",
+        security_views.sessions_end_others,
+        name="security_sessions_end_others",
+    ),
+    path("preferences/tokens/", security_views.tokens_page, name="security_tokens"),
+    path(
+        "preferences/tokens/<int:pk>/revoke/",
+        security_views.token_revoke,
+        name="security_token_revoke",
+    ),
+    path(
+        "settings/people/<int:pk>/sessions/end/",
+        security_views.person_sessions_end,
+        name="settings_person_sessions_end",
+    ),
     path("language/", views.set_language, name="set_language"),
     path("people/", views.people, name="people"),
     path("teams/", views.teams, name="teams"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from auditlog.models import LogEntry
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -143,6 +144,16 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
             "types": types,
         },
     )
+
+
+class SignOutView(auth_views.LogoutView):
+    """Django's sign-out, and the browser is told to drop what it cached and stored of the
+    signed-in pages (ASVS 14.3.1): the next person at a shared computer finds nothing with Back."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 @require_GET

@@ -106,6 +106,7 @@ class SupportConfig(AppConfig):
         for kind, render in sources.SHOWN.items():
             timeline.show(kind, render)
         schedule.register("support.team_thresholds", tasks.check_team_thresholds, 3600)
+        schedule.register("support.send_retries", tasks.send_retries, 60)
         if settings.BEACHHEAD_IMAP_URL:
             schedule.register(
                 "support.imap_poll", tasks.imap_poll, settings.BEACHHEAD_IMAP_POLL_SECONDS

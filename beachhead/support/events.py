@@ -23,6 +23,8 @@ TICKET_ASSIGNED = "support.ticket_assigned"
 TICKET_UPDATED = "support.ticket_updated"
 TEAM_ALERT_RAISED = "support.team_alert_raised"
 SLA_POLICY_CHANGED = "support.sla_policy_changed"
+REPLY_FAILED = "support.reply_failed"
+REPLY_RETRIED = "support.reply_retried"
 
 KINDS = {
     TICKET_CREATED: (
@@ -38,6 +40,13 @@ KINDS = {
     ),
     # Created, changed, deactivated or deleted: the promises of new tickets follow the policies.
     SLA_POLICY_CHANGED: (gettext_lazy("SLA policy changed"), ("action", "fields")),
+    # A public reply that could not be e-mailed: refused for good (a 5xx answer, an invalid
+    # address) or still failing after the last try. Never the reply's text.
+    REPLY_FAILED: (
+        gettext_lazy("Reply not delivered"),
+        ("message", "reason", "permanent", "attempts", "address", "assignee", "author"),
+    ),
+    REPLY_RETRIED: (gettext_lazy("Reply queued again"), ("message",)),
 }
 
 
@@ -72,8 +81,42 @@ def _alert_notices(batch: list[Event]) -> Iterable[notify.Notice]:
             )
 
 
+def _reply_failed_words(data: Mapping[str, Any]) -> tuple[str, str]:
+    """A reply that was not delivered, in the active language."""
+    title = _("Your reply on ticket #%(number)s was not delivered") % {"number": data["ticket"]}
+    body = _("%(address)s: %(reason)s. Open the ticket to check the address and retry.") % {
+        "address": data.get("address") or _("no address"),
+        "reason": data["reason"],
+    }
+    return title, body
+
+
+def _reply_failed_notices(batch: list[Event]) -> Iterable[notify.Notice]:
+    for event in batch:
+        data = event.data
+        people = {p for p in (data.get("assignee"), data.get("author")) if p}
+        params = {
+            "ticket": event.subject_id,
+            "address": data.get("address", ""),
+            "reason": data.get("reason", ""),
+        }
+        url = reverse("support:ticket", args=[event.subject_id]) + f"#message-{data['message']}"
+        for person in people:
+            yield notify.Notice(
+                recipient_id=person,
+                message=REPLY_FAILED,
+                params=params,
+                url=url,
+                level=Notification.Level.WARNING,
+                key=f"reply-failed:{event.pk}",
+                event_id=event.pk,
+            )
+
+
 def register() -> None:
     for code, (label, fields) in KINDS.items():
         events.register_kind(code, label, fields=fields)
     messages.register(TEAM_ALERT_RAISED, _alert_words)
     notify.on(TEAM_ALERT_RAISED, _alert_notices)
+    messages.register(REPLY_FAILED, _reply_failed_words)
+    notify.on(REPLY_FAILED, _reply_failed_notices)

@@ -276,6 +276,15 @@ class Message(models.Model):
     notes = models.TextField(blank=True, help_text="What the parser recovered from.")
     created_at = models.DateTimeField(_("created"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # A public reply's sending (``support.services.outbound``): tries so far, when the next
+    # one is due after a temporary failure, and when and why it failed for good.
+    # (Defaults in the database too: bulk writers such as the bench insert rows in SQL.)
+    send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0, db_default=0)
+    next_send_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("not delivered"), null=True, blank=True)
+    failure_reason = models.CharField(
+        _("why not delivered"), max_length=500, blank=True, default="", db_default=""
+    )
 
     objects = ScopedQuerySet.as_manager()
     access = AccessPolicy(
@@ -288,7 +297,11 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket"),
+            # The replies waiting for another try (``outbound.send_due``); null for the rest.
+            models.Index(fields=["next_send_at"], name="message_send_retry"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}/{self.pk} {self.kind}"
@@ -296,6 +309,18 @@ class Message(models.Model):
     @property
     def is_public(self) -> bool:
         return self.kind != self.Kind.NOTE
+
+    @property
+    def delivery_status(self) -> str:
+        """A public reply's e-mail: ``sent``, ``failed`` (for good), ``retrying`` (after a
+        temporary failure) or ``pending``; empty for customer messages and notes."""
+        if self.kind != self.Kind.REPLY:
+            return ""
+        if self.sent_at is not None:
+            return "sent"
+        if self.failed_at is not None:
+            return "failed"
+        return "retrying" if self.send_attempts else "pending"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

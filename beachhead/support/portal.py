@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beachhead.core.forms import StyledForm
-from beachhead.core.http import base_url
+from beachhead.core.http import base_url, client_ip
 from beachhead.markets.vocabulary import COMPLIANCE, label
 from beachhead.support.models import Message, Priority, Ticket
 from beachhead.support.services import portal as rules
@@ -148,7 +148,7 @@ class SurveyForm(StyledForm):
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_ip(request)
 
 
 def _contact(request: HttpRequest):
@@ -192,9 +192,9 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return _page(request, "not_found.html", status=404)
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     response = _page(request, "rate_limited.html", status=429)
-    response["Retry-After"] = str(rules.WEB_FORM_PER_IP[1])
+    response["Retry-After"] = str(max(1, retry_after))
     return response
 
 
@@ -223,8 +223,9 @@ def web_form(request: HttpRequest) -> HttpResponse:
         form = WebForm(initial={**initial, "stamp": rules.form_stamp()})
         return _page(request, "web_form.html", {"form": form})
     ip = _ip(request)
-    if rules.web_form_limited(ip):
-        return _too_many(request)
+    wait = rules.web_form_wait(ip)
+    if wait:
+        return _too_many(request, wait)
     data = _post_data(request)
     if data is None:
         form = WebForm(initial={**initial, "stamp": rules.form_stamp()})
@@ -252,8 +253,8 @@ def web_form(request: HttpRequest) -> HttpResponse:
                 language=cleaned["language"],
                 ip=ip,
             )
-        except rules.RateLimited:
-            return _too_many(request)
+        except rules.RateLimited as exc:
+            return _too_many(request, exc.retry_after)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -330,8 +331,8 @@ def portal(request: HttpRequest) -> HttpResponse:
                 language=request.LANGUAGE_CODE,
                 base=base_url(request),
             )
-        except rules.RateLimited:
-            return _too_many(request)
+        except rules.RateLimited as exc:
+            return _too_many(request, exc.retry_after)
         except ValidationError as exc:
             form.add_error("email", exc)
         else:

@@ -14,6 +14,12 @@ def send_reply(message_pk: int) -> bool:
 
 
 @task()
+def send_retries() -> int:
+    """Try again the replies whose next try after a temporary failure is due."""
+    return outbound.send_due()
+
+
+@task()
 def send_survey(survey_pk: int) -> bool:
     return outbound.send_survey(survey_pk)
 

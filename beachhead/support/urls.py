@@ -11,6 +11,11 @@ urlpatterns = [
     path("tickets/<int:pk>/", views.ticket, name="ticket"),
     path("tickets/<int:pk>/reply/", views.reply, name="reply"),
     path("tickets/<int:pk>/properties/", views.properties, name="properties"),
+    path(
+        "tickets/<int:pk>/messages/<int:message>/retry/",
+        views.retry_send,
+        name="retry_send",
+    ),
     path("tickets/<int:pk>/template/", views.template_text, name="template"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("teams/", views.teams, name="teams"),

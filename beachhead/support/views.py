@@ -49,9 +49,15 @@ from beachhead.support.models import (
     Ticket,
 )
 from beachhead.support.roles import SupportOperation
-from beachhead.support.services import alerts, ingest, routing
+from beachhead.support.services import alerts, ingest, outbound, routing
 from beachhead.support.services import desk as desk_numbers
 from beachhead.support.services import tickets as services
+from beachhead.support.services.conversation import (
+    may_read_notes,
+    messages_of,
+    readable_attachment,
+)
+from beachhead.support.services.reply_templates import fill_placeholders
 from beachhead.support.services.sla import SLA_KINDS
 
 #: At most this many rows of each kind on a ticket's page.
@@ -202,6 +208,7 @@ def _panel_context(request: AuthedRequest, ticket: Ticket, **extra) -> dict:
         "now": now,
         "customer_tz": _customer_tz(ticket),
         "can_change": may(request.user, ticket, Action.CHANGE),
+        "can_write_notes": may_read_notes(request.user),
         "open_commitments": opened,
         "done_commitments": done,
         "next_due": next((c for c in opened if not c.paused_at), None),
@@ -213,25 +220,30 @@ def _panel_context(request: AuthedRequest, ticket: Ticket, **extra) -> dict:
     return context
 
 
-def _conversation(ticket: Ticket) -> tuple[list[Message], int]:
-    """The newest ``PAGE_MESSAGES`` messages, oldest first, with authors and attachments (three
-    queries however long the conversation)."""
+def _conversation(ticket: Ticket, user: User) -> tuple[list[Message], int]:
+    """The newest ``PAGE_MESSAGES`` messages the user may read (internal notes only for the
+    roles that read them), oldest first, with authors and attachments (three queries however
+    long the conversation)."""
+    readable = messages_of(ticket, user)
     rows = list(
-        Message.objects.filter(ticket_id=ticket.pk)
-        .select_related("author", "contact")
+        readable.select_related("author", "contact")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
         .order_by("-created_at", "-pk")[: PAGE_MESSAGES + 1]
     )
-    hidden = max(0, ticket.message_count - PAGE_MESSAGES) if len(rows) > PAGE_MESSAGES else 0
+    hidden = 0
+    if len(rows) > PAGE_MESSAGES:
+        total = ticket.message_count if may_read_notes(user) else readable.count()
+        hidden = max(0, total - PAGE_MESSAGES)
     return list(reversed(rows[:PAGE_MESSAGES])), hidden
 
 
 def _timeline(ticket: Ticket, user: User) -> list:
     """The customer's timeline, without the ledger's entries: this ticket's promises are in the
-    promises card and the customer's other open ones in the card above the timeline."""
+    promises card and the customer's other open ones in the card above the timeline; nor the
+    messages, which the conversation beside it shows."""
     if ticket.account_id is None:
         return []
-    keys = {s.key for s in timeline.sources() if s.key != "commitments"}
+    keys = {s.key for s in timeline.sources() if s.key not in ("commitments", "messages")}
     return timeline.timeline(ticket.account, user, limit=PAGE_TIMELINE, only=keys)
 
 
@@ -251,7 +263,7 @@ def ticket(request: AuthedRequest, pk: int) -> HttpResponse:
     the properties, the customer and their timeline on the right."""
     user = request.user
     ticket = _ticket_or_404(user, pk)
-    conversation, hidden = _conversation(ticket)
+    conversation, hidden = _conversation(ticket, user)
     previous, following = _queue_neighbours(ticket, user)
     context = _panel_context(
         request,
@@ -304,10 +316,11 @@ def reply(request: AuthedRequest, pk: int) -> HttpResponse:
                 "reply_form": form,
                 "templates": _template_picker(ticket),
                 "can_change": True,
+                "can_write_notes": may_read_notes(request.user),
             },
         )
     ticket = _ticket_or_404(request.user, pk)
-    conversation, hidden = _conversation(ticket)
+    conversation, hidden = _conversation(ticket, request.user)
     context = _panel_context(
         request,
         ticket,
@@ -320,6 +333,22 @@ def reply(request: AuthedRequest, pk: int) -> HttpResponse:
     response = render(request, "support/partials/reply_done.html", context)
     response["HX-Trigger"] = "ticketChanged"
     return response
+
+
+@login_required
+@require_POST
+def retry_send(request: AuthedRequest, pk: int, message: int) -> HttpResponse:
+    """Queue a reply that was not delivered once more (the message's Retry button)."""
+    ticket = _ticket_or_404(request.user, pk)
+    found = get_object_or_404(
+        messages_of(ticket, request.user).filter(kind=Message.Kind.REPLY), pk=message
+    )
+    found.ticket = ticket
+    if outbound.do_retry_send(found, request.user):
+        messages.success(request, _("The reply is queued to be sent again."))
+    else:
+        messages.info(request, _("This reply is not waiting for a retry."))
+    return redirect(reverse("support:ticket", args=[ticket.pk]) + f"#message-{found.pk}")
 
 
 @login_required
@@ -381,13 +410,6 @@ def _template_picker(ticket: Ticket) -> list[dict]:
     return groups
 
 
-class _Defaults(dict):
-    """``format_map`` leaves an unknown ``{placeholder}`` as it was."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def _variant(template: ReplyTemplate, language: str, market_code: str, tone: str):
     """The wording for the ticket: its language and market, else its language, else English;
     the asked-for tone when there is a choice."""
@@ -432,17 +454,16 @@ def template_text(request: AuthedRequest, pk: int) -> JsonResponse:
     variant = _variant(template, language, ticket.market.code, request.GET.get("tone") or "formal")
     if variant is None:
         raise Http404
-    values = _Defaults(
-        customer=ticket.requester_label or _("customer"),
-        agent=request.user.display_name,
-        ticket=f"#{ticket.pk}",
-        subject=ticket.subject,
-        company=settings.BEACHHEAD_COMPANY_NAME,
+    text = fill_placeholders(
+        variant.body,
+        {
+            "customer": ticket.requester_label or _("customer"),
+            "agent": request.user.display_name,
+            "ticket": f"#{ticket.pk}",
+            "subject": ticket.subject,
+            "company": settings.BEACHHEAD_COMPANY_NAME,
+        },
     )
-    try:
-        text = variant.body.format_map(values)
-    except (ValueError, IndexError, AttributeError, KeyError):
-        text = variant.body  # a stray brace: the wording as written beats an error
     return JsonResponse(
         {
             "text": text,
@@ -457,9 +478,10 @@ def template_text(request: AuthedRequest, pk: int) -> JsonResponse:
 @login_required
 @require_GET
 def attachment(request: AuthedRequest, pk: int) -> FileResponse:
-    """Download a file of a message, for people who may see its ticket."""
-    item = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
-    if not scoped(Ticket, request.user).filter(pk=item.message.ticket_id).exists():
+    """Download a file of a message, for people who may read the message (its ticket in their
+    scope; a note's file only for the roles that read notes)."""
+    item = readable_attachment(pk, request.user)
+    if item is None:
         raise Http404
     if item.rejected or not item.file:
         raise Http404

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,6 +23,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        exc = _throttled(exc.wait)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -32,6 +37,19 @@ def exception_handler(exc, context):
     else:
         body = {"error": code, "message": _summary(data), "fields": data}
     return Response(body, status=response.status_code, headers=_headers(response))
+
+
+def _throttled(wait: float) -> exceptions.Throttled:
+    """DRF's throttle message formats the seconds before translating (so it never is)."""
+    seconds = max(1, math.ceil(wait))
+    detail = ngettext(
+        "Too many requests. Please try again in %(seconds)s second.",
+        "Too many requests. Please try again in %(seconds)s seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+    throttled = exceptions.Throttled(detail=detail)
+    throttled.wait = seconds  # type: ignore[attr-defined]  # Retry-After
+    return throttled
 
 
 def _summary(data) -> str:

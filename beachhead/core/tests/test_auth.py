@@ -161,12 +161,88 @@ def test_a_successful_login_resets_the_failure_count(client, agent):
     assert _login(client, "aoi", PASSWORD).status_code == 302
 
 
+# --- Password spraying (core/login_guard.py) -------------------------------------------------
+
+
+def test_many_usernames_failing_from_one_address_lock_that_address(client, agent):
+    # given: nine different usernames fail from one address: each is just a failed sign-in
+    for i in range(9):
+        assert _login(client, f"user{i}", "Summer2026!", address="198.51.100.7").status_code == 200
+    # the same username again does not count twice
+    assert _login(client, "user0", "Summer2026!", address="198.51.100.7").status_code == 200
+
+    # when: the tenth different username
+    response = _login(client, "user9", "Summer2026!", address="198.51.100.7")
+
+    # then: the address is locked, with a message saying why and for how long
+    assert response.status_code == LOCKED
+    html = response.content.decode()
+    assert "Too many sign-in attempts from your network" in html
+    assert "paused for 30 minutes" in html
+    assert response["Retry-After"] == "1800"
+
+    # when: even a real user's right password from that address
+    response = _login(client, "aoi", PASSWORD, address="198.51.100.7")
+
+    # then: refused, and not signed in
+    assert response.status_code == LOCKED
+    assert "from your network" in response.content.decode()
+    assert not _signed_in(client)
+
+    # but from another address the same person signs in
+    assert _login(client, "aoi", PASSWORD, address="198.51.100.8").status_code == 302
+
+
+def test_the_spraying_lock_ends_and_follows_the_settings(client, agent, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    settings.REDIS_URL = ""  # the database store follows the frozen clock; Redis keeps its own
+    settings.BEACHHEAD_LOGIN_SPRAY_RATE = "3/10m"
+    settings.BEACHHEAD_LOGIN_SPRAY_LOCKOUT = 120
+    start = timezone.now()
+    with freeze_time(start):
+        for name in ("a", "b", "c"):
+            _login(client, name, "x", address="198.51.100.7")
+        response = _login(client, "aoi", PASSWORD, address="198.51.100.7")
+        assert response.status_code == LOCKED
+        assert "paused for 2 minutes" in response.content.decode()
+    with freeze_time(start + timedelta(seconds=121)):
+        assert _login(client, "aoi", PASSWORD, address="198.51.100.7").status_code == 302
+
+
+def test_the_spraying_lock_reads_in_japanese(client, agent):
+    for i in range(10):
+        _login(client, f"user{i}", "x", address="198.51.100.7")
+    response = _login(client, "aoi", PASSWORD, address="198.51.100.7", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == LOCKED
+    assert 'lang="ja"' in response.content.decode()
+    assert "Too many sign-in attempts" not in response.content.decode()
+    assert "30" in response.content.decode()
+
+
+def test_spraying_through_the_admin_login_counts_too(client, agent):
+    for i in range(10):
+        client.post(
+            "/admin/login/?next=/admin/",
+            {"username": f"user{i}", "password": "x"},
+            REMOTE_ADDR="198.51.100.7",
+        )
+    assert _login(client, "aoi", PASSWORD, address="198.51.100.7").status_code == LOCKED
+
+
 # --- Password reset --------------------------------------------------------------------------
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, agent):
-    # when: asking for a reset
-    response = client.post("/password/reset/", {"email": "aoi@example.com"})
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, agent, settings):
+    # when: asking for a reset, with a forged Host the deployment allows
+    settings.BEACHHEAD_BASE_URL = "https://crm.example.com"
+    settings.ALLOWED_HOSTS = ["*"]
+    response = client.post(
+        "/password/reset/", {"email": "aoi@example.com"}, HTTP_HOST="attacker.example"
+    )
 
     # then: one e-mail with a link
     assert response.status_code == 302
@@ -176,6 +252,8 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, agent):
     assert message.to == ["aoi@example.com"]
     match = re.search(r"https?://[^/\s]+(/password/reset/[^/\s]+/[^/\s]+/)", message.body)
     assert match, message.body
+    # the link starts with the configured address, never the request's Host (poisoning)
+    assert match.group(0).startswith("https://crm.example.com/password/reset/")
 
     # when: following the link and choosing a new password
     response = client.get(match.group(1), follow=True)
@@ -200,6 +278,98 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
     assert response.status_code == 302
     assert response["Location"] == "/password/reset/sent/"
     assert mail.outbox == []
+
+
+def _reset(client, email, address="127.0.0.1", **extra):
+    return client.post("/password/reset/", {"email": email}, REMOTE_ADDR=address, **extra)
+
+
+def test_password_reset_is_limited_per_address_without_telling(client, agent):
+    # given: three resets for one address in 15 minutes, each a mail
+    for _ in range(3):
+        assert _reset(client, "aoi@example.com")["Location"] == "/password/reset/sent/"
+    assert len(mail.outbox) == 3
+
+    # when: a fourth, even from another address on the network
+    response = _reset(client, "aoi@example.com", address="192.0.2.50")
+
+    # then: the usual answer ("if an account uses that address, a link is on its way"), no mail
+    assert response.status_code == 302
+    assert response["Location"] == "/password/reset/sent/"
+    assert len(mail.outbox) == 3
+    assert "If an account uses that address" in client.get("/password/reset/sent/").content.decode()
+
+
+def test_password_reset_is_limited_per_client_address(client, agent, settings):
+    # given: ten requests from one IP, for ten addresses (known or not)
+    for i in range(9):
+        assert _reset(client, f"someone{i}@example.com").status_code == 302
+    assert _reset(client, "aoi@example.com").status_code == 302
+    assert len(mail.outbox) == 1
+
+    # when: the eleventh, for a known address
+    response = _reset(client, "aoi@example.com")
+
+    # then: a clear, generic "try again later" (the same for any address), and no mail
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 900
+    html = response.content.decode()
+    assert "Please try again later" in html
+    assert "15 minutes" in html
+    assert len(mail.outbox) == 1
+    unknown = _reset(client, "nobody@example.com")
+    assert unknown.status_code == 429
+    strip = re.compile(r"[A-Za-z0-9]{64}")  # the CSRF tokens
+    assert strip.sub("", unknown.content.decode()) == strip.sub("", html)
+
+    # another IP is not affected
+    assert _reset(client, "aoi@example.com", address="192.0.2.60").status_code == 302
+    assert len(mail.outbox) == 2
+
+    # and in Japanese
+    ja = _reset(client, "aoi@example.com", HTTP_ACCEPT_LANGUAGE="ja")
+    assert ja.status_code == 429
+    assert "Please try again later" not in ja.content.decode()
+
+
+def test_password_reset_mails_from_a_job_so_known_and_unknown_answer_alike(client, agent, settings):
+    # given: a real queue, as in production
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+    # when: a known and an unknown address
+    known = _reset(client, "aoi@example.com")
+    unknown = _reset(client, "nobody@example.com")
+
+    # then: the same answer, no lookup or mail in the request, one job each
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == "/password/reset/sent/"
+    assert mail.outbox == []
+    jobs = DBTaskResult.objects.filter(task_path="beachhead.core.tasks.send_password_reset")
+    assert jobs.count() == 2
+
+    # and the job mails the known address only, in the asker's language
+    from beachhead.core.tasks import send_password_reset
+
+    assert send_password_reset.call("aoi@example.com", "desk.example.com", True, "ja") == 1
+    assert send_password_reset.call("nobody@example.com", "desk.example.com", True, "ja") == 0
+    assert len(mail.outbox) == 1
+    assert "https://desk.example.com/password/reset/" in mail.outbox[0].body
+    assert "Someone asked" not in mail.outbox[0].body
+
+
+def test_password_reset_limits_hold_across_processes(client, agent, monkeypatch):
+    # Each request on a new process with its own empty memory: the limit still holds.
+    from django.contrib.auth import views as auth_views
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for i in range(4):
+        monkeypatch.setattr(auth_views, "cache", LocMemCache(f"p{i}", {}), raising=False)
+        _reset(client, "aoi@example.com")
+    assert len(mail.outbox) == 3
 
 
 def test_a_used_reset_link_does_not_work_twice(client, agent):

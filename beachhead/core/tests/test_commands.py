@@ -206,6 +206,42 @@ def test_demo_refuses_a_negative_number_of_accounts():
 
 
 @pytest.mark.django_db
+def test_demo_refuses_to_run_in_production(settings):
+    # given: BEACHHEAD_ENV=production
+    settings.PRODUCTION = True
+
+    # when / then: nothing is created, and the message says why and how to force it
+    with pytest.raises(CommandError, match=r"production.*public.*--allow-production"):
+        run("demo", accounts=0, no_progress=True)
+    with pytest.raises(CommandError, match="refusing"):
+        run("demo", accounts=0, no_progress=True, if_empty=True)  # make run's path
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_in_production_when_forced_loads_and_warns_on_stderr(settings):
+    # given
+    settings.PRODUCTION = True
+    out, err = StringIO(), StringIO()
+
+    # when
+    call_command(
+        "demo", accounts=0, no_progress=True, allow_production=True, stdout=out, stderr=err
+    )
+
+    # then
+    assert "WARNING" in err.getvalue()
+    assert "public" in err.getvalue()
+    assert "Demo data loaded" in out.getvalue()
+    assert User.objects.filter(username="admin").exists()
+
+    # and demo_logins warns too: these logins have a public password in production
+    err = StringIO()
+    call_command("demo_logins", stdout=StringIO(), stderr=err)
+    assert "WARNING: BEACHHEAD_ENV=production" in err.getvalue()
+
+
+@pytest.mark.django_db
 def test_demo_logins_can_sign_in(client):
     # given
     from beachhead.core.demo import DEMO_PASSWORD

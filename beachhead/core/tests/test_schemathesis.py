@@ -57,6 +57,8 @@ def demo_data(db, settings):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # Schemathesis calls it
+    # Hundreds of calls a minute from one token: above the rate limit, which has its own tests.
+    settings.BEACHHEAD_API_RATE = "100000/minute"
     call_command("markets", "sync", stdout=open(os.devnull, "w"))  # noqa: SIM115
     call_command("demo", seed=3, accounts=6, no_progress=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     yield

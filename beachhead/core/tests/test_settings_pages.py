@@ -137,7 +137,8 @@ def test_the_people_list_reads_team_names_in_the_readers_language(client, admin,
     assert "東京サポート" in ok_html(client.get("/settings/people/"))
 
 
-def test_an_admin_adds_a_person_who_gets_an_invitation(client, admin):
+def test_an_admin_adds_a_person_who_gets_an_invitation(client, admin, settings):
+    settings.BEACHHEAD_BASE_URL = "https://crm.example.com"
     client.force_login(admin)
     response = client.post(
         "/settings/people/new/",
@@ -166,6 +167,9 @@ def test_an_admin_adds_a_person_who_gets_an_invitation(client, admin):
     assert not ren.has_usable_password()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ren@example.com"]
+    # The link starts with the configured address, not the host the admin's request came in on.
+    assert "https://crm.example.com/password/reset/" in mail.outbox[0].body
+    assert "testserver" not in mail.outbox[0].body
     entry = LogEntry.objects.get_for_object(ren).get()
     assert entry.actor == admin
 

@@ -149,6 +149,12 @@ class MessageSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", default=None, read_only=True)
     author_name = serializers.CharField(source="author.display_name", default=None, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    delivery_status = serializers.ChoiceField(
+        ["", "pending", "retrying", "sent", "failed"],
+        read_only=True,
+        help_text="A public reply's e-mail: pending, retrying (after a temporary failure), "
+        "sent, or failed (for good: see failure_reason); empty for customer messages and notes.",
+    )
 
     class Meta:
         model = Message
@@ -165,6 +171,10 @@ class MessageSerializer(serializers.ModelSerializer):
             "message_id",
             "created_at",
             "sent_at",
+            "delivery_status",
+            "send_attempts",
+            "failed_at",
+            "failure_reason",
             "attachments",
         ]
 

@@ -39,9 +39,10 @@ from beachhead.support.models import (
 )
 from beachhead.support.roles import SupportOperation
 from beachhead.support.services import agents as agent_services
-from beachhead.support.services import flagship, reply_templates, sla_policies
+from beachhead.support.services import flagship, outbound, reply_templates, sla_policies
 from beachhead.support.services import ingest as mail_ingest
 from beachhead.support.services import tickets as services
+from beachhead.support.services.conversation import messages_of
 
 TICKET_PARAMS = [
     OpenApiParameter(
@@ -81,6 +82,7 @@ class TicketViewSet(
             "partial_update": s.TicketUpdateSerializer,
             "retrieve": s.TicketDetailSerializer,
             "messages": s.MessageSerializer,
+            "retry_send": s.MessageSerializer,
         }.get(self.action, s.TicketSerializer)
 
     def get_queryset(self):
@@ -90,7 +92,7 @@ class TicketViewSet(
             # The markets asked for, through the access layer: where the user sees those whole
             # markets, no OR with ownership (the market's index answers the page).
             return self.scope_queryset(scoped_in_markets(Ticket, self.request.user, markets))
-        if self.action == "messages":
+        if self.action in ("messages", "retry_send"):
             # Reading and answering the conversation both need only the right to see it; the
             # reply service checks the right to change the ticket.
             return self.scope_queryset(scoped(Ticket, self.request.user, Action.VIEW))
@@ -181,10 +183,18 @@ class TicketViewSet(
         return super().update(request, *args, **kwargs)
 
     @extend_schema(
-        methods=["GET"], responses=s.MessageSerializer(many=True), description="The conversation"
+        methods=["GET"],
+        responses=s.MessageSerializer(many=True),
+        description="The conversation, oldest first. Internal notes (kind “note”) are listed "
+        "only to the roles that read them (admin, executive, regional manager, support agent, "
+        "customer success); other roles get the customer conversation alone.",
     )
     @extend_schema(
-        methods=["POST"], request=s.ReplySerializer, responses={201: s.MessageSerializer}
+        methods=["POST"],
+        request=s.ReplySerializer,
+        responses={201: s.MessageSerializer},
+        description="A public reply (e-mailed to the requester) or, with public false, an "
+        "internal note: 403 for the roles that do not read notes.",
     )
     @action(detail=True, methods=["get", "post"])
     def messages(self, request: Request, pk=None) -> Response:
@@ -204,13 +214,42 @@ class TicketViewSet(
             )
             return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
         rows = (
-            Message.objects.filter(ticket=ticket)
+            messages_of(ticket, request.user)
             .select_related("author")
             .prefetch_related(Prefetch("attachments"))
             .order_by("created_at", "pk")
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.MessageSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.MessageSerializer},
+        description="Queue a public reply that was not delivered (delivery_status “failed”) "
+        "to be sent again. Idempotent: a reply that is not failed is left as it is; the answer "
+        "is the message either way.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"messages/(?P<message_id>[0-9]+)/retry",
+        url_name="retry-send",
+    )
+    def retry_send(self, request: Request, pk=None, message_id=None) -> Response:
+        ticket = self.get_object()
+        if not is_id(str(message_id)):
+            raise exceptions.NotFound()
+        message = (
+            messages_of(ticket, request.user)
+            .filter(kind=Message.Kind.REPLY, pk=int(str(message_id)))
+            .first()
+        )
+        if message is None:
+            raise exceptions.NotFound()
+        message.ticket = ticket
+        outbound.do_retry_send(message, api_user(request))
+        message.refresh_from_db()
+        return Response(s.MessageSerializer(message).data)
 
 
 class RawMailParser(parsers.BaseParser):

@@ -14,9 +14,11 @@ Rules kept here (the pages in ``support/portal.py`` only parse input and render)
   enumeration) and does the lookup in a background job, so the answer takes the same time too.
   The job stores only the sha256 of a ``secrets.token_urlsafe(32)`` token; the link works once,
   for 30 minutes (:func:`do_sign_in` locks the row, so two clicks cannot both sign in).
-- **Spam without third parties**: a honeypot field, a signed time stamp (a form sent within 3
-  seconds of being shown, or more than 2 hours later, is refused) and per-IP / per-address rate
-  limits in Django's cache (shared across processes when Redis is configured).
+- **Spam without third parties**: a honeypot field, a signed time stamp that works once (a form
+  sent within 3 seconds of being shown, more than 2 hours later, or a second time, is refused)
+  and per-IP / per-address rate limits (``BEACHHEAD_WEB_FORM_RATE``,
+  ``BEACHHEAD_PORTAL_LINK_RATE_*``) counted in :mod:`beachhead.core.ratelimit`, which every
+  process shares (Redis, else the database).
 - **Times**: the customer's time zone is the contact's own, else the one their browser reported,
   else their market's; times show with the zone's city ("Tue 12 Jan 16:55, Tokyo time").
 """
@@ -29,7 +31,7 @@ import secrets
 import time
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import formataddr
 from typing import TYPE_CHECKING
 
@@ -37,7 +39,6 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, get_timezone_location
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
@@ -52,6 +53,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from beachhead.accounts.models import Contact
 from beachhead.commitments.models import State
 from beachhead.commitments.services import for_subject
+from beachhead.core import ratelimit
 from beachhead.core.http import base_url
 from beachhead.core.jobs import enqueue
 from beachhead.support.models import (
@@ -77,10 +79,6 @@ TOKEN_LIFETIME = timedelta(minutes=30)
 FORM_MIN_SECONDS = 3
 FORM_MAX_SECONDS = 2 * 60 * 60
 FORM_SALT = "beachhead.support.web_form"
-# (how many, per seconds)
-WEB_FORM_PER_IP = (5, 10 * 60)
-LINKS_PER_ADDRESS = (3, 15 * 60)
-LINKS_PER_IP = (10, 15 * 60)
 # The most addresses of one person (same e-mail at several accounts) one link mail carries.
 MAX_LINKS_PER_MAIL = 5
 
@@ -93,7 +91,11 @@ CONTRACT_PRIORITIES = (Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 
 
 class RateLimited(Exception):
-    """Too many requests from one client; the page answers 429."""
+    """Too many requests from one client; the page answers 429 (``Retry-After``: seconds)."""
+
+    def __init__(self, retry_after: int = 0):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 # --- What a contact may see -------------------------------------------------------------------
@@ -281,46 +283,44 @@ def next_answer_due(ticket: Ticket) -> datetime | None:
 # --- Rate limits ------------------------------------------------------------------------------
 
 
-def _bucket(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"support:portal:{kind}:{digest}"
+def _rate(name: str) -> ratelimit.Rate:
+    return ratelimit.Rate.parse(getattr(settings, name))
 
 
-def _limited(key: str, limit: tuple[int, int]) -> bool:
-    return (cache.get(key) or 0) >= limit[0]
-
-
-def _count(key: str, limit: tuple[int, int]) -> int:
-    """One more in a fixed window that starts with the first hit."""
-    cache.add(key, 0, limit[1])
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, limit[1])
-        return 1
+def web_form_wait(ip: str) -> int:
+    """Seconds until the IP may send the web form again (0: it may now)."""
+    hit = ratelimit.peek("form-ip", ip, _rate("BEACHHEAD_WEB_FORM_RATE"))
+    return hit.retry_after if hit.exhausted else 0
 
 
 def web_form_limited(ip: str) -> bool:
-    return _limited(_bucket("form-ip", ip), WEB_FORM_PER_IP)
+    return bool(web_form_wait(ip))
 
 
-def count_web_form(ip: str) -> None:
-    _count(_bucket("form-ip", ip), WEB_FORM_PER_IP)
+def count_web_form(ip: str) -> ratelimit.Hit:
+    """One more form from the IP (sent, or refused as a bot's); ``.allowed`` if within."""
+    return ratelimit.hit("form-ip", ip, _rate("BEACHHEAD_WEB_FORM_RATE"))
 
 
 # --- The web form ------------------------------------------------------------------------------
 
 
 def form_stamp(now: float | None = None) -> str:
-    """A signed time stamp for the form as it is shown."""
-    return signing.dumps(time.time() if now is None else now, salt=FORM_SALT)
+    """A signed time stamp for the form as it is shown, with a nonce: it works once."""
+    return signing.dumps(
+        [time.time() if now is None else now, secrets.token_urlsafe(12)], salt=FORM_SALT
+    )
 
 
 def check_form_stamp(stamp: str, now: float | None = None) -> None:
-    """Refuse a form sent faster than a person could fill it, or long after it was shown."""
+    """Refuse a form sent faster than a person could fill it, long after it was shown, or with
+    a stamp already used (a replayed POST): the stamp's nonce is claimed in the shared store
+    for as long as the stamp could be valid."""
     now = time.time() if now is None else now
     try:
-        shown = float(signing.loads(stamp or "", salt=FORM_SALT))
+        shown_at, nonce = signing.loads(stamp or "", salt=FORM_SALT)
+        shown = float(shown_at)
+        nonce = str(nonce)
     except (signing.BadSignature, TypeError, ValueError):
         raise ValidationError(
             _("This form could not be checked. Please send it again."), code="invalid"
@@ -335,6 +335,12 @@ def check_form_stamp(stamp: str, now: float | None = None) -> None:
         raise ValidationError(
             _("This form was open for more than two hours. Please check it and send it again."),
             code="expired",
+        )
+    at = datetime.fromtimestamp(now, tz=UTC)
+    if not ratelimit.claim_once("form-stamp", nonce, FORM_MAX_SECONDS + 60, now=at):
+        raise ValidationError(
+            _("This form has already been sent. Please check your request and send it again."),
+            code="used",
         )
 
 
@@ -353,10 +359,12 @@ def do_submit_web_form(
     """A request from the public form: a ticket on the web_form channel, its requester found
     or created from the address. The company a stranger types is kept as a note for the agent,
     never used to attach them to an account."""
-    if ip and web_form_limited(ip):
-        raise RateLimited
     if priority not in PUBLIC_PRIORITIES:
         raise ValidationError(_("Choose normal or high priority."))
+    if ip:
+        hit = count_web_form(ip)
+        if not hit.allowed:
+            raise RateLimited(hit.retry_after)
     notes = ""
     if company.strip():
         notes = "Company given on the web form: " + " ".join(company.split())[:NAME_MAX]
@@ -371,8 +379,6 @@ def do_submit_web_form(
         notes=notes,
         at=at,
     )
-    if ip:
-        count_web_form(ip)
     return ticket
 
 
@@ -470,10 +476,12 @@ def do_send_link(email: str, *, ip: str = "", language: str = "", base: str = ""
     email = (email or "").strip()
     validate_email(email)
     if ip:
-        if _limited(_bucket("link-ip", ip), LINKS_PER_IP):
-            raise RateLimited
-        _count(_bucket("link-ip", ip), LINKS_PER_IP)
-    if _count(_bucket("link-address", email), LINKS_PER_ADDRESS) > LINKS_PER_ADDRESS[0]:
+        hit = ratelimit.hit("portal-link-ip", ip, _rate("BEACHHEAD_PORTAL_LINK_RATE_IP"))
+        if not hit.allowed:
+            raise RateLimited(hit.retry_after)
+    if not ratelimit.hit(
+        "portal-link-address", email, _rate("BEACHHEAD_PORTAL_LINK_RATE_ADDRESS")
+    ).allowed:
         log.info("portal link: too many requests for one address; not sent")
         return
     enqueue("beachhead.support.tasks.send_portal_link", email.lower(), language or "", base)

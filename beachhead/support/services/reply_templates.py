@@ -125,16 +125,21 @@ def check_placeholders(body: str) -> str:
     if not body:
         raise ValidationError(_("Write the text of the reply."))
     try:
-        fields = [
-            name for _text, name, _spec, _conv in string.Formatter().parse(body) if name is not None
-        ]
+        parts = [(name, spec, conv) for _t, name, spec, conv in string.Formatter().parse(body)]
     except ValueError:
         raise ValidationError(
             _(
                 "A brace is not closed: write placeholders as {customer}, a brace itself as {{ or }}."
             )
         ) from None
-    unknown = sorted({name for name in fields if name not in PLACEHOLDERS})
+    if any(spec or conv for name, spec, conv in parts if name is not None):
+        # {customer:>999999999} would have the server build a string of a gigabyte.
+        raise ValidationError(
+            _("Write placeholders without a format: {customer}, not {customer:…} or {customer!r}.")
+        )
+    unknown = sorted(
+        {name for name, _s, _c in parts if name is not None and name not in PLACEHOLDERS}
+    )
     if unknown:
         raise ValidationError(
             _("Unknown placeholder %(names)s: use %(known)s.")
@@ -144,6 +149,24 @@ def check_placeholders(body: str) -> str:
             }
         )
     return body
+
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
+
+
+def fill_placeholders(body: str, values: dict[str, str]) -> str:
+    """The wording with its ``{placeholders}`` filled in and ``{{``/``}}`` made single braces.
+    Only plain names are replaced: no format specs, attributes or indexes are ever evaluated,
+    so a wording stored before :func:`check_placeholders` refused them stays harmless, and an
+    unknown or stray one is left as written."""
+
+    def one(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            return token[0]
+        return values.get(match.group(1), token)
+
+    return _PLACEHOLDER.sub(one, body)
 
 
 def _language(value: Any) -> str:

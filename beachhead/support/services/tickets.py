@@ -45,7 +45,7 @@ from beachhead.support.models import (
     Survey,
     Ticket,
 )
-from beachhead.support.services import routing, sla
+from beachhead.support.services import conversation, routing, sla
 
 # Free-mail domains never identify a company.
 FREE_MAIL = frozenset(
@@ -472,9 +472,12 @@ def do_reply(
     """Answer the customer (a public reply, sent by e-mail after commit) or write an internal
     note. A public reply keeps the reply promises; ``status`` changes the ticket in the same
     step (pending pauses the clocks, solved keeps the resolution promise); ``follow_up_at``
-    records "I will follow up by …" as a follow_up commitment."""
+    records "I will follow up by …" as a follow_up commitment. Only the roles that read
+    internal notes may write one (``conversation``)."""
     at = _now(at)
     _require_change(ticket, user)
+    if not public:
+        conversation.check_may_write_note(user)
     text, html = _reply_body(text, html)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     message = _agent_message(ticket, user, text, html, public, at)

@@ -402,3 +402,30 @@ def test_picker_offers_the_customers_and_the_readers_language(
     assert client.get(url + "&language=en").json()["text"].startswith("Thank you")
     signed_in(client, agent, "ja")
     assert "お礼" in ok_html(client.get(ticket.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja"))
+
+
+@pytest.mark.parametrize(
+    "body", ["Dear {customer:>999999999}", "Dear {customer!r}", "{ticket:,}", "{agent!s:^50}"]
+)
+def test_a_wording_with_a_format_spec_is_refused(body):
+    """ASVS 1.3.10: a placeholder's format spec would let an editor make the server build a
+    string of any size; only plain {names} are taken."""
+    from django.core.exceptions import ValidationError
+
+    from beachhead.support.services.reply_templates import check_placeholders
+
+    with pytest.raises(ValidationError) as caught:
+        check_placeholders(body)
+    assert "without a format" in caught.value.messages[0]
+
+
+def test_filling_a_wording_evaluates_nothing_but_plain_names():
+    from beachhead.support.services.reply_templates import fill_placeholders
+
+    values = {"customer": "Aiko", "ticket": "#7"}
+    assert fill_placeholders("Dear {customer}, {{ticket}} is {ticket}.", values) == (
+        "Dear Aiko, {ticket} is #7."
+    )
+    # Stored before the check refused them: left as written, never evaluated.
+    for body in ("{customer:>999999999}", "{customer.__class__}", "{customer[0]}", "{x}", "{"):
+        assert fill_placeholders(body, values) == body

@@ -167,7 +167,7 @@ def test_a_form_sent_too_fast_or_too_late_is_refused(client, markets):
     assert b"Cannot export the monthly report" in response.content
 
 
-def test_form_stamp_bounds():
+def test_form_stamp_bounds(db):
     now = time.time()
     rules.check_form_stamp(rules.form_stamp(now - 3), now=now)
     rules.check_form_stamp(rules.form_stamp(now - 7199), now=now)
@@ -188,6 +188,79 @@ def test_web_form_rate_limit_per_ip(client, markets):
     # Another client is not affected.
     other = client.post(WEB_FORM, _form(email="q@example.com"), REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 302
+
+
+def _each_request_in_a_new_process(monkeypatch):
+    """Before every request, the portal rules get an empty per-process cache (as when each
+    request lands on another web process with LocMemCache): a limit kept in process memory
+    would start from zero every time."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    counter = iter(range(1000))
+
+    def fresh(*args, **kwargs):
+        monkeypatch.setattr(
+            rules, "cache", LocMemCache(f"process-{next(counter)}", {}), raising=False
+        )
+
+    return fresh
+
+
+def test_the_web_form_limit_holds_across_processes(client, markets, monkeypatch):
+    new_process = _each_request_in_a_new_process(monkeypatch)
+    statuses = []
+    for i in range(7):
+        new_process()
+        statuses.append(client.post(WEB_FORM, _form(email=f"p{i}@example.com")).status_code)
+    assert statuses == [302] * 5 + [429, 429]
+    assert Ticket.objects.count() == 5
+
+
+def test_the_web_form_limit_is_read_from_settings(client, markets, settings):
+    settings.BEACHHEAD_WEB_FORM_RATE = "2/h"
+    assert [client.post(WEB_FORM, _form()).status_code for _ in range(3)] == [302, 302, 429]
+    response = client.post(WEB_FORM, _form())
+    assert 3500 < int(response["Retry-After"]) <= 3600
+
+
+def test_a_form_stamp_works_once(client, markets):
+    # given: a form sent once
+    data = _form()
+    assert client.post(WEB_FORM, data).status_code == 302
+
+    # when: the same POST again (a replay, or a bot reusing one stamp)
+    replay = client.post(WEB_FORM, {**data, "subject": "Something else"})
+
+    # then: refused, the form shown again with a fresh stamp, and one ticket only
+    assert replay.status_code == 200
+    assert b"This form has already been sent" in replay.content
+    assert Ticket.objects.count() == 1
+    fresh = re.search(rb'name="stamp" value="([^"]+)"', replay.content).group(1).decode()
+    assert fresh != data["stamp"]
+    assert (
+        client.post(WEB_FORM, {**data, "stamp": rules.form_stamp(time.time() - 10)}).status_code
+        == 302
+    )
+    assert _ja("This form has already been sent. Please check your request and send it again.")
+
+
+def test_a_stamp_is_claimed_only_when_it_is_otherwise_valid():
+    now = time.time()
+    stamp = rules.form_stamp(now)
+    with pytest.raises(ValidationError) as early:
+        rules.check_form_stamp(stamp, now=now + 1)  # too fast: not used up
+    assert early.value.code == "too_fast"
+    rules.check_form_stamp(stamp, now=now + 5)
+    with pytest.raises(ValidationError) as again:
+        rules.check_form_stamp(stamp, now=now + 6)
+    assert again.value.code == "used"
+    # An old-style stamp (a bare time, no nonce) is not accepted.
+    from django.core import signing
+
+    old = signing.dumps(now - 10, salt=rules.FORM_SALT)
+    with pytest.raises(ValidationError) as legacy:
+        rules.check_form_stamp(old, now=now)
+    assert legacy.value.code == "invalid"
 
 
 def test_web_form_bad_input_gets_clear_errors(client, markets):
@@ -248,6 +321,34 @@ def test_link_requests_are_rate_limited(client, yamada):
     for i in range(5):
         client.post(PORTAL, {"email": f"n{i}@example.com"})
     assert client.post(PORTAL, {"email": "z@example.com"}).status_code == 429
+
+
+def test_link_limits_hold_across_processes(client, yamada, monkeypatch):
+    new_process = _each_request_in_a_new_process(monkeypatch)
+    for _ in range(5):
+        new_process()
+        assert client.post(PORTAL, {"email": yamada.email}).status_code == 302
+    assert len(mail.outbox) == 3  # per address, whichever process answered
+    statuses = []
+    for i in range(6):
+        new_process()
+        statuses.append(client.post(PORTAL, {"email": f"n{i}@example.com"}).status_code)
+    assert statuses == [302] * 5 + [429]  # per IP: 10 in 15 minutes
+    # The per-address limit holds from another IP too; the per-IP one does not reach it.
+    other = client.post(PORTAL, {"email": yamada.email}, REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 302
+    assert len(mail.outbox) == 3
+
+
+def test_link_limits_are_read_from_settings(client, yamada, settings):
+    settings.BEACHHEAD_PORTAL_LINK_RATE_ADDRESS = "1/h"
+    settings.BEACHHEAD_PORTAL_LINK_RATE_IP = "2/h"
+    assert client.post(PORTAL, {"email": yamada.email}).status_code == 302
+    assert client.post(PORTAL, {"email": yamada.email}).status_code == 302
+    assert len(mail.outbox) == 1
+    limited = client.post(PORTAL, {"email": yamada.email})
+    assert limited.status_code == 429
+    assert 3500 < int(limited["Retry-After"]) <= 3600
 
 
 def test_an_invalid_address_is_an_error(client, db):

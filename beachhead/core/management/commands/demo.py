@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from beachhead.core import demo
@@ -17,10 +18,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help="No progress bars (none off a terminal)."
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load demo data even when BEACHHEAD_ENV=production (a public demo server only: "
+            "it creates logins whose password is public).",
+        )
 
     def handle(self, *args, **options):
         if options["accounts"] < 0:
             raise CommandError("--accounts must be zero or more.")
+        if settings.PRODUCTION:
+            if not options["allow_production"]:
+                raise CommandError(
+                    "BEACHHEAD_ENV=production: refusing to load demo data. It creates logins "
+                    f"whose password ({demo.DEMO_PASSWORD!r}) is public. Load it into a local "
+                    "or staging install instead, or pass --allow-production for a public demo "
+                    "server."
+                )
+            self.stderr.write(
+                self.style.WARNING(
+                    "WARNING: loading demo data with BEACHHEAD_ENV=production "
+                    "(--allow-production). Anyone can sign in as its users with the public "
+                    f"password {demo.DEMO_PASSWORD!r}."
+                )
+            )
         if User.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Demo data already loaded; nothing to do.")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from beachhead.core.demo import DEMO_PASSWORD, DEMO_PEOPLE
@@ -16,6 +17,14 @@ class Command(BaseCommand):
         if not present:
             self.stdout.write("No demo logins in this database.")
             return
+        if settings.PRODUCTION:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"WARNING: BEACHHEAD_ENV=production and {len(present)} demo login(s) exist "
+                    "with the public password below: anyone can sign in as them. Deactivate "
+                    "them or set new passwords unless this is a public demo server."
+                )
+            )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, markets, name, _language, _tz in DEMO_PEOPLE:
             if username in present:

@@ -131,6 +131,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "beachhead.core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A delete other rows prevent: back with a message (pages) or 409 (core/guard.py).
+    "beachhead.core.guard.ProtectedDeleteMiddleware",
+    # Last: a NUL in the path, query or form fields answers 400 (core/guard.py).
+    "beachhead.core.guard.NulByteGuardMiddleware",
 ]
 
 ROOT_URLCONF = "beachhead.urls"
@@ -333,9 +337,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "beachhead.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "beachhead.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "beachhead.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's, but a too deeply nested body or a NUL in a string answers 400 (core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "beachhead.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Per token (else user, else IP), counted in the shared store: core/api/throttling.py.
     "DEFAULT_THROTTLE_CLASSES": ["beachhead.core.api.throttling.ApiRateThrottle"],
 }
@@ -355,6 +365,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "beachhead.core.api.throttling.document_throttling",  # 429 on every operation
+        # Every operation documents the other errors it can answer (core/api/schema.py).
+        "beachhead.core.api.schema.add_error_responses",
     ],
 }
 

@@ -10,7 +10,10 @@ from beachhead.core import views as core_views
 from beachhead.core.api.errors import not_found
 from beachhead.core.password_reset import PasswordResetView
 
+handler400 = "beachhead.core.views.bad_request"
+handler403 = "beachhead.core.views.permission_denied"
 handler404 = "beachhead.core.views.page_not_found"
+handler500 = "beachhead.core.views.server_error"
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("beachhead.core.api.urls")),

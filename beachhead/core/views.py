@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from beachhead.core import audit, events, services
 from beachhead.core.access import scoped
-from beachhead.core.api.errors import not_found as api_not_found
+from beachhead.core.api import errors as api_errors
 from beachhead.core.dashboard import panels_for
 from beachhead.core.forms import PreferencesForm
 from beachhead.core.http import AuthedRequest
@@ -166,8 +166,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404: JSON under /api/ (API clients parse errors), the 404 page elsewhere."""
     if request.path.startswith("/api/"):
-        return api_not_found(request, exception)
+        return api_errors.not_found(request, exception)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: JSON under /api/, the 400 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return api_errors.bad_request(request, exception)
+    return defaults.bad_request(request, exception or ValueError())
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: JSON under /api/, the 403 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return api_errors.permission_denied(request, exception)
+    return defaults.permission_denied(request, exception or PermissionError())
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: JSON under /api/, the 500 page elsewhere (the error is logged before)."""
+    if request.path.startswith("/api/"):
+        return api_errors.server_error(request)
+    return defaults.server_error(request)
 
 
 @login_required

@@ -89,6 +89,8 @@ _US = timedelta(microseconds=1)
 _ONE_DAY = timedelta(days=1)
 _MIN_YEAR = 2
 _MAX_YEAR = 9998
+#: The years the calendars compute in (an OverflowError outside them).
+SUPPORTED_YEARS = (_MIN_YEAR, _MAX_YEAR)
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

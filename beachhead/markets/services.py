@@ -43,6 +43,7 @@ from beachhead.core.progress import Progress, silent
 from beachhead.core.refcache import RefCache
 from beachhead.markets import validators, vocabulary
 from beachhead.markets.calendar import (
+    SUPPORTED_YEARS,
     AlwaysOpen,
     BusinessCalendar,
     CoverageCalendar,
@@ -642,9 +643,11 @@ def compute_due(
         )
     try:
         due = _calendar(market, calendar).add(start, timedelta(minutes=minutes))
+        return due.astimezone(ZoneInfo(market.timezone))
     except NoOpenTimeError:
         raise ValidationError(_("This market's calendar has no working time.")) from None
-    return due.astimezone(ZoneInfo(market.timezone))
+    except OverflowError:
+        raise _outside_calendar() from None
 
 
 def compute_elapsed(
@@ -653,8 +656,18 @@ def compute_elapsed(
     """Whole minutes of working time between ``start`` and ``end`` on the market's calendar."""
     if end < start:
         raise ValidationError(_("The end is before the start."))
-    elapsed = _calendar(market, calendar).elapsed(start, end)
+    try:
+        elapsed = _calendar(market, calendar).elapsed(start, end)
+    except OverflowError:
+        raise _outside_calendar() from None
     return int(elapsed // timedelta(minutes=1))
+
+
+def _outside_calendar() -> ValidationError:
+    return ValidationError(
+        _("Business calendars cover the years %(first)s to %(last)s.")
+        % {"first": SUPPORTED_YEARS[0], "last": SUPPORTED_YEARS[1]}
+    )
 
 
 # --- The playbook as a document --------------------------------------------------------------

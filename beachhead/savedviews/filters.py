@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import reduce
 from operator import and_, or_
@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beachhead.core.db import is_id
 from beachhead.savedviews.registry import Column, ListSource
 
 if TYPE_CHECKING:
@@ -221,7 +222,12 @@ def _parse_number(source: ListSource, column: Column, text: str, user: User | No
         raise _error(column, _("“%(v)s” is not a number."), v=text) from None
     if not number.is_finite():
         raise _error(column, _("“%(v)s” is not a number."), v=text)
+    if abs(number) >= _TOO_LARGE:  # past what a 64-bit column holds
+        raise _error(column, _("“%(v)s” is too large."), v=text)
     return number
+
+
+_TOO_LARGE = Decimal(10**18)
 
 
 def _parse_date(source: ListSource, column: Column, text: str, user: User | None) -> Any:
@@ -243,6 +249,10 @@ def _parse_datetime(source: ListSource, column: Column, text: str, user: User | 
         ) from None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    try:
+        value.astimezone(UTC)  # stored in UTC: an instant past year 9999 there cannot be compared
+    except OverflowError:
+        raise _error(column, _("“%(v)s” is outside the calendar."), v=text) from None
     return value
 
 
@@ -271,7 +281,7 @@ def _parse_user(source: ListSource, column: Column, text: str, user: User | None
             raise _error(column, _("“@me” needs a signed-in user."))
         return user.pk if by_key else user.get_username()
     if by_key:
-        if not text.isdigit():
+        if not is_id(text):
             raise _error(column, _("“%(v)s” is not a user id."), v=text)
         return int(text)
     return text
@@ -297,10 +307,24 @@ def parse_value(source: ListSource, column: Column, raw: str, user: User | None 
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first instant of ``day`` and of the next day, in the current time zone; at the
+    edges of the calendar (0001-01-01, 9999-12-31) the first or last instant there is."""
     tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(day, time.min), tz)
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
-    return start, end
+    end = _midnight(day + timedelta(days=1), tz) if day < date.max else _LAST
+    return _midnight(day, tz), end
+
+
+_FIRST = datetime.min.replace(tzinfo=UTC)
+_LAST = datetime.max.replace(tzinfo=UTC)
+
+
+def _midnight(day: date, tz) -> datetime:
+    try:
+        value = timezone.make_aware(datetime.combine(day, time.min), tz)
+        value.astimezone(UTC)
+    except OverflowError:
+        return _FIRST if day.year == 1 else _LAST
+    return value
 
 
 def _range_q(path: str, op: str, value: Any) -> Q:

@@ -157,7 +157,7 @@ class CommitmentViewSet(
         # A search answering at most ten records, not a paginated list.
         operation_id="commitments_customers_search",
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def customers(self, request: Request) -> Response:
         """Whom a promise can be made to (accounts) and what about (their contacts and
         tickets): at most ten records the caller may see."""

@@ -6,6 +6,7 @@ import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.utils.translation import ngettext
 from rest_framework import exceptions, status
@@ -23,6 +24,8 @@ class RequestTooLarge(exceptions.APIException):
 
 def exception_handler(exc, context):
     # A service's Django errors answer as DRF's would: 400 by field, 403 with its message.
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Response({"error": "conflict", "message": still_needed(exc)}, status=409)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
@@ -76,3 +79,36 @@ def not_found(request, exception=None):
     return JsonResponse(
         {"error": "not_found", "message": "No such endpoint."}, status=status.HTTP_404_NOT_FOUND
     )
+
+
+def still_needed(exc: ProtectedError | RestrictedError) -> str:
+    """'Other rows still need this one: 3 tickets, 1 commitment.' for a refused delete."""
+    objs = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    counts: dict[str, int] = {}
+    for obj in objs:
+        meta = obj._meta
+        counts[str(meta.verbose_name)] = counts.get(str(meta.verbose_name), 0) + 1
+    names = {str(obj._meta.verbose_name): str(obj._meta.verbose_name_plural) for obj in objs}
+    parts = [f"{n} {names[name] if n != 1 else name}" for name, n in sorted(counts.items())]
+    return "Other records still refer to this one: " + ", ".join(parts) + "."
+
+
+def error_response(code: str, message: str, status_code: int) -> JsonResponse:
+    """An error in the API's format from outside DRF (middleware, Django's handlers)."""
+    return JsonResponse({"error": code, "message": message}, status=status_code)
+
+
+def bad_request(request, exception=None):
+    """JSON 400 for API paths (handler400 delegates here for /api/)."""
+    return error_response("bad_request", "The request could not be read.", 400)
+
+
+def permission_denied(request, exception=None):
+    """JSON 403 for API paths (handler403 delegates here for /api/)."""
+    return error_response("permission_denied", "You do not have permission to do this.", 403)
+
+
+def server_error(request):
+    """JSON 500 for API paths (handler500 delegates here for /api/): Django has logged the
+    exception with its traceback before calling this."""
+    return error_response("server_error", "Something went wrong on our side; it is logged.", 500)

@@ -174,7 +174,7 @@ def test_each_view_set_publishes_its_own_request_and_responses(db):
         answers = {
             code: r["content"]["application/json"]["schema"]["$ref"]
             for code, r in operation["responses"].items()
-            if code != "429"  # the rate limit, on every operation (test_api_throttle)
+            if code.startswith("2")  # the errors are the same everywhere (core/api/schema.py)
         }
         return body.rsplit("/", 1)[1], {c: a.rsplit("/", 1)[1] for c, a in answers.items()}
 

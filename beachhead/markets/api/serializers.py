@@ -5,14 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from beachhead.markets import services
 from beachhead.markets.models import Market
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {language: {"type": "string"} for language in ("en", "zh-hans", "ja")},
+        "additionalProperties": False,
+    }
+)
+class LocalisedField(serializers.DictField):
+    """Text by language: the keys en, zh-hans and ja only."""
+
+
 def _localised(help_text: str, **kwargs: Any) -> serializers.DictField:
-    return serializers.DictField(
+    return LocalisedField(
         child=serializers.CharField(allow_blank=True),
         help_text=help_text + " " + "Keys: en, zh-hans, ja.",
         **kwargs,
@@ -73,6 +85,9 @@ class MarketSerializer(serializers.Serializer):
     PATCH any of the writable fields; each field changed is marked as edited locally, so the
     next ``markets sync`` keeps it.
     """
+
+    # A PATCH naming a field that is not writable is refused: the schema says so.
+    refuses_unknown_fields = True
 
     code = serializers.CharField(read_only=True)
     name = _localised("The market's name.")

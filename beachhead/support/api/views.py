@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import exceptions, mixins, parsers, status, viewsets
@@ -139,6 +141,12 @@ class TicketViewSet(
                 raise exceptions.ValidationError({"requester": ["No such contact."]})
         elif "@" in value:
             requester_email = value.lower()
+            try:
+                validate_email(requester_email)
+            except DjangoValidationError:
+                raise exceptions.ValidationError(
+                    {"requester": ["Enter a valid e-mail address."]}
+                ) from None
         else:
             raise exceptions.ValidationError(
                 {"requester": ["Give a contact id or an e-mail address."]}
@@ -262,9 +270,9 @@ class RawMailParser(parsers.BaseParser):
 @extend_schema(
     request={"message/rfc822": OpenApiTypes.BINARY},
     responses={
-        201: s.IngestResultSerializer,
-        200: s.IngestResultSerializer,
-        422: s.IngestResultSerializer,
+        200: s.IngestResultSerializer,  # a duplicate of a message already delivered
+        201: s.IngestResultSerializer,  # a new ticket, or a reply appended to one
+        422: s.IngestResultSerializer,  # rejected (kept for an admin)
         413: OpenApiResponse(description="The message is larger than BEACHHEAD_MAIL_MAX_BYTES."),
     },
     description="Deliver one raw RFC 822 message (the body of the request, as is). Answers "

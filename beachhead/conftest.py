@@ -62,8 +62,19 @@ def _isolated(settings, tmp_path):
     # A request through the test client leaves its user's language active in the thread (the
     # locale middleware activates it and nothing puts it back): every test starts in English.
     translation.activate(settings.LANGUAGE_CODE)
+    # django-auditlog connects a pre_save receiver per actor context and, when contexts nest,
+    # may leave one connected; a test must not inherit another's receivers or context.
+    from auditlog.context import auditlog_value
+    from django.db.models.signals import pre_save
+
+    receivers = list(pre_save.receivers)
+    token = auditlog_value.set({"signal_duid": None})
     yield
     translation.deactivate()
+    auditlog_value.reset(token)
+    if len(pre_save.receivers) != len(receivers):
+        pre_save.receivers = receivers
+        pre_save.sender_receivers_cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -231,7 +231,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "beachhead.core.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "beachhead.core.http.client_ip_or_none"
 # How many proxies (TLS terminator, load balancer) stand in front of the app and append the
 # address they saw to X-Forwarded-For. 0: the header is ignored and the socket's peer is the
 # client. Rate limits, the login lockout and the audit log key on ``core.http.client_ip``.

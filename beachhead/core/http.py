@@ -91,3 +91,11 @@ def client_ip(request: HttpRequest) -> str:
             except ValueError:
                 pass
     return peer or "unknown"
+
+
+def client_ip_or_none(request: HttpRequest) -> str | None:
+    """``client_ip`` for columns that hold an IP address (django-axes' and the audit log's):
+    ``None`` where the address is unknown (a request made in code, e.g. a test's login), since
+    PostgreSQL's ``inet`` refuses the word."""
+    value = client_ip(request)
+    return None if value == "unknown" else value

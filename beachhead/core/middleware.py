@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.utils import timezone, translation
 
-from beachhead.core.http import client_ip
+from beachhead.core.http import client_ip, client_ip_or_none
 
 security_log = logging.getLogger("beachhead.security")
 
@@ -41,7 +41,7 @@ class AuditlogMiddleware(_AuditlogMiddleware):
 
     @staticmethod
     def _get_remote_addr(request):
-        return client_ip(request)
+        return client_ip_or_none(request)
 
 
 #: What the product answers; TRACE, TRACK, CONNECT and inventions are refused (ASVS 13.4.4).

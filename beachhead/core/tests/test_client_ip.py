@@ -67,3 +67,14 @@ def test_the_audit_log_records_the_real_client_not_a_forged_header(client, make_
     )
     entry = LogEntry.objects.get()
     assert entry.remote_addr == "192.0.2.10"
+
+
+def test_a_request_without_an_address_gives_none_to_the_ip_columns():
+    """A login made in code has no REMOTE_ADDR: axes and the audit log get None, not a word
+    PostgreSQL's inet column refuses."""
+    from beachhead.core.http import client_ip_or_none
+
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_ip(request) == "unknown"
+    assert client_ip_or_none(request) is None

@@ -484,6 +484,7 @@ def bench_peer(scale: str, database: str) -> list[Result]:
         from bench.datasets import regional_manager
 
         settings.DEBUG = False
+        settings.BEACHHEAD_API_RATE = "1000000/minute"  # as in bench.tickets
         rm = regional_manager()
         token = tickets.api_token(rm)
         tickets.measure_create(scale, database, token)

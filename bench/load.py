@@ -164,6 +164,8 @@ class Server:
         beachhead = Path(sys.executable).with_name("beachhead")
         command = [str(beachhead)] if beachhead.exists() else [sys.executable, "-m", "beachhead"]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "beachhead.settings"}
+        # wrk sends thousands of requests a minute with one token: lift the per-token API limit.
+        env.setdefault("BEACHHEAD_API_RATE", "100000000/minute")
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [*command, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
